@@ -1,0 +1,1 @@
+"""The Mejora en Red gateway."""

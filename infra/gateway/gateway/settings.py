@@ -1,0 +1,26 @@
+"""Gateway settings (environment variables; see the README)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from mejora_common.settings import CommonSettings, env_field
+
+REPO_FRONTEND_DIST = Path(__file__).resolve().parents[3] / "frontend" / "dist"
+
+
+class GatewaySettings(CommonSettings):
+    frontend_dir: Path = env_field("MEJORA_FRONTEND_DIR", REPO_FRONTEND_DIST)  # type: ignore[assignment]
+    cors_origins: str = env_field("MEJORA_CORS_ORIGINS", "")  # type: ignore[assignment]
+    connect_timeout: float = env_field("MEJORA_GATEWAY_CONNECT_TIMEOUT", 3.0)  # type: ignore[assignment]
+    read_timeout: float = env_field("MEJORA_GATEWAY_READ_TIMEOUT", 60.0)  # type: ignore[assignment]
+    health_timeout: float = env_field("MEJORA_GATEWAY_HEALTH_TIMEOUT", 2.0)  # type: ignore[assignment]
+
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+
+@lru_cache
+def get_settings() -> GatewaySettings:
+    return GatewaySettings()

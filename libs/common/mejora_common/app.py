@@ -1,0 +1,71 @@
+"""The one way to build a service app: problem handlers, request ids, logs, health."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+
+from .errors import install_problem_handlers, problem_response
+from .observability import RequestIdMiddleware, configure_logging
+from .settings import CommonSettings
+
+ReadyCheck = Callable[[], tuple[bool, str]]
+
+
+def health_router(service: str, ready_check: ReadyCheck) -> APIRouter:
+    router = APIRouter(tags=["salud"])
+
+    @router.get("/health", summary="El proceso está vivo")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "service": service}
+
+    @router.get(
+        "/ready",
+        summary="La base de datos responde y está migrada",
+        responses={503: {"description": "No está listo"}},
+    )
+    def ready() -> Any:
+        ok, reason = ready_check()
+        if not ok:
+            return problem_response(503, "not_ready", reason, extra={"service": service})
+        return JSONResponse({"status": "ready", "service": service})
+
+    return router
+
+
+def create_service_app(
+    *,
+    service: str,
+    title: str,
+    description: str,
+    settings: CommonSettings,
+    routers: Sequence[APIRouter],
+    ready_check: ReadyCheck,
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+    configure_logs: bool = True,
+) -> FastAPI:
+    if configure_logs:
+        configure_logging(service, settings.log_level)
+
+    @asynccontextmanager
+    async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if lifespan is None:
+            yield
+        else:
+            async with lifespan(app):
+                yield
+
+    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=_lifespan)
+    app.state.settings = settings
+    app.state.jwt_secret = settings.resolved_jwt_secret()
+    app.state.service = service
+    install_problem_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+    app.include_router(health_router(service, ready_check))
+    for router in routers:
+        app.include_router(router)
+    return app

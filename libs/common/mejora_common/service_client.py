@@ -1,0 +1,112 @@
+"""The one HTTP client services use to call each other.
+
+Propagates the caller's token and request id, applies timeouts, retries only
+idempotent GETs, and turns a sibling that is down or slow into a 503/504
+problem naming it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+
+from .errors import ProblemError
+from .observability import REQUEST_ID_HEADER, current_request_id
+
+SERVICE_NAMES_ES = {
+    "cycles": "ciclos",
+    "observations": "observaciones",
+    "reports": "reportes",
+}
+
+
+def service_down(service: str, *, timeout: bool = False) -> ProblemError:
+    label = SERVICE_NAMES_ES.get(service, service)
+    if timeout:
+        return ProblemError(
+            504,
+            "service_timeout",
+            f"El servicio de {label} no respondió a tiempo. Intenta nuevamente en unos minutos.",
+            extra={"service": service},
+        )
+    return ProblemError(
+        503,
+        "service_unavailable",
+        f"El servicio de {label} no está disponible. Intenta nuevamente en unos minutos.",
+        extra={"service": service},
+    )
+
+
+class ServiceClient:
+    """Calls one sibling service. Create one per service per app; close it on shutdown."""
+
+    def __init__(
+        self,
+        service: str,
+        base_url: str,
+        *,
+        timeout: float = 10.0,
+        get_retries: int = 2,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.service = service
+        self.get_retries = get_retries
+        self._client = httpx.AsyncClient(
+            base_url=base_url,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)),
+            transport=transport,
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def _headers(self, token: str | None) -> dict[str, str]:
+        headers = {"Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        request_id = current_request_id()
+        if request_id:
+            headers[REQUEST_ID_HEADER] = request_id
+        return headers
+
+    async def request(
+        self, method: str, path: str, *, token: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        attempts = 1 + (self.get_retries if method.upper() == "GET" else 0)
+        last_exc: Exception | None = None
+        for attempt in range(attempts):
+            try:
+                response = await self._client.request(method, path, headers=self._headers(token), **kwargs)
+            except httpx.TimeoutException as exc:
+                last_exc = exc
+            except httpx.TransportError as exc:
+                last_exc = exc
+            else:
+                if response.status_code in (502, 503, 504) and attempt + 1 < attempts:
+                    await asyncio.sleep(0.1 * (attempt + 1))
+                    continue
+                if response.status_code in (502, 503, 504):
+                    raise service_down(self.service, timeout=response.status_code == 504)
+                return response
+            if attempt + 1 < attempts:
+                await asyncio.sleep(0.1 * (attempt + 1))
+        raise service_down(self.service, timeout=isinstance(last_exc, httpx.TimeoutException)) from last_exc
+
+    async def get_json(self, path: str, *, token: str | None = None, params: dict[str, Any] | None = None) -> Any:
+        """GET a JSON resource; ``None`` for 404, a problem for other errors."""
+        response = await self.request("GET", path, token=token, params=params)
+        if response.status_code == 404:
+            return None
+        if response.status_code == 401:
+            raise ProblemError(401, "unauthenticated", "La sesión no es válida para el servicio consultado.")
+        if response.status_code >= 400:
+            raise ProblemError(
+                502,
+                "bad_gateway",
+                f"El servicio de {SERVICE_NAMES_ES.get(self.service, self.service)} respondió con un error"
+                f" ({response.status_code}).",
+                extra={"service": self.service},
+            )
+        return response.json()

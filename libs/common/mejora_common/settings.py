@@ -1,0 +1,67 @@
+"""The one settings pattern: environment variables read by pydantic-settings.
+
+Every service subclasses :class:`CommonSettings`; names are documented in the
+README's configuration table.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_PORT = 8000
+
+
+def env_field(name: str, default: object, description: str = "") -> object:
+    """A settings field read from exactly one environment variable."""
+    return Field(default=default, validation_alias=AliasChoices(name), description=description)
+
+
+class CommonSettings(BaseSettings):
+    """Settings every process reads."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    data_dir: Path = env_field("MEJORA_DATA_DIR", Path("var"), "Directorio de datos")  # type: ignore[assignment]
+    jwt_secret: str = env_field("MEJORA_JWT_SECRET", "")  # type: ignore[assignment]
+    log_level: str = env_field("MEJORA_LOG_LEVEL", "INFO")  # type: ignore[assignment]
+    port: int = env_field("MEJORA_PORT", DEFAULT_PORT)  # type: ignore[assignment]
+    cycles_url: str = env_field("MEJORA_CYCLES_URL", "")  # type: ignore[assignment]
+    observations_url: str = env_field("MEJORA_OBSERVATIONS_URL", "")  # type: ignore[assignment]
+    reports_url: str = env_field("MEJORA_REPORTS_URL", "")  # type: ignore[assignment]
+    service_timeout_seconds: float = env_field("MEJORA_SERVICE_TIMEOUT", 10.0)  # type: ignore[assignment]
+
+    def service_url(self, service: str) -> str:
+        """Base URL of a sibling service; by default the gateway port + 1, 2, 3."""
+        explicit: str = getattr(self, f"{service}_url")
+        if explicit:
+            return explicit.rstrip("/")
+        offset = {"cycles": 1, "observations": 2, "reports": 3}[service]
+        return f"http://127.0.0.1:{self.port + offset}"
+
+    def sqlite_url(self, name: str) -> str:
+        return f"sqlite:///{(self.data_dir / f'{name}.db').resolve()}"
+
+    def resolved_jwt_secret(self) -> str:
+        """The signing secret: from the environment, else a file in the data directory.
+
+        The file is created once (development default) so that every process
+        started by ``make run`` shares it; production sets MEJORA_JWT_SECRET.
+        """
+        if self.jwt_secret:
+            return self.jwt_secret
+        path = self.data_dir / "jwt-secret"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()

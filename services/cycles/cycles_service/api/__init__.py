@@ -1,0 +1,1 @@
+"""HTTP routers of the cycles service (thin: validation, authorisation, calls into services)."""

@@ -1,0 +1,26 @@
+"""``/api/v1/networks``: the caller's networks."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter
+from mejora_common.auth import CurrentPrincipal
+from mejora_common.pagination import Page, Pagination
+
+from ..crud import networks
+from ..db import DbSession
+from ..schemas import NetworkRead
+
+router = APIRouter(prefix="/api/v1/networks", tags=["redes"])
+
+
+@router.get("", response_model=Page[NetworkRead], summary="Las redes de quien consulta")
+def list_networks(session: DbSession, principal: CurrentPrincipal, page: Pagination) -> Page[NetworkRead]:
+    items, total = networks.list_networks(session, principal, page.limit, page.offset)
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/{network_id}", response_model=NetworkRead, summary="Una red (solo sus miembros)")
+def get_network(network_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> NetworkRead:
+    return networks.get_network(session, principal, network_id)

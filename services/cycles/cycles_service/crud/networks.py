@@ -1,0 +1,46 @@
+"""Networks as their members see them."""
+
+from __future__ import annotations
+
+import uuid
+
+from mejora_common.auth import Principal
+from mejora_common.errors import not_found
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from ..models import Network, Person, School
+from ..schemas import NetworkRead
+
+
+def _read(session: Session, network: Network, my_role: str) -> NetworkRead:
+    schools = session.exec(select(func.count()).select_from(School).where(School.network_id == network.id)).one()
+    people = session.exec(select(func.count()).select_from(Person).where(Person.network_id == network.id)).one()
+    return NetworkRead(
+        id=network.id,
+        name=network.name,
+        slep=network.slep,
+        description=network.description,
+        created_at=network.created_at,
+        my_role=my_role,
+        school_count=schools,
+        people_count=people,
+    )
+
+
+def list_networks(session: Session, principal: Principal, limit: int, offset: int) -> tuple[list[NetworkRead], int]:
+    roles = {m.network_id: m.role for m in principal.memberships}
+    if not roles:
+        return [], 0
+    query = select(Network).where(col(Network.id).in_(list(roles))).order_by(Network.name, Network.id)
+    total = len(roles)
+    networks = session.exec(query.offset(offset).limit(limit)).all()
+    return [_read(session, n, roles[n.id]) for n in networks], total
+
+
+def get_network(session: Session, principal: Principal, network_id: uuid.UUID) -> NetworkRead:
+    role = principal.role_in(network_id)
+    network = session.get(Network, network_id) if role else None
+    if network is None or role is None:
+        raise not_found("La red")
+    return _read(session, network, role)

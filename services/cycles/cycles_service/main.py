@@ -1,0 +1,31 @@
+"""The cycles service app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from mejora_common.app import create_service_app
+
+from .api import auth, networks
+from .db import build_engine, check_ready
+from .settings import Settings, get_settings
+
+DESCRIPTION = (
+    "Servicio de ciclos de Mejora en Red: directorio de la red (establecimientos y personas), "
+    "cuentas y sesiones, metas, diagramas conductores, ciclos PHEA, medidas, calendario y barreras."
+)
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = build_engine(settings.effective_database_url())
+    app = create_service_app(
+        service="cycles",
+        title="Mejora en Red · Ciclos",
+        description=DESCRIPTION,
+        settings=settings,
+        routers=[auth.router, networks.router],
+        ready_check=lambda: check_ready(engine),
+    )
+    app.state.engine = engine
+    return app
+
+app = create_app

@@ -1,0 +1,5 @@
+from cycles_service.models import metadata
+from cycles_service.settings import get_settings
+from mejora_common.migrations_env import run_migrations
+
+run_migrations(metadata, get_settings().effective_database_url())

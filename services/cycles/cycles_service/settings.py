@@ -1,0 +1,21 @@
+"""Cycles service settings (environment variables; see the README)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from mejora_common.settings import CommonSettings, env_field
+
+
+class Settings(CommonSettings):
+    database_url: str = env_field("MEJORA_CYCLES_DATABASE_URL", "")  # type: ignore[assignment]
+    access_token_minutes: int = env_field("MEJORA_ACCESS_TOKEN_MINUTES", 15)  # type: ignore[assignment]
+    refresh_token_days: int = env_field("MEJORA_REFRESH_TOKEN_DAYS", 30)  # type: ignore[assignment]
+
+    def effective_database_url(self) -> str:
+        return self.database_url or self.sqlite_url("cycles")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

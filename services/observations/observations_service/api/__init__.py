@@ -1,0 +1,1 @@
+"""HTTP routers of the observations service (thin: validation, authorisation, calls into crud)."""

@@ -1,0 +1,30 @@
+"""The observations service app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from mejora_common.app import create_service_app
+
+from .db import build_engine, check_ready
+from .settings import Settings, get_settings
+
+DESCRIPTION = (
+    "Servicio de observaciones de Mejora en Red: instrumentos (estructura CLASS® y rúbricas propias), "
+    "observaciones de aula, puntajes y confiabilidad entre observadores. CLASS® es una marca registrada "
+    "de Teachstone; su uso requiere licencia y observadores certificados."
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = build_engine(settings.effective_database_url())
+    app = create_service_app(
+        service="observations",
+        title="Mejora en Red · Observaciones",
+        description=DESCRIPTION,
+        settings=settings,
+        routers=[],
+        ready_check=lambda: check_ready(engine),
+    )
+    app.state.engine = engine
+    return app

@@ -1,0 +1,1 @@
+"""HTTP routers of the reports service (thin: validation, authorisation, calls into crud)."""

@@ -1,0 +1,1 @@
+"""Service functions: database reads and writes behind the routers (no HTTP here)."""
