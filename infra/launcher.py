@@ -6,6 +6,7 @@ each child also gets SIGTERM if this launcher dies, so nothing is orphaned.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -17,6 +18,8 @@ from pathlib import Path
 from urllib.error import URLError
 from urllib.parse import urlsplit
 from urllib.request import urlopen
+
+from mejora_common.settings import CommonSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_FILE = ROOT / "infra" / "demo" / "directory.json"
@@ -35,10 +38,8 @@ PR_SET_PDEATHSIG = 1
 
 def _die_with_parent() -> None:
     """Linux: deliver SIGTERM to the child when the launcher dies, even by SIGKILL."""
-    try:
+    with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except OSError:
-        pass
 
 
 def log(message: str) -> None:
@@ -46,9 +47,6 @@ def log(message: str) -> None:
 
 
 def base_env() -> dict[str, str]:
-    sys.path.insert(0, str(ROOT / "libs" / "common"))
-    from mejora_common.settings import CommonSettings
-
     env = dict(os.environ)
     data_dir = Path(env.get("MEJORA_DATA_DIR", "var"))
     if not data_dir.is_absolute():

@@ -12,11 +12,12 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.responses import Response
+
 from mejora_common.auth import bearer_token, verify_access_token
 from mejora_common.errors import ProblemError, install_problem_handlers, problem_response
 from mejora_common.observability import RequestIdMiddleware, configure_logging
 from mejora_common.service_client import SERVICE_NAMES_ES
-from starlette.responses import Response
 
 from .openapi import merge_openapi
 from .proxy import forward

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import httpx
 from fastapi import Request
+from starlette.background import BackgroundTask
+from starlette.responses import Response, StreamingResponse
+
 from mejora_common.errors import problem_response
 from mejora_common.observability import REQUEST_ID_HEADER, current_request_id
 from mejora_common.service_client import SERVICE_NAMES_ES
-from starlette.background import BackgroundTask
-from starlette.responses import Response, StreamingResponse
 
 HOP_BY_HOP = {
     "connection",
@@ -30,7 +31,9 @@ HOP_BY_HOP = {
 
 
 def _request_headers(request: Request) -> list[tuple[str, str]]:
-    headers = [(k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP and k.lower() != "x-request-id"]
+    headers = [
+        (k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP and k.lower() != "x-request-id"
+    ]
     client = request.client.host if request.client else ""
     forwarded_for = request.headers.get("x-forwarded-for")
     headers.append(("x-forwarded-for", f"{forwarded_for}, {client}" if forwarded_for else client))

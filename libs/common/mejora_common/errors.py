@@ -195,7 +195,9 @@ def translate_validation_errors(errors: Sequence[Mapping[str, Any]]) -> list[dic
         if message.startswith("Value error, "):
             message = message[len("Value error, ") :]
         loc = list(err.get("loc") or [])
-        out.append({"field": _field_path(loc), "message": message, "type": kind, "location": str(loc[0]) if loc else "body"})
+        out.append(
+            {"field": _field_path(loc), "message": message, "type": kind, "location": str(loc[0]) if loc else "body"}
+        )
     return out
 
 

@@ -71,9 +71,7 @@ class ServiceClient:
             headers[REQUEST_ID_HEADER] = request_id
         return headers
 
-    async def request(
-        self, method: str, path: str, *, token: str | None = None, **kwargs: Any
-    ) -> httpx.Response:
+    async def request(self, method: str, path: str, *, token: str | None = None, **kwargs: Any) -> httpx.Response:
         attempts = 1 + (self.get_retries if method.upper() == "GET" else 0)
         last_exc: Exception | None = None
         for attempt in range(attempts):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+
 from mejora_common.app import create_service_app
 
 from .api import auth, networks
@@ -13,6 +14,7 @@ DESCRIPTION = (
     "Servicio de ciclos de Mejora en Red: directorio de la red (establecimientos y personas), "
     "cuentas y sesiones, metas, diagramas conductores, ciclos PHEA, medidas, calendario y barreras."
 )
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
@@ -27,5 +29,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.engine = engine
     return app
+
 
 app = create_app

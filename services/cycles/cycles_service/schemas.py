@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 class TokenPair(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_in: int = Field(description="Segundos de validez del token de acceso")
     refresh_token: str
 

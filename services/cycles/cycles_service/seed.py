@@ -11,8 +11,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from mejora_common.db import make_engine
 from sqlmodel import Session, select
+
+from mejora_common.db import make_engine
 
 from .models import Account, Network, Person, School
 from .security import hash_password

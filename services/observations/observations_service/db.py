@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
-from mejora_common.db import make_engine, readiness
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+
+from mejora_common.db import make_engine, readiness
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 

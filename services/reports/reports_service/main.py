@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+
 from mejora_common.app import create_service_app
 
 from .db import build_engine, check_ready

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
+
 from mejora_common.auth import CurrentPrincipal
 
 from ..crud import accounts
@@ -16,9 +17,7 @@ router = APIRouter(prefix="/api/v1/auth", tags=["autenticación"])
 
 
 @router.post("/token", response_model=TokenPair, summary="Iniciar sesión (OAuth2 password: username = correo)")
-def login(
-    request: Request, session: DbSession, form: Annotated[OAuth2PasswordRequestForm, Depends()]
-) -> TokenPair:
+def login(request: Request, session: DbSession, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenPair:
     account = accounts.authenticate(session, form.username, form.password)
     return accounts.issue_tokens(session, account, request.app.state.settings, request.app.state.jwt_secret)
 

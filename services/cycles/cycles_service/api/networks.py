@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter
+
 from mejora_common.auth import CurrentPrincipal
 from mejora_common.pagination import Page, Pagination
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlmodel import Session, select
+
 from mejora_common.auth import Membership, Principal, highest_role, issue_access_token
 from mejora_common.db import utcnow
 from mejora_common.errors import ProblemError
-from sqlmodel import Session, select
 
 from ..models import Account, Network, Person, RefreshToken, School
 from ..schemas import MembershipRead, MeRead, TokenPair
@@ -61,9 +62,7 @@ def issue_tokens(session: Session, account: Account, settings: Settings, secret:
 def rotate_refresh_token(session: Session, token: str, settings: Settings, secret: str) -> TokenPair:
     stored = session.exec(select(RefreshToken).where(RefreshToken.token_hash == digest(token))).first()
     if stored is None or stored.revoked_at is not None or stored.expires_at <= utcnow():
-        raise ProblemError(
-            401, "refresh_token_invalid", "La sesión expiró o fue cerrada. Vuelve a iniciar sesión."
-        )
+        raise ProblemError(401, "refresh_token_invalid", "La sesión expiró o fue cerrada. Vuelve a iniciar sesión.")
     account = session.get(Account, stored.account_id)
     if account is None or not account.is_active:
         raise ProblemError(401, "refresh_token_invalid", "La sesión expiró o fue cerrada. Vuelve a iniciar sesión.")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from mejora_common.auth import Principal
-from mejora_common.errors import not_found
 from sqlalchemy import func
 from sqlmodel import Session, col, select
+
+from mejora_common.auth import Principal
+from mejora_common.errors import not_found
 
 from ..models import Network, Person, School
 from ..schemas import NetworkRead
@@ -32,8 +33,9 @@ def list_networks(session: Session, principal: Principal, limit: int, offset: in
     roles = {m.network_id: m.role for m in principal.memberships}
     if not roles:
         return [], 0
-    query = select(Network).where(col(Network.id).in_(list(roles))).order_by(Network.name, Network.id)
-    total = len(roles)
+    condition = col(Network.id).in_(list(roles))
+    total = session.exec(select(func.count()).select_from(Network).where(condition)).one()
+    query = select(Network).where(condition).order_by(col(Network.name), col(Network.id))
     networks = session.exec(query.offset(offset).limit(limit)).all()
     return [_read(session, n, roles[n.id]) for n in networks], total
 

@@ -1,10 +1,9 @@
 """Cycles service tables. Import every module here so Alembic sees all metadata."""
 
-from sqlmodel import SQLModel
-
 from .accounts import Account, RefreshToken
+from .base import Base
 from .directory import Network, Person, School
 
-metadata = SQLModel.metadata
+metadata = Base.metadata
 
-__all__ = ["Account", "Network", "Person", "RefreshToken", "School", "metadata"]
+__all__ = ["Account", "Base", "Network", "Person", "RefreshToken", "School", "metadata"]

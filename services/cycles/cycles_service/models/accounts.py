@@ -5,12 +5,15 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from mejora_common.db import UTCDateTime, utcnow
 from sqlalchemy import Column
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from mejora_common.db import UTCDateTime, utcnow
+
+from .base import Base
 
 
-class Account(SQLModel, table=True):
+class Account(Base, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)
     name: str = Field(max_length=200)
@@ -19,7 +22,7 @@ class Account(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class RefreshToken(SQLModel, table=True):
+class RefreshToken(Base, table=True):
     """A refresh token, stored as its SHA-256 digest. Rotated on every use."""
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)

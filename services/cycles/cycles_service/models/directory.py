@@ -10,12 +10,15 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from mejora_common.db import UTCDateTime, utcnow
 from sqlalchemy import JSON, Column, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from mejora_common.db import UTCDateTime, utcnow
+
+from .base import Base
 
 
-class Network(SQLModel, table=True):
+class Network(Base, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     name: str = Field(max_length=200)
     slep: str = Field(max_length=200, description="Servicio Local de Educación Pública")
@@ -23,7 +26,7 @@ class Network(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class School(SQLModel, table=True):
+class School(Base, table=True):
     __table_args__ = (UniqueConstraint("network_id", "rbd", name="uq_school_network_rbd"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
@@ -37,7 +40,7 @@ class School(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class Person(SQLModel, table=True):
+class Person(Base, table=True):
     __table_args__ = (UniqueConstraint("network_id", "run", name="uq_person_network_run"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)

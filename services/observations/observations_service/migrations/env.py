@@ -1,5 +1,5 @@
+from mejora_common.migrations_env import run_migrations
 from observations_service.models import metadata
 from observations_service.settings import get_settings
-from mejora_common.migrations_env import run_migrations
 
 run_migrations(metadata, get_settings().effective_database_url())

@@ -1,7 +1,7 @@
 """Reports service tables. Import every module here so Alembic sees all metadata."""
 
-from sqlmodel import SQLModel
+from .base import Base
 
-metadata = SQLModel.metadata
+metadata = Base.metadata
 
-__all__ = ["metadata"]
+__all__ = ["Base", "metadata"]

@@ -1,9 +1,10 @@
 """baseline
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 15:47:23.672447
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ import mejora_common.db
 from alembic import op
 
 
-revision: str = '0001'
+revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

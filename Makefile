@@ -1,0 +1,64 @@
+# Mejora en Red: `make run` starts everything, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .stamps
+PY_PACKAGES := -e libs/common -e services/cycles -e services/observations -e services/reports -e infra/gateway
+PY_INPUTS := libs/common/pyproject.toml services/cycles/pyproject.toml services/observations/pyproject.toml \
+	services/reports/pyproject.toml infra/gateway/pyproject.toml requirements-dev.txt constraints.txt
+FRONTEND_INPUTS := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
+	frontend/vite.config.ts frontend/tsconfig.json frontend/package-lock.json
+NPM := npm --no-audit --no-fund --loglevel=error
+
+.PHONY: help run test lint install api-types clean
+
+help:
+	@echo "make run    instala lo que falta, migra, carga la demo y levanta todo en http://127.0.0.1:$${MEJORA_PORT:-8000}"
+	@echo "make test   instala lo que falta y corre todas las pruebas (SQLite; también PostgreSQL si TEST_DATABASE_URL está definido)"
+	@echo "make lint   ruff, mypy y el chequeo de tipos del frontend"
+
+$(STAMPS)/python: $(PY_INPUTS)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt $(PY_PACKAGES) -r requirements-dev.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
+	cd frontend && $(NPM) ci
+	@touch $@
+
+infra/node_modules/.package-lock.json: infra/package.json infra/package-lock.json
+	cd infra && $(NPM) ci
+	@touch $@
+
+frontend/dist/index.html: $(FRONTEND_INPUTS) frontend/node_modules/.package-lock.json
+	cd frontend && $(NPM) run build
+
+# Debian's Chromium for the browser tests (never a downloaded browser build).
+$(STAMPS)/chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@mkdir -p $(STAMPS) && touch $@
+
+install: $(STAMPS)/python frontend/dist/index.html
+
+run: install
+	$(PY) infra/launcher.py
+
+lint: $(STAMPS)/python frontend/node_modules/.package-lock.json
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	cd frontend && npx tsc -b
+
+test: install $(STAMPS)/chromium infra/node_modules/.package-lock.json
+	$(MAKE) --no-print-directory lint
+	$(PY) -m pytest
+
+api-types: $(STAMPS)/python frontend/node_modules/.package-lock.json
+	$(PY) infra/openapi_export.py var/openapi.json
+	cd frontend && npx openapi-typescript ../var/openapi.json -o src/api/schema.d.ts
+
+clean:
+	rm -rf $(STAMPS) $(VENV) frontend/node_modules frontend/dist infra/node_modules

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from gateway.main import create_app
+from gateway.settings import GatewaySettings
+from mejora_common.testing import TEST_SECRET, ServerThread, free_port
+
+
+def gateway_settings(tmp_path: Path, **urls: str) -> GatewaySettings:
+    return GatewaySettings(
+        jwt_secret=TEST_SECRET,
+        data_dir=tmp_path,
+        frontend_dir=tmp_path / "dist",
+        read_timeout=2.0,
+        connect_timeout=1.0,
+        health_timeout=1.0,
+        cycles_url=urls.get("cycles", f"http://127.0.0.1:{free_port()}"),
+        observations_url=urls.get("observations", f"http://127.0.0.1:{free_port()}"),
+        reports_url=urls.get("reports", f"http://127.0.0.1:{free_port()}"),
+    )
+
+
+@pytest.fixture
+def start_gateway(tmp_path: Path) -> Iterator[Any]:
+    servers: list[ServerThread] = []
+
+    def start(**urls: str) -> httpx.Client:
+        server = ServerThread(create_app(gateway_settings(tmp_path, **urls))).__enter__()
+        servers.append(server)
+        return httpx.Client(base_url=server.url, timeout=15)
+
+    yield start
+    for server in servers:
+        server.__exit__()

@@ -1,0 +1,32 @@
+import pytest
+
+from gateway.routes import is_public, resolve
+
+
+@pytest.mark.parametrize(
+    ("path", "service"),
+    [
+        ("/api/v1/networks", "cycles"),
+        ("/api/v1/networks/abc/schools", "cycles"),
+        ("/api/v1/auth/token", "cycles"),
+        ("/api/v1/measures/123/points", "cycles"),
+        ("/api/v1/measures/123/run-chart", "reports"),
+        ("/api/v1/observations:export", "observations"),
+        ("/api/v1/observations/1/submit", "observations"),
+        ("/api/v1/instruments", "observations"),
+        ("/api/v1/spc/run-chart", "reports"),
+        ("/api/v1/reports/networks/1/results", "reports"),
+        ("/api/v1/desconocido", None),
+        ("/api/v2/networks", None),
+        ("/networks", None),
+    ],
+)
+def test_prefix_table(path: str, service: str | None) -> None:
+    assert resolve(path) == service
+
+
+def test_public_paths() -> None:
+    assert is_public("/api/v1/auth/token")
+    assert is_public("/api/v1/health")
+    assert not is_public("/api/v1/auth/me")
+    assert not is_public("/api/v1/networks")

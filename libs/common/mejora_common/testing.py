@@ -1,0 +1,148 @@
+"""Shared pytest fixtures and helpers, loaded by ``-p mejora_common.testing``.
+
+One fixture style for every test in the repository: ``database_url`` runs a
+test on SQLite and, when ``TEST_DATABASE_URL`` points to a PostgreSQL server,
+again on a throwaway PostgreSQL database created and dropped for it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jwt
+import psycopg
+import pytest
+import uvicorn
+from sqlalchemy.engine import make_url
+
+from .auth import ALGORITHM, ISSUER, Membership, Principal, issue_access_token
+from .db import normalize_url
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DEMO_FILE = REPO_ROOT / "infra" / "demo" / "directory.json"
+DEMO_NETWORK_ID = uuid.UUID("4a9780fa-d5cc-58ce-a135-00cda17974df")
+DEMO_PASSWORD = "mejora2024"  # noqa: S105 - the documented demo password
+TEST_SECRET = "secreto-de-pruebas-no-usar-en-produccion"  # noqa: S105 - tests only
+POSTGRES_ENV = "TEST_DATABASE_URL"
+
+
+def postgres_admin_url() -> str | None:
+    url = os.environ.get(POSTGRES_ENV, "").strip()
+    return normalize_url(url) if url else None
+
+
+def _libpq(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def create_postgres_database(admin_url: str) -> str:
+    name = f"mejora_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_libpq(admin_url), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')  # name is generated above, never user input
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(url: str) -> None:
+    parsed = make_url(url)
+    admin = parsed.set(database="postgres")
+    with psycopg.connect(_libpq(admin.render_as_string(hide_password=False)), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    admin = postgres_admin_url()
+    if admin is None:
+        pytest.skip(f"PostgreSQL: define {POSTGRES_ENV} para correr también contra PostgreSQL")
+    url = create_postgres_database(admin)
+    try:
+        yield url
+    finally:
+        drop_postgres_database(url)
+
+
+def make_principal(
+    role: str = "teacher",
+    network_id: uuid.UUID | None = None,
+    *,
+    person_id: uuid.UUID | None = None,
+    school_id: uuid.UUID | None = None,
+    extra: list[Membership] | None = None,
+    email: str = "persona@prueba.cl",
+) -> Principal:
+    memberships: list[Membership] = []
+    if network_id is not None:
+        memberships.append(
+            Membership(network_id=network_id, person_id=person_id or uuid.uuid4(), role=role, school_id=school_id)
+        )
+    memberships.extend(extra or [])
+    return Principal(
+        account_id=uuid.uuid4(), email=email, name="Persona de Prueba", role=role, memberships=tuple(memberships)
+    )
+
+
+def make_token(principal: Principal | None = None, *, secret: str = TEST_SECRET, minutes: int = 15) -> str:
+    token, _ = issue_access_token(principal or make_principal(), secret, minutes)
+    return token
+
+
+def expired_token(secret: str = TEST_SECRET) -> str:
+    now = datetime.now(UTC)
+    claims: dict[str, Any] = {
+        "iss": ISSUER,
+        "sub": str(uuid.uuid4()),
+        "typ": "access",
+        "memberships": [],
+        "iat": int((now - timedelta(hours=2)).timestamp()),
+        "exp": int((now - timedelta(hours=1)).timestamp()),
+    }
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def auth_header(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class ServerThread:
+    """Serves an ASGI app with uvicorn in a thread on a free port (a real socket, real streaming)."""
+
+    def __init__(self, app: Any) -> None:
+        self.port = free_port()
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> ServerThread:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("el servidor de prueba no arrancó")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)

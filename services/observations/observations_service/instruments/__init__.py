@@ -1,0 +1,1 @@
+"""Instrument definitions shipped as data (``*.json``); see ``domain/instrument.py``."""
