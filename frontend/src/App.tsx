@@ -3,6 +3,7 @@ import { BrowserRouter, Route, Routes } from "react-router-dom";
 import { SERVICE_DOWN_EVENT, type Problem } from "./api/client";
 import { AuthProvider, useAuth } from "./auth/AuthContext";
 import { Layout, Loading } from "./components/Layout";
+import { featureRoutes } from "./features";
 import { I18nProvider } from "./i18n";
 import { HomePage } from "./pages/HomePage";
 import { LoginPage } from "./pages/LoginPage";
@@ -10,7 +11,7 @@ import { NetworkPage } from "./pages/NetworkPage";
 import { NotFoundPage, ServiceDownPage } from "./pages/StatusPages";
 
 function Shell() {
-  const { me, loading } = useAuth();
+  const { me, loading, reload } = useAuth();
   const [serviceDown, setServiceDown] = useState<Problem | null | undefined>(undefined);
   const [attempt, setAttempt] = useState(0);
 
@@ -20,22 +21,26 @@ function Shell() {
     return () => window.removeEventListener(SERVICE_DOWN_EVENT, onDown);
   }, []);
 
+  const retry = () => {
+    setServiceDown(undefined);
+    setAttempt((n) => n + 1);
+    if (!me) void reload();
+  };
+
   if (loading) return <Loading />;
+  if (!me && serviceDown !== undefined) return <ServiceDownPage problem={serviceDown} onRetry={retry} />;
   if (!me) return <LoginPage />;
   return (
     <Layout>
       {serviceDown !== undefined ? (
-        <ServiceDownPage
-          problem={serviceDown}
-          onRetry={() => {
-            setServiceDown(undefined);
-            setAttempt((n) => n + 1);
-          }}
-        />
+        <ServiceDownPage problem={serviceDown} onRetry={retry} />
       ) : (
         <Routes key={attempt}>
           <Route path="/" element={<HomePage />} />
           <Route path="/redes/:networkId" element={<NetworkPage />} />
+          {featureRoutes.map((route) => (
+            <Route key={route.path} path={route.path} element={route.element} />
+          ))}
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       )}

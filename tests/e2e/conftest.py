@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import httpx
 import pytest
@@ -105,3 +106,50 @@ def system(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         launcher.stop_all(list(running.processes.values()))
         for url in databases:
             drop_postgres_database(url)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (never a downloaded browser build)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any, system: RunningSystem) -> Iterator[Any]:
+    """A fresh browser context (tablet-sized) pointed at the running gateway."""
+    context = browser.new_context(base_url=system.gateway_url, viewport={"width": 1024, "height": 768}, locale="es-CL")
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def log_in(page: Any) -> Any:
+    """Logs a demo account in through the login form and waits for the home page."""
+
+    def do_log_in(email: str, password: str = DEMO_PASSWORD) -> None:
+        page.goto("/")
+        page.get_by_label("Correo electrónico").fill(email)
+        page.get_by_label("Contraseña").fill(password)
+        page.get_by_role("button", name="Ingresar").click()
+        page.get_by_test_id("current-user").wait_for()
+
+    return do_log_in

@@ -9,6 +9,7 @@ interface Auth {
   loading: boolean;
   login: (email: string, password: string) => Promise<void>;
   logout: () => Promise<void>;
+  reload: () => Promise<void>;
 }
 
 const AuthContext = createContext<Auth | null>(null);
@@ -21,6 +22,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     try {
       setMe(unwrap(await api.GET("/api/v1/auth/me")));
     } catch (error) {
+      // A 401 ends the session; any other failure (a service down) keeps the tokens for a retry.
       if (error instanceof ApiError && error.problem.status === 401) tokens.clear();
       setMe(null);
     } finally {
@@ -62,7 +64,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (refresh) await api.POST("/api/v1/auth/logout", { body: { refresh_token: refresh } }).catch(() => undefined);
   }, []);
 
-  const value = useMemo(() => ({ me, loading, login, logout }), [me, loading, login, logout]);
+  const reload = useCallback(async () => {
+    if (!tokens.access) return;
+    setLoading(true);
+    await loadMe();
+  }, [loadMe]);
+
+  const value = useMemo(() => ({ me, loading, login, logout, reload }), [me, loading, login, logout, reload]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

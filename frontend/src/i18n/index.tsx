@@ -46,6 +46,22 @@ export function useI18n(): I18n {
   return context;
 }
 
+/**
+ * Translations for a feature, kept beside it: `const t = useMessages({ es, en })`.
+ * The Spanish catalog defines the keys; English falls back to Spanish.
+ */
+export function useMessages<M extends Record<string, string>>(catalogs: { es: M; en: Partial<M> }) {
+  const { language } = useI18n();
+  return useCallback(
+    (key: keyof M, vars?: Record<string, string | number>): string => {
+      let text: string = (language === "en" ? catalogs.en[key] : undefined) ?? catalogs.es[key];
+      for (const [name, value] of Object.entries(vars ?? {})) text = text.replaceAll(`{${name}}`, String(value));
+      return text;
+    },
+    [language, catalogs],
+  );
+}
+
 /** Dates are shown in America/Santiago, whatever the device's zone. */
 export function formatDate(iso: string, language: Language): string {
   return new Intl.DateTimeFormat(language === "es" ? "es-CL" : "en-GB", {

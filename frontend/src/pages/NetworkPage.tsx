@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router-dom";
+import { networkLinks } from "../features";
 import { api, ApiError, unwrap } from "../api/client";
 import type { components } from "../api/schema";
 import { Loading, roleLabel } from "../components/Layout";
@@ -44,6 +45,17 @@ export function NetworkPage() {
         <span>{t("yourRole", { role: roleLabel(t, network.my_role) })}</span>
         <span>{t("createdOn", { date: formatDate(network.created_at, language) })}</span>
       </p>
+      {networkLinks.length > 0 && (
+        <nav className="section-links" aria-label={network.name}>
+          {networkLinks
+            .filter((link) => !link.roles || link.roles.includes(network.my_role))
+            .map((link) => (
+              <Link key={link.to(network.id)} to={link.to(network.id)} className="button secondary">
+                {link.label[language]}
+              </Link>
+            ))}
+        </nav>
+      )}
     </section>
   );
 }

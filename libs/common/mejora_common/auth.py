@@ -22,6 +22,7 @@ from .errors import ProblemError
 
 ALGORITHM = "HS256"
 ISSUER = "mejora-en-red"
+SERVICE_ROLE = "service"
 ROLE_RANK = {"teacher": 1, "leader": 2, "coach": 3, "facilitator": 4, "coordinator": 5, "integration": 0}
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -55,6 +56,11 @@ class Principal:
         m = self.membership(network_id)
         return m.role if m else None
 
+    @property
+    def is_service(self) -> bool:
+        """A sibling service reading on behalf of a user it has already authorised."""
+        return self.role == SERVICE_ROLE
+
 
 def highest_role(roles: list[str]) -> str:
     return max(roles, key=lambda r: ROLE_RANK.get(r, 0)) if roles else "teacher"
@@ -84,6 +90,23 @@ def issue_access_token(principal: Principal, secret: str, minutes: int) -> tuple
         "typ": "access",
     }
     return jwt.encode(claims, secret, algorithm=ALGORITHM), expires
+
+
+def issue_service_token(service: str, secret: str, minutes: int = 5) -> str:
+    """A short-lived token a service uses to read another service's data for its own computations.
+
+    Reports uses it to aggregate observations that the end user may not read one
+    by one; the calling service is responsible for applying the user's access
+    rules (e.g. minimum group size) to what it returns.
+    """
+    principal = Principal(
+        account_id=uuid.uuid5(uuid.NAMESPACE_URL, f"mejora-en-red:service:{service}"),
+        email=f"{service}@servicios.mejora-en-red",
+        name=f"servicio {service}",
+        role=SERVICE_ROLE,
+    )
+    token, _ = issue_access_token(principal, secret, minutes)
+    return token
 
 
 def _unauthorized(code: str, detail: str) -> ProblemError:

@@ -50,6 +50,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     """Route every logger (ours, uvicorn's) through the JSON formatter to stderr."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(service))
+    handler.setLevel(level.upper())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -1,0 +1,7 @@
+// The features' pages and network-page links, in one place for the router and the network page.
+import * as cycles from "./cycles/routes";
+import * as observations from "./observations/routes";
+import * as reports from "./reports/routes";
+
+export const featureRoutes = [...cycles.routes, ...observations.routes, ...reports.routes];
+export const networkLinks = [...cycles.networkLinks, ...observations.networkLinks, ...reports.networkLinks];
