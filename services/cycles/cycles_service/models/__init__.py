@@ -2,8 +2,31 @@
 
 from .accounts import Account, RefreshToken
 from .base import Base
+from .calendar import Barrier, Event
 from .directory import Network, Person, School
+from .measures import NETWORK_SCOPE, Measure, MeasurePoint
+from .planning import Aim, DiagramLink, DiagramNode, DriverDiagram
+from .work import Cycle, CycleTransition
 
 metadata = Base.metadata
 
-__all__ = ["Account", "Base", "Network", "Person", "RefreshToken", "School", "metadata"]
+__all__ = [
+    "NETWORK_SCOPE",
+    "Account",
+    "Aim",
+    "Barrier",
+    "Base",
+    "Cycle",
+    "CycleTransition",
+    "DiagramLink",
+    "DiagramNode",
+    "DriverDiagram",
+    "Event",
+    "Measure",
+    "MeasurePoint",
+    "Network",
+    "Person",
+    "RefreshToken",
+    "School",
+    "metadata",
+]
