@@ -36,12 +36,26 @@ infra/node_modules/.package-lock.json: infra/package.json infra/package-lock.jso
 frontend/dist/index.html: $(FRONTEND_INPUTS) frontend/node_modules/.package-lock.json
 	cd frontend && $(NPM) run build
 
-# Debian's Chromium for the browser tests (never a downloaded browser build).
-$(STAMPS)/chromium:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+# Debian packages: Pango and fonts for the PDF reports (WeasyPrint); Chromium for the browser tests
+# (Debian's build, driven by Playwright: never a downloaded browser).
+RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+TEST_DEBS := chromium
+define apt_ensure
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Instalando paquetes de Debian: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 	@mkdir -p $(STAMPS) && touch $@
+endef
 
-install: $(STAMPS)/python frontend/dist/index.html
+$(STAMPS)/debs-runtime:
+	$(call apt_ensure,$(RUNTIME_DEBS))
+
+$(STAMPS)/debs-test:
+	$(call apt_ensure,$(TEST_DEBS))
+
+install: $(STAMPS)/debs-runtime $(STAMPS)/python frontend/dist/index.html
 
 run: install
 	$(PY) infra/launcher.py
@@ -52,7 +66,7 @@ lint: $(STAMPS)/python frontend/node_modules/.package-lock.json
 	$(VENV)/bin/mypy
 	cd frontend && npx tsc -b
 
-test: install $(STAMPS)/chromium infra/node_modules/.package-lock.json
+test: install $(STAMPS)/debs-test infra/node_modules/.package-lock.json
 	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest
 

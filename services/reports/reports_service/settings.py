@@ -9,6 +9,11 @@ from mejora_common.settings import CommonSettings, env_field
 
 class Settings(CommonSettings):
     database_url: str = env_field("MEJORA_REPORTS_DATABASE_URL", "")  # type: ignore[assignment]
+    min_group_size: int = env_field(  # type: ignore[assignment]
+        "MEJORA_REPORTS_MIN_GROUP",
+        5,
+        "Tamaño mínimo de grupo (aulas) que muestra un agregado; los grupos menores se suprimen",
+    )
 
     def effective_database_url(self) -> str:
         return self.database_url or self.sqlite_url("reports")
