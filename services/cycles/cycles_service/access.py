@@ -1,0 +1,167 @@
+"""Who may read and change what in a network (design.md §2, decided precisely here).
+
+Every rule starts from the caller's membership in the resource's network:
+
+* **Not a member** (and not a service): 404 for everything of that network, as if it did not exist.
+* **Service principals** (a sibling service with a service token) read everything of every network and
+  change nothing (403).
+
+Within a network (``R`` = read, ``W`` = create/change):
+
+==========================  ===========  ===========  =========  ======================  ========================
+resource                    coordinator  facilitator  coach      leader (school S)       teacher (school S)
+==========================  ===========  ===========  =========  ======================  ========================
+schools, people, roster     R W          R            R          R                       R
+RUN of a person             R            —            —          —                       own RUN only
+aims, driver diagrams       R W          R W          R          R                       R
+measures                    R W          R W          R          R                       R
+measure points              R W          R W          R          R, W for school S       R
+events, calendar            R W          R            R, W       R, W events of S only   R
+                                                      coaching   (not learning sessions)
+                                                      visits
+cycles: read                all          all          all        school S, network-wide  own, school S (team),
+                                                                 and own                 network-wide
+cycles: create              any team     any team     any team   team S or network-wide  team S or network-wide,
+                                                                                         owner = self
+cycles: edit/advance/next   all          all          own        school S and own        own
+cycles: reopen              all          own          own        own                     own
+barriers: read              all          all          all        school S, network-wide  own (owner or raised by)
+                                                                 and own
+barriers: create            any          any          any        school S or none        school S or none
+barriers: edit              all          all          own        school S and own        own
+==========================  ===========  ===========  =========  ======================  ========================
+
+"own" = the caller is the owner (or, for barriers, the owner or the person who raised it). Reopening is
+the owner's or a coordinator's (``domain.cycle_stages.may_reopen``). A member who may not read a
+particular cycle or barrier gets 404 for it (existence is not revealed); a member who may read but not
+change gets 403.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from mejora_common.auth import Principal
+from mejora_common.errors import ProblemError, not_found
+
+THEORY_EDITORS = frozenset({"coordinator", "facilitator"})
+ALL_SEEING = frozenset({"coordinator", "facilitator", "coach", "service"})
+
+
+def forbidden(detail: str) -> ProblemError:
+    return ProblemError(403, "forbidden", detail)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The caller as seen from one network."""
+
+    network_id: uuid.UUID
+    role: str
+    """A network role, or ``"service"``."""
+    person_id: uuid.UUID | None
+    school_id: uuid.UUID | None
+    name: str
+
+    @property
+    def is_service(self) -> bool:
+        return self.role == "service"
+
+    def require(self, allowed: bool, detail: str) -> None:
+        if not allowed:
+            if self.is_service:
+                raise forbidden("Un servicio solo puede leer datos de la red.")
+            raise forbidden(detail)
+
+    # directory ---------------------------------------------------------------------------------------------
+    @property
+    def manages_directory(self) -> bool:
+        return self.role == "coordinator"
+
+    def sees_run_of(self, person_id: uuid.UUID) -> bool:
+        return self.role in ("coordinator", "service") or person_id == self.person_id
+
+    # aims, diagrams, measures -------------------------------------------------------------------------------
+    @property
+    def edits_theory(self) -> bool:
+        return self.role in THEORY_EDITORS
+
+    def records_points_for(self, school_id: uuid.UUID | None) -> bool:
+        if self.role in THEORY_EDITORS:
+            return True
+        return self.role == "leader" and school_id is not None and school_id == self.school_id
+
+    # calendar ---------------------------------------------------------------------------------------------
+    def edits_event(self, kind: str, school_ids: list[uuid.UUID]) -> bool:
+        if self.role == "coordinator":
+            return True
+        if self.role == "coach":
+            return kind == "coaching_visit"
+        if self.role == "leader":
+            return kind != "learning_session" and bool(school_ids) and set(school_ids) == {self.school_id}
+        return False
+
+    # cycles -----------------------------------------------------------------------------------------------
+    def reads_cycle(self, school_id: uuid.UUID | None, owner_id: uuid.UUID | None) -> bool:
+        if self.role in ALL_SEEING:
+            return True
+        return school_id is None or school_id == self.school_id or owner_id == self.person_id
+
+    def creates_cycle(self, school_id: uuid.UUID | None, owner_id: uuid.UUID) -> bool:
+        if self.role in ("coordinator", "facilitator", "coach"):
+            return True
+        if self.role == "leader":
+            return school_id is None or school_id == self.school_id
+        if self.role == "teacher":
+            return owner_id == self.person_id and (school_id is None or school_id == self.school_id)
+        return False
+
+    def edits_cycle(self, school_id: uuid.UUID | None, owner_id: uuid.UUID | None) -> bool:
+        if self.role in THEORY_EDITORS:
+            return True
+        if owner_id is not None and owner_id == self.person_id:
+            return True
+        return self.role == "leader" and school_id is not None and school_id == self.school_id
+
+    def reopens_cycle(self, owner_id: uuid.UUID | None) -> bool:
+        return self.role == "coordinator" or (owner_id is not None and owner_id == self.person_id)
+
+    # barriers ---------------------------------------------------------------------------------------------
+    def _owns_barrier(self, owner_id: uuid.UUID | None, raised_by_id: uuid.UUID | None) -> bool:
+        return self.person_id is not None and self.person_id in (owner_id, raised_by_id)
+
+    def reads_barrier(
+        self, school_id: uuid.UUID | None, owner_id: uuid.UUID | None, raised_by_id: uuid.UUID | None
+    ) -> bool:
+        if self.role in ALL_SEEING:
+            return True
+        if self.role == "leader" and (school_id is None or school_id == self.school_id):
+            return True
+        return self._owns_barrier(owner_id, raised_by_id)
+
+    def creates_barrier(self, school_id: uuid.UUID | None) -> bool:
+        if self.role in ("coordinator", "facilitator", "coach"):
+            return True
+        if self.role in ("leader", "teacher"):
+            return school_id is None or school_id == self.school_id
+        return False
+
+    def edits_barrier(
+        self, school_id: uuid.UUID | None, owner_id: uuid.UUID | None, raised_by_id: uuid.UUID | None
+    ) -> bool:
+        if self.role in THEORY_EDITORS:
+            return True
+        if self.role == "leader" and school_id is not None and school_id == self.school_id:
+            return True
+        return self._owns_barrier(owner_id, raised_by_id)
+
+
+def actor_for(principal: Principal, network_id: uuid.UUID, what: str = "La red") -> Actor:
+    """The caller in ``network_id``; 404 naming ``what`` when not a member (services read every network)."""
+    if principal.is_service:
+        return Actor(network_id, "service", None, None, principal.name)
+    membership = principal.membership(network_id)
+    if membership is None:
+        raise not_found(what)
+    return Actor(network_id, membership.role, membership.person_id, membership.school_id, principal.name)

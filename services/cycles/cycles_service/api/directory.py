@@ -1,0 +1,197 @@
+"""Directory: ``/networks/{id}/schools``, ``/schools/{id}``, ``/networks/{id}/people``, ``/people/{id}``, roster import.
+
+Rules: see :mod:`cycles_service.access` (coordinators manage; every member and sibling services read).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from mejora_common.auth import CurrentPrincipal
+from mejora_common.errors import ProblemError
+from mejora_common.pagination import Page, Pagination
+
+from ..access import actor_for
+from ..crud import directory
+from ..db import DbSession
+from ..schemas.directory import (
+    PersonCreate,
+    PersonRead,
+    PersonUpdate,
+    RoleCode,
+    RosterReport,
+    SchoolCreate,
+    SchoolRead,
+    SchoolUpdate,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["directorio"])
+
+MANAGE = "Solo la coordinación de la red administra establecimientos y personas."
+MAX_ROSTER_BYTES = 5 * 1024 * 1024
+
+
+@router.get("/networks/{network_id}/schools", response_model=Page[SchoolRead], summary="Establecimientos de la red")
+def list_schools(
+    network_id: uuid.UUID,
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    page: Pagination,
+    q: Annotated[str | None, Query(max_length=100, description="Busca en el nombre")] = None,
+    commune: Annotated[str | None, Query(max_length=100)] = None,
+) -> Page[SchoolRead]:
+    actor_for(principal, network_id)
+    directory.require_network(session, network_id)
+    items, total = directory.list_schools(
+        session, network_id, q=q, commune=commune, limit=page.limit, offset=page.offset
+    )
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post(
+    "/networks/{network_id}/schools", response_model=SchoolRead, status_code=201, summary="Agregar un establecimiento"
+)
+def create_school(
+    network_id: uuid.UUID, body: SchoolCreate, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> SchoolRead:
+    actor = actor_for(principal, network_id)
+    actor.require(actor.manages_directory, MANAGE)
+    school, created = directory.create_school(session, network_id, body)
+    if not created:
+        response.status_code = 200
+    return school
+
+
+@router.get("/schools/{school_id}", response_model=SchoolRead, summary="Un establecimiento")
+def get_school(school_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> SchoolRead:
+    school = directory.get_school(session, school_id)
+    actor_for(principal, school.network_id, "El establecimiento")
+    return directory.school_read(school)
+
+
+@router.patch("/schools/{school_id}", response_model=SchoolRead, summary="Editar un establecimiento")
+def update_school(
+    school_id: uuid.UUID, body: SchoolUpdate, session: DbSession, principal: CurrentPrincipal
+) -> SchoolRead:
+    school = directory.get_school(session, school_id)
+    actor = actor_for(principal, school.network_id, "El establecimiento")
+    actor.require(actor.manages_directory, MANAGE)
+    return directory.update_school(session, school, body)
+
+
+@router.delete("/schools/{school_id}", status_code=204, summary="Eliminar un establecimiento sin datos asociados")
+def delete_school(school_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> Response:
+    school = directory.get_school(session, school_id)
+    actor = actor_for(principal, school.network_id, "El establecimiento")
+    actor.require(actor.manages_directory, MANAGE)
+    directory.delete_school(session, school)
+    return Response(status_code=204)
+
+
+@router.get("/networks/{network_id}/people", response_model=Page[PersonRead], summary="Personas de la red")
+def list_people(
+    network_id: uuid.UUID,
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    page: Pagination,
+    role: RoleCode | None = None,
+    school_id: uuid.UUID | None = None,
+    q: Annotated[str | None, Query(max_length=100, description="Busca en nombre y correo")] = None,
+) -> Page[PersonRead]:
+    actor = actor_for(principal, network_id)
+    directory.require_network(session, network_id)
+    items, total = directory.list_people(
+        session, actor, role=role, school_id=school_id, q=q, limit=page.limit, offset=page.offset
+    )
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post("/networks/{network_id}/people", response_model=PersonRead, status_code=201, summary="Agregar una persona")
+def create_person(
+    network_id: uuid.UUID, body: PersonCreate, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> PersonRead:
+    actor = actor_for(principal, network_id)
+    actor.require(actor.manages_directory, MANAGE)
+    person, created = directory.create_person(session, actor, body)
+    if not created:
+        response.status_code = 200
+    return person
+
+
+@router.get("/people/{person_id}", response_model=PersonRead, summary="Una persona")
+def get_person(person_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> PersonRead:
+    person = directory.get_person(session, person_id)
+    actor = actor_for(principal, person.network_id, "La persona")
+    return directory.person_read(person, actor)
+
+
+@router.patch("/people/{person_id}", response_model=PersonRead, summary="Editar una persona")
+def update_person(
+    person_id: uuid.UUID, body: PersonUpdate, session: DbSession, principal: CurrentPrincipal
+) -> PersonRead:
+    person = directory.get_person(session, person_id)
+    actor = actor_for(principal, person.network_id, "La persona")
+    actor.require(actor.manages_directory, MANAGE)
+    return directory.update_person(session, actor, person, body)
+
+
+@router.post(
+    "/networks/{network_id}/roster:import",
+    response_model=RosterReport,
+    summary="Importar la nómina (CSV de establecimientos y personas); todo o nada",
+    description=(
+        "CSV con columnas `rbd;establecimiento;comuna;run;nombre;email;rol;niveles` (UTF-8 o Latin-1, `;` o `,`), "
+        "como cuerpo `text/csv` o en el campo `file` de un formulario multipart. Con `dry_run=true` informa lo que "
+        "cambiaría sin escribir. Si alguna fila es inválida responde 422 con todos los errores por línea y columna "
+        "y no escribe nada."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "multipart/form-data": {
+                    "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+                },
+            },
+        }
+    },
+)
+async def import_roster(
+    network_id: uuid.UUID,
+    request: Request,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    dry_run: bool = False,
+) -> RosterReport:
+    actor = actor_for(principal, network_id)
+    actor.require(actor.manages_directory, MANAGE)
+    directory.require_network(session, network_id)
+    data = await read_upload(request)
+    return directory.import_roster(session, network_id, data, dry_run)
+
+
+async def read_upload(request: Request, max_bytes: int = MAX_ROSTER_BYTES) -> bytes:
+    """The CSV bytes: the body itself, or the multipart field ``file``."""
+    content_type = request.headers.get("content-type", "").lower()
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise ProblemError(
+                422,
+                "file_missing",
+                "Falta el archivo: envíalo en el campo «file» del formulario.",
+                errors=[{"field": "file", "message": "Este campo es obligatorio."}],
+            )
+        data = await upload.read()
+    else:
+        data = await request.body()
+    if len(data) > max_bytes:
+        raise ProblemError(413, "payload_too_large", f"El archivo supera el máximo de {max_bytes // 1024 // 1024} MB.")
+    return data
