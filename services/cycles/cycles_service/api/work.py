@@ -1,0 +1,170 @@
+"""PHEA cycles: ``/cycles``, ``/cycles/{id}``, ``advance``, ``reopen``, ``next``, ``ramp``.
+
+``GET`` answers an ``ETag``; ``PATCH`` requires ``If-Match`` (428 without it, 412 when someone else saved
+meanwhile). ``advance`` and ``reopen`` check ``If-Match`` when it is sent. Rules: :mod:`cycles_service.access`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+
+from mejora_common.auth import CurrentPrincipal
+from mejora_common.pagination import Page, Pagination
+
+from ..access import Actor, actor_for
+from ..crud import work
+from ..db import DbSession
+from ..models import Cycle
+from ..schemas.work import (
+    CycleCreate,
+    CycleRead,
+    CycleSummary,
+    CycleUpdate,
+    NextCycleRequest,
+    Ramp,
+    ReopenRequest,
+    StageCode,
+)
+
+router = APIRouter(prefix="/api/v1/cycles", tags=["ciclos PHEA"])
+
+IfMatch = Annotated[str | None, Header(alias="If-Match", description="ETag leído del ciclo")]
+
+
+def _answer(session: DbSession, cycle: Cycle, response: Response) -> CycleRead:
+    response.headers["ETag"] = work.etag(cycle)
+    return work.cycle_read(session, cycle)
+
+
+def _actor(principal: CurrentPrincipal, cycle: Cycle) -> Actor:
+    actor = actor_for(principal, cycle.network_id, "El ciclo")
+    work.require_readable(actor, cycle)
+    return actor
+
+
+@router.get("", response_model=Page[CycleSummary], summary="Ciclos PHEA visibles para quien consulta")
+def list_cycles(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    page: Pagination,
+    *,
+    network_id: uuid.UUID | None = None,
+    school_id: uuid.UUID | None = None,
+    change_idea_id: uuid.UUID | None = None,
+    stage: StageCode | None = None,
+    owner_id: uuid.UUID | None = None,
+    previous_cycle_id: Annotated[uuid.UUID | None, Query(description="Ciclos que continúan a este")] = None,
+) -> Page[CycleSummary]:
+    if network_id is not None:
+        actors = [actor_for(principal, network_id)]
+    elif principal.is_service:
+        actors = []
+    else:
+        actors = [actor_for(principal, m.network_id) for m in principal.memberships]
+    items, total = work.list_cycles(
+        session,
+        actors,
+        school_id=school_id,
+        change_idea_id=change_idea_id,
+        stage=stage,
+        owner_id=owner_id,
+        previous_cycle_id=previous_cycle_id,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post("", response_model=CycleRead, status_code=201, summary="Crear un ciclo (empieza en Planificar)")
+def create_cycle(body: CycleCreate, session: DbSession, principal: CurrentPrincipal, response: Response) -> CycleRead:
+    actor = actor_for(principal, body.network_id)
+    cycle, created = work.create_cycle(session, actor, body)
+    if not created:
+        response.status_code = 200
+    response.headers["Location"] = f"/api/v1/cycles/{cycle.id}"
+    return _answer(session, cycle, response)
+
+
+@router.get("/{cycle_id}", response_model=CycleRead, summary="Un ciclo, con ETag")
+def get_cycle(cycle_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response) -> CycleRead:
+    cycle = work.get_cycle(session, cycle_id)
+    _actor(principal, cycle)
+    return _answer(session, cycle, response)
+
+
+@router.patch(
+    "/{cycle_id}",
+    response_model=CycleRead,
+    summary="Editar un ciclo (requiere If-Match)",
+    responses={412: {"description": "Otra persona lo modificó"}, 428: {"description": "Falta If-Match"}},
+)
+def update_cycle(
+    cycle_id: uuid.UUID,
+    body: CycleUpdate,
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> CycleRead:
+    cycle = work.get_cycle(session, cycle_id)
+    actor = _actor(principal, cycle)
+    return _answer(session, work.update_cycle(session, actor, cycle, body, if_match), response)
+
+
+@router.post(
+    "/{cycle_id}/advance",
+    response_model=CycleRead,
+    summary="Pasar a la etapa siguiente (422 con lo que falta)",
+)
+def advance(
+    cycle_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response, if_match: IfMatch = None
+) -> CycleRead:
+    cycle = work.get_cycle(session, cycle_id)
+    actor = _actor(principal, cycle)
+    return _answer(session, work.advance(session, actor, cycle, if_match), response)
+
+
+@router.post(
+    "/{cycle_id}/reopen", response_model=CycleRead, summary="Reabrir en una etapa anterior (queda en el historial)"
+)
+def reopen(
+    cycle_id: uuid.UUID,
+    body: ReopenRequest,
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> CycleRead:
+    cycle = work.get_cycle(session, cycle_id)
+    actor = _actor(principal, cycle)
+    return _answer(session, work.reopen(session, actor, cycle, body, if_match), response)
+
+
+@router.post(
+    "/{cycle_id}/next", response_model=CycleRead, status_code=201, summary="Iniciar el ciclo siguiente (misma idea)"
+)
+def start_next(
+    cycle_id: uuid.UUID,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    body: NextCycleRequest | None = None,
+) -> CycleRead:
+    cycle = work.get_cycle(session, cycle_id)
+    actor = _actor(principal, cycle)
+    new, created = work.start_next(session, actor, cycle, body or NextCycleRequest())
+    if not created:
+        response.status_code = 200
+    return _answer(session, new, response)
+
+
+@router.get("/{cycle_id}/ramp", response_model=Ramp, summary="La rampa: la cadena de ciclos de esta idea de cambio")
+def ramp(cycle_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> Ramp:
+    cycle = work.get_cycle(session, cycle_id)
+    actor = _actor(principal, cycle)
+    return work.ramp(session, actor, cycle)
