@@ -66,9 +66,12 @@ lint: $(STAMPS)/python frontend/node_modules/.package-lock.json
 	$(VENV)/bin/mypy
 	cd frontend && npx tsc -b
 
+# Lint and tests both run, so one report shows every problem; either failing fails the target.
 test: install $(STAMPS)/debs-test infra/node_modules/.package-lock.json
-	$(MAKE) --no-print-directory lint
-	$(PY) -m pytest
+	@status=0; \
+	$(MAKE) --no-print-directory lint || status=1; \
+	$(PY) -m pytest || status=1; \
+	exit $$status
 
 api-types: $(STAMPS)/python frontend/node_modules/.package-lock.json
 	$(PY) infra/openapi_export.py var/openapi.json

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic_settings import BaseSettings
+
 from cycles_service.settings import Settings as CyclesSettings
 from gateway.settings import GatewaySettings
 from observations_service.settings import Settings as ObservationsSettings
-from pydantic_settings import BaseSettings
 from reports_service.settings import Settings as ReportsSettings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -76,6 +76,8 @@ def test_openapi_and_docs_are_published(system: Any) -> None:
         docs = client.get("/api/docs")
         assert docs.status_code == 200
         assert "/api/v1/openapi.json" in docs.text
+        assert client.get("/swagger-ui/swagger-ui-bundle.js").status_code == 200
+        assert "cdn" not in docs.text
 
 
 def test_frontend_is_served_with_spa_fallback(system: Any) -> None:

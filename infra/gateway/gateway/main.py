@@ -117,9 +117,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     @app.get("/api/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
+        # Swagger UI's assets ship with the frontend build (no CDN needed).
         return get_swagger_ui_html(
             openapi_url="/api/v1/openapi.json",
             title="Mejora en Red · API",
+            swagger_js_url="/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/swagger-ui/favicon-32x32.png",
             swagger_ui_parameters={"persistAuthorization": True},
         )
 

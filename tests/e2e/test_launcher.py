@@ -1,0 +1,87 @@
+"""`make run`'s launcher: starts everything, prints the demo logins, and leaves no process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mejora_common.testing import TEST_SECRET, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def children_of(pid: int) -> set[int]:
+    found: set[int] = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def start_launcher(tmp_path: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = dict(os.environ)
+    for service in ("CYCLES", "OBSERVATIONS", "REPORTS"):
+        env.pop(f"MEJORA_{service}_URL", None)
+        env.pop(f"MEJORA_{service}_DATABASE_URL", None)
+        env[f"MEJORA_{service}_URL"] = f"http://127.0.0.1:{free_port()}"
+    env.update({"MEJORA_PORT": str(port), "MEJORA_DATA_DIR": str(tmp_path / "var"), "MEJORA_JWT_SECRET": TEST_SECRET})
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "infra" / "launcher.py")],
+        env=env,
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            pass
+        assert process.poll() is None, "the launcher exited early"
+        time.sleep(0.3)
+    raise AssertionError("the system did not become healthy")
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGKILL])
+def test_ctrl_c_or_a_killed_launcher_leaves_no_orphans(tmp_path: Path, stop_signal: signal.Signals) -> None:
+    process, url = start_launcher(tmp_path)
+    children = children_of(process.pid)
+    assert len(children) == 4  # three services and the gateway
+    login = httpx.post(f"{url}/api/v1/auth/token", data={"username": "educadora@demo.cl", "password": "mejora2024"})
+    assert login.status_code == 200
+    if stop_signal == signal.SIGINT:
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        _, stderr = process.communicate(timeout=30)
+        assert b"coordinacion@demo.cl" in stderr
+    else:
+        process.kill()
+        process.wait(timeout=10)
+    deadline = time.monotonic() + 20
+    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(pid) for pid in children)
+    assert (tmp_path / "var" / ".seeded-cycles").exists()
