@@ -1,0 +1,153 @@
+"""Measures: ``/networks/{id}/measures``, ``/measures/{id}``, ``/measures/{id}/points`` and ``points:import``.
+
+Coordinators and facilitators define measures and record data; leaders record their school's data; every
+member and sibling services read (:mod:`cycles_service.access`). The run chart lives in the reports service.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from mejora_common.auth import CurrentPrincipal
+from mejora_common.pagination import Page, Pagination
+
+from ..access import actor_for
+from ..crud import measures
+from ..crud.directory import require_network
+from ..db import DbSession
+from ..schemas.measures import (
+    MeasureCreate,
+    MeasureKind,
+    MeasureRead,
+    MeasureUpdate,
+    PointImportResult,
+    PointIn,
+    PointRead,
+)
+from .directory import read_upload
+
+router = APIRouter(prefix="/api/v1", tags=["medidas"])
+
+EDIT = "Solo coordinación y facilitación definen las medidas de la red."
+
+
+@router.get("/networks/{network_id}/measures", response_model=Page[MeasureRead], summary="Medidas de la red")
+def list_measures(
+    network_id: uuid.UUID,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    page: Pagination,
+    kind: MeasureKind | None = None,
+) -> Page[MeasureRead]:
+    actor_for(principal, network_id)
+    require_network(session, network_id)
+    items, total = measures.list_measures(session, network_id, kind, page.limit, page.offset)
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post(
+    "/networks/{network_id}/measures", response_model=MeasureRead, status_code=201, summary="Definir una medida"
+)
+def create_measure(
+    network_id: uuid.UUID, body: MeasureCreate, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> MeasureRead:
+    actor = actor_for(principal, network_id)
+    actor.require(actor.edits_theory, EDIT)
+    measure, created = measures.create_measure(session, network_id, body)
+    if not created:
+        response.status_code = 200
+    return measures.measure_read(session, measure)
+
+
+@router.get("/measures/{measure_id}", response_model=MeasureRead, summary="Una medida")
+def get_measure(measure_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> MeasureRead:
+    measure = measures.get_measure(session, measure_id)
+    actor_for(principal, measure.network_id, "La medida")
+    return measures.measure_read(session, measure)
+
+
+@router.patch("/measures/{measure_id}", response_model=MeasureRead, summary="Editar una medida")
+def update_measure(
+    measure_id: uuid.UUID, body: MeasureUpdate, session: DbSession, principal: CurrentPrincipal
+) -> MeasureRead:
+    measure = measures.get_measure(session, measure_id)
+    actor = actor_for(principal, measure.network_id, "La medida")
+    actor.require(actor.edits_theory, EDIT)
+    return measures.measure_read(session, measures.update_measure(session, measure, body))
+
+
+@router.get("/measures/{measure_id}/points", response_model=Page[PointRead], summary="Datos de una medida, por período")
+def list_points(
+    measure_id: uuid.UUID,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    page: Pagination,
+    *,
+    school_id: uuid.UUID | None = None,
+    network_only: Annotated[bool, Query(description="Solo los datos de toda la red (sin establecimiento)")] = False,
+    since: Annotated[date | None, Query(alias="from")] = None,
+    until: Annotated[date | None, Query(alias="to")] = None,
+) -> Page[PointRead]:
+    measure = measures.get_measure(session, measure_id)
+    actor_for(principal, measure.network_id, "La medida")
+    items, total = measures.list_points(
+        session,
+        measure,
+        school_id=school_id,
+        network_only=network_only,
+        since=since,
+        until=until,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post(
+    "/measures/{measure_id}/points",
+    response_model=PointRead,
+    status_code=201,
+    summary="Registrar un dato (un período repetido del mismo establecimiento lo reemplaza)",
+)
+def record_point(
+    measure_id: uuid.UUID, body: PointIn, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> PointRead:
+    measure = measures.get_measure(session, measure_id)
+    actor = actor_for(principal, measure.network_id, "La medida")
+    point, created = measures.record_point(session, actor, measure, body)
+    if not created:
+        response.status_code = 200
+    return point
+
+
+@router.post(
+    "/measures/{measure_id}/points:import",
+    response_model=PointImportResult,
+    summary="Importar datos (lista JSON o CSV); todo o nada",
+    description=(
+        "Una lista JSON de puntos, o un CSV (`text/csv` o campo `file` multipart) con columnas "
+        "`periodo;valor;numerador;denominador;rbd;nota`. Si algún dato es inválido no se importa nada; un período "
+        "repetido del mismo establecimiento reemplaza el dato anterior."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/PointIn"}}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+async def import_points(
+    measure_id: uuid.UUID, request: Request, session: DbSession, principal: CurrentPrincipal
+) -> PointImportResult:
+    measure = measures.get_measure(session, measure_id)
+    actor = actor_for(principal, measure.network_id, "La medida")
+    actor.require(actor.records_points_for(None) or actor.role == "leader", EDIT)
+    data = await read_upload(request)
+    return measures.import_points(session, actor, measure, data, request.headers.get("content-type", "").lower())

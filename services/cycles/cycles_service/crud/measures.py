@@ -1,0 +1,340 @@
+"""Measures and their points: create, edit, upsert one point, import many (all or nothing).
+
+Periods are normalised by the measure's frequency so a repeated period replaces instead of duplicating:
+``weekly`` → the Monday of that week, ``monthly`` → the 1st of the month, ``yearly`` → 1 January;
+``term`` keeps the date given (terms have no fixed calendar).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from mejora_common.errors import ProblemError, not_found, translate_validation_errors
+
+from ..access import Actor
+from ..models import NETWORK_SCOPE, Measure, MeasurePoint, School
+from ..schemas.measures import MeasureCreate, MeasureRead, MeasureUpdate, PointImportResult, PointIn, PointRead
+from .common import apply, invalid, paginate
+
+
+def measure_read(session: Session, measure: Measure) -> MeasureRead:
+    count = session.exec(
+        select(func.count()).select_from(MeasurePoint).where(MeasurePoint.measure_id == measure.id)
+    ).one()
+    return MeasureRead.model_validate({**measure.model_dump(), "point_count": count})
+
+
+def point_read(point: MeasurePoint) -> PointRead:
+    return PointRead.model_validate(point, from_attributes=True)
+
+
+def get_measure(session: Session, measure_id: uuid.UUID) -> Measure:
+    measure = session.get(Measure, measure_id)
+    if measure is None:
+        raise not_found("La medida")
+    return measure
+
+
+def list_measures(
+    session: Session, network_id: uuid.UUID, kind: str | None, limit: int, offset: int
+) -> tuple[list[MeasureRead], int]:
+    query = select(Measure).where(Measure.network_id == network_id)
+    if kind:
+        query = query.where(Measure.kind == kind)
+    rows, total = paginate(session, query, limit, offset, col(Measure.name), col(Measure.id))
+    return [measure_read(session, m) for m in rows], total
+
+
+def create_measure(session: Session, network_id: uuid.UUID, body: MeasureCreate) -> tuple[Measure, bool]:
+    if body.id is not None:
+        existing = session.get(Measure, body.id)
+        if existing is not None:
+            if existing.network_id != network_id:
+                raise ProblemError(409, "id_taken", "Ese identificador ya está en uso.")
+            return existing, False
+    measure = Measure(network_id=network_id, **body.model_dump(exclude={"id"}))
+    if body.id is not None:
+        measure.id = body.id
+    session.add(measure)
+    session.commit()
+    session.refresh(measure)
+    return measure, True
+
+
+def update_measure(session: Session, measure: Measure, body: MeasureUpdate) -> Measure:
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    if "value_type" in changes and changes["value_type"] != measure.value_type:
+        has_points = session.exec(select(MeasurePoint.id).where(MeasurePoint.measure_id == measure.id)).first()
+        if has_points is not None:
+            raise invalid(
+                "value_type",
+                "No se puede cambiar el tipo de valor de una medida que ya tiene datos.",
+                "measure_has_points",
+            )
+    if apply(measure, changes):
+        session.add(measure)
+        session.commit()
+        session.refresh(measure)
+    return measure
+
+
+def normalise_period(frequency: str, day: date) -> date:
+    if frequency == "weekly":
+        return day - timedelta(days=day.weekday())
+    if frequency == "monthly":
+        return day.replace(day=1)
+    if frequency == "yearly":
+        return day.replace(month=1, day=1)
+    return day
+
+
+def _check_point(
+    measure: Measure, point: PointIn, schools: set[uuid.UUID], prefix: str
+) -> tuple[list[dict[str, str]], float | None]:
+    """Errors of one point (field names prefixed) and its value."""
+    errors: list[dict[str, str]] = []
+
+    def fail(field: str, message: str) -> None:
+        errors.append({"field": f"{prefix}{field}", "message": message})
+
+    value = point.value
+    for name in ("value", "numerator", "denominator"):
+        number = getattr(point, name)
+        if number is not None and not math.isfinite(number):
+            fail(name, "Debe ser un número finito.")
+    if errors:
+        return errors, None
+    if measure.value_type == "proportion":
+        if point.numerator is None:
+            fail("numerator", "Falta el numerador (la medida es una proporción).")
+        if point.denominator is None:
+            fail("denominator", "Falta el denominador (la medida es una proporción).")
+        elif point.denominator <= 0:
+            fail("denominator", "El denominador debe ser mayor que cero.")
+        if point.numerator is not None and point.numerator < 0:
+            fail("numerator", "El numerador no puede ser negativo.")
+        if (
+            point.numerator is not None
+            and point.denominator is not None
+            and point.denominator > 0
+            and point.numerator > point.denominator
+        ):
+            fail("numerator", "El numerador no puede ser mayor que el denominador.")
+        if not errors and point.numerator is not None and point.denominator is not None:
+            value = point.numerator / point.denominator
+    else:
+        if point.numerator is not None or point.denominator is not None:
+            fail("numerator", "Numerador y denominador solo se usan en medidas de proporción.")
+        if value is None:
+            fail("value", "Falta el valor.")
+        elif measure.value_type == "count" and (value < 0 or value != int(value)):
+            fail("value", "Un conteo debe ser un número entero mayor o igual a cero.")
+    if point.school_id is not None and point.school_id not in schools:
+        fail("school_id", "El establecimiento no existe en esta red.")
+    return errors, value
+
+
+def _schools(session: Session, network_id: uuid.UUID) -> dict[uuid.UUID, int]:
+    return {s.id: s.rbd for s in session.exec(select(School).where(School.network_id == network_id)).all()}
+
+
+def _upsert(session: Session, measure: Measure, point: PointIn, value: float) -> tuple[MeasurePoint, bool]:
+    period = normalise_period(measure.frequency, point.period)
+    scope = str(point.school_id) if point.school_id else NETWORK_SCOPE
+    existing = session.exec(
+        select(MeasurePoint).where(
+            MeasurePoint.measure_id == measure.id, MeasurePoint.period == period, MeasurePoint.scope == scope
+        )
+    ).first()
+    values: dict[str, Any] = {
+        "value": value,
+        "numerator": point.numerator,
+        "denominator": point.denominator,
+        "note": point.note,
+    }
+    if existing is not None:
+        apply(existing, values)
+        session.add(existing)
+        return existing, False
+    row = MeasurePoint(measure_id=measure.id, period=period, school_id=point.school_id, scope=scope, **values)
+    session.add(row)
+    return row, True
+
+
+def record_point(session: Session, actor: Actor, measure: Measure, point: PointIn) -> tuple[PointRead, bool]:
+    actor.require(
+        actor.records_points_for(point.school_id),
+        "Solo coordinación y facilitación (o la dirección, para su establecimiento) registran datos.",
+    )
+    errors, value = _check_point(measure, point, set(_schools(session, measure.network_id)), "")
+    if errors or value is None:
+        raise ProblemError(422, "validation_error", "El dato no es válido: revisa los campos marcados.", errors=errors)
+    row, created = _upsert(session, measure, point, value)
+    session.commit()
+    session.refresh(row)
+    return point_read(row), created
+
+
+def list_points(
+    session: Session,
+    measure: Measure,
+    *,
+    school_id: uuid.UUID | None,
+    network_only: bool,
+    since: date | None,
+    until: date | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[PointRead], int]:
+    query = select(MeasurePoint).where(MeasurePoint.measure_id == measure.id)
+    if school_id is not None:
+        query = query.where(MeasurePoint.school_id == school_id)
+    if network_only:
+        query = query.where(MeasurePoint.scope == NETWORK_SCOPE)
+    if since is not None:
+        query = query.where(MeasurePoint.period >= since)
+    if until is not None:
+        query = query.where(MeasurePoint.period <= until)
+    rows, total = paginate(session, query, limit, offset, col(MeasurePoint.period), col(MeasurePoint.scope))
+    return [point_read(p) for p in rows], total
+
+
+_CSV_ALIASES = {
+    "period": "period",
+    "periodo": "period",
+    "fecha": "period",
+    "value": "value",
+    "valor": "value",
+    "numerator": "numerator",
+    "numerador": "numerator",
+    "denominator": "denominator",
+    "denominador": "denominator",
+    "school_id": "school_id",
+    "rbd": "rbd",
+    "note": "note",
+    "nota": "note",
+}
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _number(text: str) -> str | None:
+    text = text.strip()
+    return text.replace(",", ".") if text else None
+
+
+def parse_points(data: bytes, content_type: str, rbds: dict[int, uuid.UUID]) -> list[tuple[str, dict[str, Any]]]:
+    """Raw points from a JSON array or a CSV, each with its location prefix (``[3].`` or ``línea 4: ``)."""
+    if "json" in content_type:
+        try:
+            parsed = json.loads(data or b"null")
+        except ValueError as exc:
+            raise ProblemError(422, "validation_error", "El cuerpo no es JSON válido.") from exc
+        if not isinstance(parsed, list):
+            raise ProblemError(422, "validation_error", "Envía una lista JSON de puntos o un CSV.")
+        return [(f"[{i}].", item if isinstance(item, dict) else {"_": item}) for i, item in enumerate(parsed)]
+    text = _decode(data)
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise ProblemError(422, "validation_error", "El archivo está vacío.")
+    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [_CSV_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(reader)]
+    if "period" not in header:
+        raise ProblemError(
+            422,
+            "validation_error",
+            "Falta la columna «periodo» en el encabezado (columnas: periodo;valor;numerador;denominador;rbd;nota).",
+        )
+    rows: list[tuple[str, dict[str, Any]]] = []
+    for number, record in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        cells = dict(zip(header, (c.strip() for c in record), strict=False))
+        item: dict[str, Any] = {"period": cells.get("period", "")}
+        for name in ("value", "numerator", "denominator"):
+            item[name] = _number(cells.get(name, ""))
+        if cells.get("note"):
+            item["note"] = cells["note"]
+        if cells.get("school_id"):
+            item["school_id"] = cells["school_id"]
+        elif cells.get("rbd"):
+            rbd = cells["rbd"]
+            item["school_id"] = str(rbds[int(rbd)]) if rbd.isdigit() and int(rbd) in rbds else f"rbd-{rbd}"
+        rows.append((f"línea {number}: ", item))
+    return rows
+
+
+def import_points(
+    session: Session, actor: Actor, measure: Measure, data: bytes, content_type: str
+) -> PointImportResult:
+    schools = _schools(session, measure.network_id)
+    raw = parse_points(data, content_type, {rbd: sid for sid, rbd in schools.items()})
+    errors: list[dict[str, Any]] = []
+    valid: list[tuple[PointIn, float]] = []
+    seen: dict[tuple[date, str], str] = {}
+    for prefix, raw_item in raw:
+        item = raw_item
+        if isinstance(item.get("school_id"), str) and item["school_id"].startswith("rbd-"):
+            errors.append(
+                {"field": f"{prefix}rbd", "message": f"No hay un establecimiento con RBD {item['school_id'][4:]}."}
+            )
+            item = {k: v for k, v in item.items() if k != "school_id"}
+        try:
+            point = PointIn.model_validate(item)
+        except ValidationError as exc:
+            for error in translate_validation_errors(exc.errors()):
+                errors.append({"field": f"{prefix}{error['field']}", "message": error["message"]})
+            continue
+        if not actor.records_points_for(point.school_id):
+            errors.append(
+                {"field": f"{prefix}school_id", "message": "No puedes registrar datos de ese establecimiento."}
+            )
+            continue
+        point_errors, value = _check_point(measure, point, set(schools), prefix)
+        errors.extend(point_errors)
+        if point_errors or value is None:
+            continue
+        key = (normalise_period(measure.frequency, point.period), str(point.school_id or NETWORK_SCOPE))
+        if key in seen:
+            errors.append(
+                {
+                    "field": f"{prefix}period",
+                    "message": f"El período se repite en el archivo ({seen[key].strip(': .')}).",
+                }
+            )
+            continue
+        seen[key] = prefix
+        valid.append((point, value))
+    if errors:
+        raise ProblemError(
+            422, "points_invalid", f"Hay {len(errors)} error(es); no se importó ningún dato.", errors=errors
+        )
+    if not valid:
+        raise ProblemError(422, "points_invalid", "No hay datos para importar.")
+    created = replaced = 0
+    for point, value in valid:
+        _, is_new = _upsert(session, measure, point, value)
+        session.flush()
+        created += is_new
+        replaced += not is_new
+    session.commit()
+    total = session.exec(
+        select(func.count()).select_from(MeasurePoint).where(MeasurePoint.measure_id == measure.id)
+    ).one()
+    return PointImportResult(created=created, replaced=replaced, total=total)
