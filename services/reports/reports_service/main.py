@@ -2,30 +2,59 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from mejora_common.app import create_service_app
+from mejora_common.service_client import ServiceClient
 
+from .api import cycles_log, feedback, results, run_chart, spc
 from .db import build_engine, check_ready
 from .settings import Settings, get_settings
+from .sources import Sources
 
 DESCRIPTION = (
     "Servicio de reportes de Mejora en Red: gráficos de corrida y de control, devolución a cada docente "
     "(tres fortalezas y un área prioritaria), resultados de la red y bitácora de ciclos PHEA. No guarda datos "
-    "de origen: los lee de los servicios de ciclos y observaciones."
+    "de origen: los lee de los servicios de ciclos y observaciones.\n\n"
+    "Reglas de los gráficos de corrida: reglas de Anhøj (corrida más larga y cruces, como qicharts2) y reglas "
+    "del IHI (Provost y Murray, *The Health Care Data Guide*, 2011): **desplazamiento** = 6 o más puntos "
+    "seguidos a un mismo lado de la mediana; **tendencia** = 5 o más puntos seguidos todos subiendo o todos "
+    "bajando (5 PUNTOS, no 5 aumentos; los valores repetidos no cuentan ni cortan)."
 )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = build_engine(settings.effective_database_url())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        timeout = settings.service_timeout_seconds
+        sources = Sources(
+            cycles=ServiceClient("cycles", settings.service_url("cycles"), timeout=timeout),
+            observations=ServiceClient("observations", settings.service_url("observations"), timeout=timeout),
+            secret=app.state.jwt_secret,
+        )
+        app.state.sources = sources
+        try:
+            yield
+        finally:
+            await sources.aclose()
+
     app = create_service_app(
         service="reports",
         title="Mejora en Red · Reportes",
         description=DESCRIPTION,
         settings=settings,
-        routers=[],
+        routers=[spc.router, run_chart.router, feedback.router, results.router, cycles_log.router],
         ready_check=lambda: check_ready(engine),
+        lifespan=lifespan,
     )
     app.state.engine = engine
     return app
+
+
+app = create_app

@@ -61,7 +61,9 @@ class Sources:
         items: list[JSON] = []
         offset = 0
         for _ in range(MAX_PAGES):
-            page = await client.get_json(path, token=token, params={**(params or {}), "limit": PAGE_SIZE, "offset": offset})
+            page = await client.get_json(
+                path, token=token, params={**(params or {}), "limit": PAGE_SIZE, "offset": offset}
+            )
             if page is None:
                 return None
             if isinstance(page, list):  # a plain list (not paginated)
@@ -149,32 +151,6 @@ class Sources:
 
     async def network_scores(self, network_id: uuid.UUID, wave: str, token: str) -> list[JSON] | None:
         """Scores of every complete observation of a wave (``observations:scores``); ``None`` if absent."""
-        response = await self.observations.request(
-            "GET",
-            "/api/v1/observations:scores",
-            token=token,
-            params={"network_id": str(network_id), "wave": wave, "limit": PAGE_SIZE, "offset": 0},
+        return await self.get_all(
+            self.observations, "/api/v1/observations:scores", token, {"network_id": str(network_id), "wave": wave}
         )
-        if response.status_code in (404, 405):
-            return None
-        if response.status_code >= 400:
-            raise ProblemError(
-                502,
-                "bad_gateway",
-                f"El servicio de observaciones respondió con un error ({response.status_code}).",
-                extra={"service": "observations"},
-            )
-        first = response.json()
-        if isinstance(first, list):
-            return list(first)
-        items = list(first.get("items") or [])
-        total = int(first.get("total", len(items)))
-        if len(items) < total:
-            rest = await self.get_all(
-                self.observations,
-                "/api/v1/observations:scores",
-                token,
-                {"network_id": str(network_id), "wave": wave},
-            )
-            return rest
-        return items

@@ -1,0 +1,34 @@
+"""Dependencies shared by the routers: the sibling sources and the caller's token."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import Depends, Request
+
+from mejora_common.auth import bearer_token
+
+from ..settings import Settings
+from ..sources import Sources
+
+
+def get_sources(request: Request) -> Sources:
+    sources: Sources = request.app.state.sources
+    return sources
+
+
+def get_token(request: Request) -> str:
+    """The caller's own bearer token (already verified by ``CurrentPrincipal``), to forward."""
+    return bearer_token(request)
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SourcesDep = Annotated[Sources, Depends(get_sources)]
+CallerToken = Annotated[str, Depends(get_token)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+ReportFormat = Literal["json", "html", "pdf", "csv", "xlsx", "svg", "png"]

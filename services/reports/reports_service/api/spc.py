@@ -1,0 +1,176 @@
+"""``/api/v1/spc``: run-chart analysis and control charts of the numbers sent (pure computation)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from mejora_common.auth import CurrentPrincipal
+from mejora_common.errors import ProblemError
+
+from ..domain.spc import analyze_run_chart, control_chart
+from ..render.fmt import short_date
+from ..render.png import svg_to_png
+from ..render.responses import PNG_TYPE, SVG_TYPE, png_response, svg_response
+from ..render.svg import render_svg
+from ..reports.charts import control_chart_spec, run_chart_spec
+from ..schemas.spc import ControlChartRequest, ControlChartResponse, RunChartRequest, RunChartResult
+
+router = APIRouter(prefix="/api/v1/spc", tags=["control estadístico de procesos"])
+
+ChartFormat = Annotated[Literal["json", "svg", "png"], Query(description="json (análisis), svg o png (el gráfico)")]
+
+IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {SVG_TYPE: {}, PNG_TYPE: {}}, "description": "El análisis (JSON) o el gráfico"},
+    422: {"description": "Datos inválidos"},
+}
+
+RUN_CHART_DESCRIPTION = """
+Análisis de un gráfico de corrida (sin acceso a datos; solo calcula sobre los valores enviados).
+
+* **Reglas de Anhøj** (como las implementa qicharts2): se excluyen los puntos sobre la mediana;
+  `longest_run_max = round(log2(n_useful)) + 3`; `crossings_min` = percentil 5 de
+  Binomial(n_useful − 1; 0,5) (`qbinom(0.05, n_useful - 1, 0.5)` de R); `runs_signal` si la corrida más larga
+  supera su máximo o hay menos cruces que el mínimo. Si todos los puntos están sobre la mediana, las cuatro
+  cifras son `null` y no hay señal.
+* **Reglas del IHI** (Provost y Murray, *The Health Care Data Guide*, 2011): `shifts` = 6 o más puntos
+  seguidos a un mismo lado de la mediana (los puntos sobre la mediana ni cortan ni suman); `trends` = **5 o
+  más puntos** seguidos todos subiendo o todos bajando (los valores repetidos ni cortan ni suman). La regla de
+  tendencia cuenta 5 PUNTOS, como el IHI y Provost y Murray, no 5 aumentos.
+* `baseline` = k: la mediana se calcula con los primeros k puntos y se aplica a toda la serie.
+
+`format=svg|png` devuelve el gráfico en vez del análisis.
+"""
+
+CONTROL_CHART_DESCRIPTION = """
+Gráfico de control de Shewhart como `qic()` de qicharts2: línea central, límites de 3 sigma por punto,
+`sigma_signal` por punto y el análisis de corridas (Anhøj e IHI, tendencia = 5 puntos) de cada fase.
+
+* `i`: centro = promedio; sigma = rango móvil promedio / 1,128; con `screen=true` (por defecto, como qicharts2)
+  se excluyen una vez los rangos móviles ≥ 3,267 × su promedio antes de recalcular; `screen=false` reproduce
+  herramientas que no lo hacen (p. ej. la planilla *Making Data Count* del NHS).
+* `mr`: límite superior 3,267 × el rango móvil promedio.
+* `p` y `u`: `values` = numeradores y `denominators`; límites por punto, recortados al rango posible.
+* `xbar` y `s`: `subgroups`; constantes basadas en c4.
+* `baseline` (freeze): centro y límites con los primeros k puntos; `parts`: fases calculadas por separado.
+"""
+
+
+_FIELD = re.compile(r"^(values|denominators|subgroups|baseline|parts)(\[\d+\])?")
+_NEEDS = re.compile(r"needs (values|denominators|subgroups)")
+
+
+def _spc_error(exc: ValueError | TypeError) -> ProblemError:
+    """A 422 problem from a domain validation error, with its field path and a Spanish message."""
+    message = str(exc)
+    match = _FIELD.match(message) or _NEEDS.search(message)
+    if match is not None:
+        field = match.group(1) + ((match.group(2) or "") if match.re is _FIELD else "")
+    else:
+        field = "parts" if "part" in message else "chart"
+    spanish = _spanish(message)
+    return ProblemError(
+        422,
+        "validation_error",
+        f"Los datos no sirven para este gráfico: {spanish}",
+        errors=[{"field": field, "message": spanish}],
+    )
+
+
+def _spanish(message: str) -> str:
+    """Spanish text for the domain's validation messages (which are English, for developers)."""
+    replacements = [
+        ("a p chart needs denominators", "un gráfico p necesita `denominators`"),
+        ("a u chart needs denominators", "un gráfico u necesita `denominators`"),
+        ("needs values", "necesita `values`"),
+        ("needs subgroups", "necesita `subgroups`"),
+        ("takes subgroups, not values/denominators", "recibe `subgroups`, no `values` ni `denominators`"),
+        ("takes values, not subgroups", "recibe `values`, no `subgroups`"),
+        ("takes no denominators", "no recibe `denominators`"),
+        ("values and denominators must have the same length", "`values` y `denominators` deben tener el mismo largo"),
+        ("must be > 0", "debe ser mayor que 0"),
+        ("must be >= 0", "debe ser mayor o igual que 0"),
+        ("must not exceed", "no puede superar"),
+        ("is empty", "está vacío"),
+        ("baseline and parts cannot be combined", "`baseline` y `parts` no se pueden combinar"),
+        ("must be between", "debe estar entre"),
+        ("part start", "el inicio de fase"),
+        (" and ", " y "),
+        ("a i chart", "un gráfico i"),
+        ("a mr chart", "un gráfico mr"),
+        ("a p chart", "un gráfico p"),
+        ("a u chart", "un gráfico u"),
+        ("a xbar chart", "un gráfico xbar"),
+        ("a s chart", "un gráfico s"),
+    ]
+    text = message
+    for english, spanish in replacements:
+        text = text.replace(english, spanish)
+    if not _FIELD.match(text):
+        text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
+
+
+@router.post(
+    "/run-chart",
+    response_model=RunChartResult,
+    summary="Análisis de un gráfico de corrida (Anhøj e IHI)",
+    description=RUN_CHART_DESCRIPTION,
+    responses=IMAGE_RESPONSES,
+)
+def run_chart(body: RunChartRequest, _principal: CurrentPrincipal, format: ChartFormat = "json") -> Any:
+    try:
+        analysis = analyze_run_chart(body.values, body.baseline)
+    except (ValueError, TypeError) as exc:
+        raise _spc_error(exc) from exc
+    if format == "json":
+        return RunChartResult.of(analysis)
+    labels = [short_date(d) for d in body.dates] if body.dates else [str(i + 1) for i in range(len(body.values))]
+    spec = run_chart_spec("Gráfico de corrida", labels, body.values, analysis)
+    return _image(render_svg(spec), format)
+
+
+@router.post(
+    "/control-chart",
+    response_model=ControlChartResponse,
+    summary="Gráfico de control (i, mr, p, u, xbar, s) como qicharts2",
+    description=CONTROL_CHART_DESCRIPTION,
+    responses=IMAGE_RESPONSES,
+)
+def control_chart_endpoint(
+    body: ControlChartRequest,
+    _principal: CurrentPrincipal,
+    format: ChartFormat = "json",
+) -> Any:
+    try:
+        result = control_chart(
+            body.chart,
+            body.values,
+            denominators=body.denominators,
+            subgroups=body.subgroups,
+            baseline=body.baseline,
+            parts=body.parts,
+            screen=body.screen,
+        )
+    except (ValueError, TypeError) as exc:
+        raise _spc_error(exc) from exc
+    if body.dates is not None and len(body.dates) != len(result.values):
+        raise ProblemError(
+            422,
+            "validation_error",
+            "`dates` debe tener una fecha por punto.",
+            errors=[{"field": "dates", "message": "Debe tener una fecha por punto."}],
+        )
+    if format == "json":
+        return ControlChartResponse.of(result)
+    labels = [short_date(d) for d in body.dates] if body.dates else None
+    return _image(render_svg(control_chart_spec(result, labels)), format)
+
+
+def _image(svg: str, format: str) -> Response:
+    if format == "png":
+        return png_response(svg_to_png(svg))
+    return svg_response(svg)

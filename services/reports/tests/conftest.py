@@ -1,0 +1,348 @@
+"""Fixtures of the reports service tests.
+
+The reports service reads the cycles and observations services over HTTP; here
+they are small Starlette apps (:class:`FakeWorld`) served by real uvicorn
+servers (``ServerThread``), holding in-memory data the tests fill in. The fakes
+apply a simplified version of the siblings' access rules (membership → 404, the
+privacy of individual observations) and record who asked for what, so tests can
+check that the reports service forwards the caller's token where the caller's own
+rights apply and uses a service token only for aggregates.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from mejora_common.auth import Principal, verify_access_token
+from mejora_common.db import upgrade
+from mejora_common.errors import ProblemError
+from mejora_common.testing import TEST_SECRET, ServerThread, auth_header, make_principal, make_token
+from reports_service.db import MIGRATIONS_DIR
+from reports_service.main import create_app
+from reports_service.settings import Settings
+
+NETWORK = uuid.UUID("4a9780fa-d5cc-58ce-a135-00cda17974df")
+OTHER_NETWORK = uuid.UUID("00000000-0000-4000-8000-0000000000ff")
+
+
+def _problem(status: int, detail: str) -> JSONResponse:
+    return JSONResponse({"status": status, "detail": detail, "code": "not_found"}, status_code=status)
+
+
+def _page(items: list[Any], request: Request) -> JSONResponse:
+    limit = int(request.query_params.get("limit", 50))
+    offset = int(request.query_params.get("offset", 0))
+    return JSONResponse(
+        {"items": items[offset : offset + limit], "total": len(items), "limit": limit, "offset": offset}
+    )
+
+
+@dataclass
+class Call:
+    service: str
+    path: str
+    role: str
+    account_id: str
+    params: dict[str, str]
+
+
+@dataclass
+class FakeWorld:
+    """In-memory data of the two sibling services."""
+
+    measures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    points: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    networks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    aims: list[dict[str, Any]] = field(default_factory=list)
+    diagrams: list[dict[str, Any]] = field(default_factory=list)
+    cycles: list[dict[str, Any]] = field(default_factory=list)
+    schools: dict[str, dict[str, Any]] = field(default_factory=dict)
+    people: dict[str, dict[str, Any]] = field(default_factory=dict)
+    observations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    scores: dict[str, dict[str, Any]] = field(default_factory=dict)
+    instruments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    scores_endpoint: bool = True
+    calls: list[Call] = field(default_factory=list)
+
+    # -- access ----------------------------------------------------------------------------------
+
+    def _principal(self, request: Request, service: str) -> Principal:
+        header = request.headers.get("authorization", "")
+        try:
+            principal = verify_access_token(header.partition(" ")[2], TEST_SECRET)
+        except ProblemError as exc:
+            raise _DeniedError(401) from exc
+        self.calls.append(
+            Call(service, request.url.path, principal.role, str(principal.account_id), dict(request.query_params))
+        )
+        return principal
+
+    @staticmethod
+    def _member(principal: Principal, network_id: str) -> bool:
+        return principal.is_service or principal.membership(uuid.UUID(network_id)) is not None
+
+    @staticmethod
+    def _may_see_observation(principal: Principal, obs: dict[str, Any]) -> bool:
+        """The observations service's privacy rule: the teacher, the observer, coordinators."""
+        if principal.is_service:
+            return True
+        m = principal.membership(uuid.UUID(obs["network_id"]))
+        if m is None:
+            return False
+        if m.role == "coordinator":
+            return True
+        if m.role == "teacher":
+            return str(m.person_id) == obs["teacher_id"]
+        if m.role == "coach":
+            return str(m.person_id) == obs["observer_id"]
+        return False
+
+    # -- apps ------------------------------------------------------------------------------------
+
+    def cycles_app(self) -> Starlette:
+        async def measure(request: Request) -> JSONResponse:
+            p = self._principal(request, "cycles")
+            m = self.measures.get(request.path_params["id"])
+            if m is None or not self._member(p, m["network_id"]):
+                return _problem(404, "La medida no existe o no tienes acceso.")
+            return JSONResponse(m)
+
+        async def points(request: Request) -> JSONResponse:
+            p = self._principal(request, "cycles")
+            m = self.measures.get(request.path_params["id"])
+            if m is None or not self._member(p, m["network_id"]):
+                return _problem(404, "La medida no existe o no tienes acceso.")
+            return _page(self.points.get(m["id"], []), request)
+
+        async def network(request: Request) -> JSONResponse:
+            p = self._principal(request, "cycles")
+            n = self.networks.get(request.path_params["id"])
+            if n is None or not self._member(p, n["id"]):
+                return _problem(404, "La red no existe o no tienes acceso.")
+            return JSONResponse(n)
+
+        def network_list(getter: Callable[[str, Request], list[Any]]) -> Callable[[Request], Any]:
+            async def endpoint(request: Request) -> JSONResponse:
+                p = self._principal(request, "cycles")
+                network_id = request.path_params.get("id") or request.query_params.get("network_id", "")
+                if network_id not in self.networks or not self._member(p, network_id):
+                    return _problem(404, "La red no existe o no tienes acceso.")
+                return _page(getter(network_id, request), request)
+
+            return endpoint
+
+        def events(network_id: str, request: Request) -> list[Any]:
+            kind = request.query_params.get("kind")
+            return [e for e in self.events if e["network_id"] == network_id and (not kind or e["kind"] == kind)]
+
+        def by_network(items: list[dict[str, Any]]) -> Callable[[str, Request], list[Any]]:
+            return lambda network_id, _request: [i for i in items if i["network_id"] == network_id]
+
+        def diagram_summaries(network_id: str, _request: Request) -> list[Any]:
+            return [
+                {k: v for k, v in d.items() if k not in ("nodes",)}
+                for d in self.diagrams
+                if d["network_id"] == network_id
+            ]
+
+        async def diagram(request: Request) -> JSONResponse:
+            p = self._principal(request, "cycles")
+            d = next((d for d in self.diagrams if d["id"] == request.path_params["id"]), None)
+            if d is None or not self._member(p, d["network_id"]):
+                return _problem(404, "El diagrama no existe o no tienes acceso.")
+            return JSONResponse(d)
+
+        def schools(network_id: str, _request: Request) -> list[Any]:
+            return [s for s in self.schools.values() if s.get("network_id", str(NETWORK)) == network_id]
+
+        def one(store: dict[str, dict[str, Any]], what: str) -> Callable[[Request], Any]:
+            async def endpoint(request: Request) -> JSONResponse:
+                self._principal(request, "cycles")
+                item = store.get(request.path_params["id"])
+                if item is None:
+                    return _problem(404, f"{what} no existe o no tienes acceso.")
+                return JSONResponse(item)
+
+            return endpoint
+
+        return _guarded(
+            Starlette(
+                routes=[
+                    Route("/api/v1/measures/{id}", measure),
+                    Route("/api/v1/measures/{id}/points", points),
+                    Route("/api/v1/networks/{id}", network),
+                    Route("/api/v1/networks/{id}/events", network_list(events)),
+                    Route("/api/v1/networks/{id}/aims", network_list(by_network(self.aims))),
+                    Route("/api/v1/networks/{id}/driver-diagrams", network_list(diagram_summaries)),
+                    Route("/api/v1/networks/{id}/schools", network_list(schools)),
+                    Route("/api/v1/driver-diagrams/{id}", diagram),
+                    Route("/api/v1/cycles", network_list(by_network(self.cycles))),
+                    Route("/api/v1/schools/{id}", one(self.schools, "El establecimiento")),
+                    Route("/api/v1/people/{id}", one(self.people, "La persona")),
+                ]
+            )
+        )
+
+    def observations_app(self) -> Starlette:
+        async def observation(request: Request) -> JSONResponse:
+            p = self._principal(request, "observations")
+            obs = self.observations.get(request.path_params["id"])
+            if obs is None or not self._may_see_observation(p, obs):
+                return _problem(404, "La observación no existe o no tienes acceso.")
+            return JSONResponse(obs)
+
+        async def scores(request: Request) -> JSONResponse:
+            p = self._principal(request, "observations")
+            obs = self.observations.get(request.path_params["id"])
+            if obs is None or not self._may_see_observation(p, obs):
+                return _problem(404, "La observación no existe o no tienes acceso.")
+            return JSONResponse(self.scores[obs["id"]])
+
+        async def listing(request: Request) -> JSONResponse:
+            p = self._principal(request, "observations")
+            q = request.query_params
+            items = [
+                o
+                for o in self.observations.values()
+                if self._may_see_observation(p, o)
+                and all(str(o.get(key)) == q[key] for key in ("network_id", "teacher_id", "wave", "status") if key in q)
+            ]
+            items.sort(key=lambda o: (o["observed_on"], o["id"]))
+            return _page(items, request)
+
+        async def network_scores(request: Request) -> JSONResponse:
+            p = self._principal(request, "observations")
+            if not self.scores_endpoint:
+                return _problem(404, "La ruta solicitada no existe.")
+            if not p.is_service:
+                return _problem(404, "La ruta solicitada no existe.")
+            q = request.query_params
+            rows = []
+            for obs in self.observations.values():
+                if obs["network_id"] != q["network_id"] or obs["wave"] != q["wave"] or obs["status"] != "submitted":
+                    continue
+                s = self.scores[obs["id"]]
+                rows.append(
+                    {
+                        "observation_id": obs["id"],
+                        **{k: obs[k] for k in ("network_id", "school_id", "teacher_id", "observer_id", "level")},
+                        **{k: obs[k] for k in ("wave", "observed_on", "instrument_id")},
+                        "instrument_code": "class-k3",
+                        "instrument_version": 1,
+                        "scale": s["scale"],
+                        "n_cycles": 4,
+                        "dimensions": s["dimensions"],
+                        "domains": s["domains"],
+                    }
+                )
+            return _page(rows, request)
+
+        async def instrument(request: Request) -> JSONResponse:
+            self._principal(request, "observations")
+            item = self.instruments.get(request.path_params["id"])
+            if item is None:
+                return _problem(404, "El instrumento no existe.")
+            return JSONResponse(item)
+
+        return _guarded(
+            Starlette(
+                routes=[
+                    Route("/api/v1/observations:scores", network_scores),
+                    Route("/api/v1/observations", listing),
+                    Route("/api/v1/observations/{id}", observation),
+                    Route("/api/v1/observations/{id}/scores", scores),
+                    Route("/api/v1/instruments/{id}", instrument),
+                ]
+            )
+        )
+
+
+class _DeniedError(Exception):
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+def _guarded(app: Starlette) -> Starlette:
+    async def denied(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, _DeniedError)
+        return _problem(exc.status, "No autenticado")
+
+    app.add_exception_handler(_DeniedError, denied)
+    return app
+
+
+@pytest.fixture
+def world() -> FakeWorld:
+    w = FakeWorld()
+    w.networks[str(NETWORK)] = {"id": str(NETWORK), "name": "Red de prueba <Norte>", "slep": "SLEP de prueba"}
+    return w
+
+
+@dataclass
+class Siblings:
+    cycles: ServerThread
+    observations: ServerThread
+
+
+@pytest.fixture
+def siblings(world: FakeWorld) -> Iterator[Siblings]:
+    with ServerThread(world.cycles_app()) as cycles, ServerThread(world.observations_app()) as observations:
+        yield Siblings(cycles, observations)
+
+
+def build_client(tmp_path: Path, cycles_url: str, observations_url: str, **settings: Any) -> TestClient:
+    url = f"sqlite:///{tmp_path / 'reports.db'}"
+    upgrade(MIGRATIONS_DIR, url)
+    app = create_app(
+        Settings(
+            database_url=url,
+            jwt_secret=TEST_SECRET,
+            data_dir=tmp_path,
+            cycles_url=cycles_url,
+            observations_url=observations_url,
+            service_timeout_seconds=5.0,
+            **settings,
+        )
+    )
+    return TestClient(app)
+
+
+@pytest.fixture
+def client(tmp_path: Path, siblings: Siblings) -> Iterator[TestClient]:
+    """The reports service, reading the fake siblings."""
+    with build_client(tmp_path, siblings.cycles.url, siblings.observations.url) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def headers() -> Callable[..., dict[str, str]]:
+    """Authorization header for a principal: ``headers("teacher", person_id=..., school_id=...)``."""
+
+    def make(
+        role: str = "coordinator",
+        network_id: uuid.UUID | None = NETWORK,
+        *,
+        person_id: uuid.UUID | str | None = None,
+        school_id: uuid.UUID | str | None = None,
+    ) -> dict[str, str]:
+        principal = make_principal(
+            role,
+            network_id,
+            person_id=uuid.UUID(str(person_id)) if person_id else None,
+            school_id=uuid.UUID(str(school_id)) if school_id else None,
+        )
+        return auth_header(make_token(principal))
+
+    return make
