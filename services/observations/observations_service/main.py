@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from mejora_common.app import create_service_app
+from mejora_common.service_client import ServiceClient
 
+from .api import instruments, observations
 from .db import build_engine, check_ready
 from .settings import Settings, get_settings
 
@@ -19,13 +24,25 @@ DESCRIPTION = (
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = build_engine(settings.effective_database_url())
+    cycles_url = settings.service_url("cycles")
+    timeout = settings.service_timeout_seconds
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.cycles = ServiceClient("cycles", cycles_url, timeout=timeout)
+        try:
+            yield
+        finally:
+            await app.state.cycles.aclose()
+
     app = create_service_app(
         service="observations",
         title="Mejora en Red · Observaciones",
         description=DESCRIPTION,
         settings=settings,
-        routers=[],
+        routers=[instruments.router, observations.actions, observations.router],
         ready_check=lambda: check_ready(engine),
+        lifespan=lifespan,
     )
     app.state.engine = engine
     return app

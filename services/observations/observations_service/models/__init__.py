@@ -1,7 +1,9 @@
 """Observations service tables. Import every module here so Alembic sees all metadata."""
 
 from .base import Base
+from .instruments import Instrument
+from .observations import Observation, ObservationAmendment
 
 metadata = Base.metadata
 
-__all__ = ["Base", "metadata"]
+__all__ = ["Base", "Instrument", "Observation", "ObservationAmendment", "metadata"]

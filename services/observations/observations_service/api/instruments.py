@@ -1,0 +1,87 @@
+"""``/api/v1/instruments``: observation instruments as data."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from mejora_common.auth import CurrentPrincipal
+from mejora_common.pagination import Page, Pagination
+
+from ..crud import instruments
+from ..db import DbSession
+from ..schemas import InstrumentBody, InstrumentCreate, InstrumentRead
+
+router = APIRouter(prefix="/api/v1/instruments", tags=["instrumentos"])
+
+
+@router.get(
+    "",
+    response_model=Page[InstrumentRead],
+    summary="Instrumentos disponibles",
+    description=(
+        "Los instrumentos incluidos (estructura CLASS® y pauta de visita entre escuelas) y los propios de las redes "
+        "de quien consulta. Por omisión, solo la versión más reciente de cada código. CLASS® es una marca registrada "
+        "de Teachstone; su uso requiere licencia y observadores certificados."
+    ),
+)
+def list_instruments(
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    page: Pagination,
+    network_id: uuid.UUID | None = None,
+    code: str | None = None,
+    all_versions: Annotated[bool, Query(description="Incluir versiones anteriores")] = False,
+) -> Page[InstrumentRead]:
+    items, total = instruments.list_instruments(
+        session,
+        principal,
+        network_id=network_id,
+        code=code,
+        include_old_versions=all_versions,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post("", response_model=InstrumentRead, status_code=201, summary="Crear un instrumento propio (coordinación)")
+def create_instrument(
+    body: InstrumentCreate, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> InstrumentRead:
+    created = instruments.create_instrument(session, principal, body)
+    response.headers["Location"] = f"/api/v1/instruments/{created.id}"
+    return created
+
+
+@router.get("/{instrument_id}", response_model=InstrumentRead, summary="Un instrumento")
+def get_instrument(instrument_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> InstrumentRead:
+    return instruments.get_instrument(session, principal, instrument_id)
+
+
+@router.put(
+    "/{instrument_id}",
+    response_model=InstrumentRead,
+    summary="Editar un instrumento propio (coordinación)",
+    description=(
+        "Si ninguna observación usa esta versión, se modifica (200). Si ya se usó, no se toca: se crea la versión "
+        "siguiente con el mismo código (201, `Location` con la nueva). Solo se edita la versión más reciente; los "
+        "instrumentos incluidos no se editan."
+    ),
+    responses={201: {"description": "Se creó una nueva versión", "model": InstrumentRead}},
+)
+def update_instrument(
+    instrument_id: uuid.UUID,
+    body: InstrumentBody,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+) -> InstrumentRead:
+    result, created = instruments.update_instrument(session, principal, instrument_id, body)
+    if created:
+        response.status_code = 201
+        response.headers["Location"] = f"/api/v1/instruments/{result.id}"
+    return result

@@ -1,0 +1,228 @@
+"""``/api/v1/observations``: classroom observations (offline-safe PUT), submit, amendments, scores."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from mejora_common.auth import CurrentPrincipal, bearer_token
+from mejora_common.errors import ProblemError
+from mejora_common.pagination import Page, Pagination
+
+from ..access import require_coordinator
+from ..crud import observations
+from ..crud.directory import check_references
+from ..crud.scores import SCORES_RULE, scores_read, scores_row
+from ..db import DbSession
+from ..domain.scoring import ScoringError
+from ..schemas import (
+    AmendmentCreate,
+    AmendmentRead,
+    ObservationRead,
+    ObservationScoresRow,
+    ObservationWrite,
+    ScoresRead,
+    Status,
+)
+
+router = APIRouter(prefix="/api/v1/observations", tags=["observaciones"])
+actions = APIRouter(tags=["observaciones"])
+
+PRIVACY = (
+    " Privacidad: una observación individual la ven la persona observada (ya enviada), quien observó y la "
+    "coordinación de la red; para cualquier otra persona no existe (404)."
+)
+
+
+@router.get(
+    "",
+    response_model=Page[ObservationRead],
+    summary="Observaciones que quien consulta puede ver",
+    description="Filtros opcionales; sin `network_id`, todas las redes de quien consulta." + PRIVACY,
+)
+def list_observations(
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    page: Pagination,
+    network_id: uuid.UUID | None = None,
+    school_id: uuid.UUID | None = None,
+    teacher_id: uuid.UUID | None = None,
+    observer_id: uuid.UUID | None = None,
+    instrument_id: uuid.UUID | None = None,
+    wave: str | None = None,
+    status: Status | None = None,
+    observed_from: Annotated[date | None, Query(description="Desde esta fecha (incluida)")] = None,
+    observed_to: Annotated[date | None, Query(description="Hasta esta fecha (incluida)")] = None,
+    double_coding: Annotated[
+        bool | None, Query(description="true: solo segundas codificaciones; false: solo originales")
+    ] = None,
+) -> Page[ObservationRead]:
+    filters = observations.ObservationFilters(
+        network_id=network_id,
+        school_id=school_id,
+        teacher_id=teacher_id,
+        observer_id=observer_id,
+        instrument_id=instrument_id,
+        wave=wave,
+        status=status,
+        observed_from=observed_from,
+        observed_to=observed_to,
+        double_coding=double_coding,
+    )
+    items, total = observations.list_observations(session, principal, filters, page.limit, page.offset)
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@actions.get(
+    "/api/v1/observations:scores",
+    response_model=Page[ObservationScoresRow],
+    summary="Puntajes por observación y dimensión, para agregar (servicio de reportes y coordinación)",
+    description=(
+        "Una fila por observación ENVIADA de la red (y ola), con la media y el valor ajustado de cada dimensión y "
+        "la media de cada dominio, SIN redondear (para agregar). Por omisión excluye las segundas codificaciones "
+        "(no son otra aula). Pensado para el servicio de reportes (token de servicio); también lo usa la "
+        "coordinación. `limit` hasta 5000. " + SCORES_RULE
+    ),
+)
+def observation_scores(
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    network_id: uuid.UUID,
+    wave: str | None = None,
+    instrument_id: uuid.UUID | None = None,
+    include_double_coding: bool = False,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[ObservationScoresRow]:
+    require_coordinator(principal, network_id, "read")
+    filters = observations.ObservationFilters(
+        network_id=network_id,
+        wave=wave,
+        instrument_id=instrument_id,
+        status="submitted",
+        double_coding=None if include_double_coding else False,
+    )
+    rows, total = observations.list_rows(session, principal, filters, limit, offset)
+    items = []
+    for row in rows:
+        instrument, score, _ = observations.score_row(session, row)
+        items.append(scores_row(row, instrument, score))
+    return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.put(
+    "/{observation_id}",
+    response_model=ObservationRead,
+    summary="Crear o reemplazar un borrador (idempotente, id elegido por el cliente)",
+    description=(
+        "El cliente elige el UUID (la tableta lo crea sin conexión). Repetir la misma solicitud no crea otra "
+        "observación: 201 la primera vez, 200 después. Un borrador puede estar incompleto, pero cada puntaje "
+        "enviado debe ser un entero de la escala del instrumento. La red, el establecimiento y las personas se "
+        "verifican en el servicio de ciclos (422 si no existen; 503 si ese servicio no responde, y no se guarda "
+        "nada). Una observación enviada no se modifica (409), salvo que se reenvíe exactamente lo mismo (200)."
+    ),
+    responses={201: {"description": "Creada", "model": ObservationRead}},
+)
+async def put_observation(
+    *,
+    observation_id: uuid.UUID,
+    body: ObservationWrite,
+    request: Request,
+    response: Response,
+    session: DbSession,
+    principal: CurrentPrincipal,
+) -> ObservationRead:
+    plan = await run_in_threadpool(observations.plan_put, session, principal, observation_id, body)
+    if plan.references is not None:
+        await check_references(request.app.state.cycles, bearer_token(request), plan.references)
+    row, created = await run_in_threadpool(observations.save_draft, session, observation_id, plan)
+    result = await run_in_threadpool(observations.read_many, session, [row])
+    if created:
+        response.status_code = 201
+        response.headers["Location"] = f"/api/v1/observations/{observation_id}"
+    return result[0]
+
+
+@router.get("/{observation_id}", response_model=ObservationRead, summary="Una observación", description=PRIVACY)
+def get_observation(observation_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> ObservationRead:
+    return observations.get_observation(session, principal, observation_id)
+
+
+@router.post(
+    "/{observation_id}/submit",
+    response_model=ObservationRead,
+    summary="Enviar (cerrar) una observación completa",
+    description=(
+        "Verifica que esté completa: al menos el mínimo de ciclos del instrumento, cada dimensión puntuada en cada "
+        "ciclo con un entero de la escala. Si falta algo responde 422 con `errors` listando cada pendiente "
+        "(`field` p. ej. `cycles[1].scores.QF`). Enviada, ya no cambia (ver enmiendas). Enviar de nuevo no hace nada."
+    ),
+)
+def submit_observation(observation_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> ObservationRead:
+    row = observations.submit(session, principal, observation_id)
+    return observations.read_many(session, [row])[0]
+
+
+@router.get(
+    "/{observation_id}/scores",
+    response_model=ScoresRead,
+    summary="Puntajes por dimensión y dominio",
+    description=SCORES_RULE + " En un borrador, cada media es sobre los ciclos que puntuaron la dimensión." + PRIVACY,
+)
+def get_scores(
+    observation_id: uuid.UUID,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    rounded: Annotated[bool, Query(description="false: valores exactos, sin redondear")] = True,
+) -> ScoresRead:
+    row = observations.get_row(session, principal, observation_id)
+    try:
+        instrument, score, complete = observations.score_row(session, row)
+    except ScoringError as exc:
+        raise ProblemError(
+            422,
+            "not_scorable",
+            "Aún no se puede calcular el puntaje de esta observación.",
+            errors=observations.gap_errors(exc.gaps),
+        ) from exc
+    return scores_read(row, instrument, score, complete=complete, rounded=rounded)
+
+
+@router.get(
+    "/{observation_id}/amendments",
+    response_model=list[AmendmentRead],
+    summary="Correcciones de una observación enviada (historial)",
+)
+def list_amendments(observation_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> list[AmendmentRead]:
+    return observations.list_amendments(session, principal, observation_id)
+
+
+@router.post(
+    "/{observation_id}/amendments",
+    response_model=AmendmentRead,
+    status_code=201,
+    summary="Corregir una observación enviada, con motivo",
+    description=(
+        "Cambia solo los campos enviados (`level`, `observed_on`, `mode`, `cycles`, `evidence`) y guarda en la "
+        "enmienda los valores anteriores y nuevos: el original no se pierde. Los ciclos corregidos deben quedar "
+        "completos. Con un `id` elegido por el cliente, un reintento devuelve la misma enmienda (200)."
+    ),
+    responses={200: {"description": "Ya registrada (reintento)", "model": AmendmentRead}},
+)
+def create_amendment(
+    observation_id: uuid.UUID,
+    body: AmendmentCreate,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+) -> AmendmentRead:
+    amendment, created = observations.amend(session, principal, observation_id, body)
+    if not created:
+        response.status_code = 200
+    return amendment

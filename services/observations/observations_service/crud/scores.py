@@ -1,0 +1,84 @@
+"""Scores as the API answers them: the domain's exact values, rounded only here, at the edge."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..domain.scoring import ObservationScore
+from ..models import Instrument, Observation
+from ..schemas import DimensionScoreRead, DomainScoreRead, ObservationScoresRow, Scale, ScoresRead
+
+SCORES_RULE = (
+    "Regla de puntaje: la `mean` de una dimensión es el promedio de sus puntajes en los ciclos; su `adjusted` es "
+    "igual a la media, salvo en una dimensión inversa (Clima negativo), que entra como `min + max − media` "
+    "(NC 2 en la escala 1–7 cuenta como 6). La `mean` de un dominio es el promedio de los `adjusted` de sus "
+    "dimensiones. `band`: `low` si el valor es < 2,5; `mid` si 2,5 ≤ valor < 5,5; `high` si ≥ 5,5 en la escala "
+    "1–7 (los rangos 1–2, 3–5 y 6–7 de CLASS aplicados a un promedio); en otra escala `min..max` los umbrales son "
+    "`min + (t − 1)·(max − min)/6` con t = 2,5 y 5,5. La banda de una dimensión es la de su media SIN ajustar "
+    "(un Clima negativo bajo es bueno y su banda es `low`); la de un dominio, la de su media. Las bandas se "
+    "calculan con los valores exactos; los valores se redondean a 2 decimales (mitad hacia arriba) solo en la "
+    "respuesta, y `rounded=false` los entrega sin redondear."
+)
+
+
+def round2(value: float) -> float:
+    """Half-up rounding to 2 decimals of the value as printed (4.125 → 4.13), for the API edge only."""
+    return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _dimensions(score: ObservationScore, rounded: bool) -> list[DimensionScoreRead]:
+    r = round2 if rounded else float
+    return [
+        DimensionScoreRead(
+            code=d.code,
+            name=d.name,
+            domain=d.domain_code,
+            mean=r(d.mean),
+            adjusted=r(d.adjusted),
+            band=d.band,
+            reverse=d.reverse,
+            n_cycles=d.n_cycles,
+        )
+        for d in score.dimensions
+    ]
+
+
+def _domains(score: ObservationScore, rounded: bool) -> list[DomainScoreRead]:
+    r = round2 if rounded else float
+    return [DomainScoreRead(code=d.code, name=d.name, mean=r(d.mean), band=d.band) for d in score.domains]
+
+
+def scores_read(
+    row: Observation, instrument: Instrument, score: ObservationScore, *, complete: bool, rounded: bool
+) -> ScoresRead:
+    return ScoresRead(
+        observation_id=row.id,
+        instrument_id=instrument.id,
+        instrument_code=instrument.code,
+        scale=Scale(min=score.scale_min, max=score.scale_max),
+        n_cycles=score.n_cycles,
+        complete=complete,
+        rounded=rounded,
+        dimensions=_dimensions(score, rounded),
+        domains=_domains(score, rounded),
+    )
+
+
+def scores_row(row: Observation, instrument: Instrument, score: ObservationScore) -> ObservationScoresRow:
+    return ObservationScoresRow(
+        observation_id=row.id,
+        network_id=row.network_id,
+        school_id=row.school_id,
+        teacher_id=row.teacher_id,
+        observer_id=row.observer_id,
+        level=row.level,
+        wave=row.wave,
+        observed_on=row.observed_on,
+        instrument_id=instrument.id,
+        instrument_code=instrument.code,
+        instrument_version=instrument.version,
+        scale=Scale(min=score.scale_min, max=score.scale_max),
+        n_cycles=score.n_cycles,
+        dimensions=_dimensions(score, False),
+        domains=_domains(score, False),
+    )

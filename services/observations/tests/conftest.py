@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.testclient import TestClient
+
+from mejora_common.auth import Membership, Principal, issue_service_token
+from mejora_common.db import upgrade
+from mejora_common.testing import DEMO_FILE, DEMO_NETWORK_ID, TEST_SECRET, ServerThread, free_port, make_token
+from observations_service.db import MIGRATIONS_DIR
+from observations_service.instruments import instrument_uuid
+from observations_service.main import create_app
+from observations_service.settings import Settings
+
+DIRECTORY: dict[str, Any] = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+PEOPLE_BY_EMAIL = {p["email"]: p for p in DIRECTORY["people"] if p.get("email")}
+OTHER_NETWORK_ID = uuid.UUID("00000000-0000-4000-8000-0000000000aa")
+
+
+def fake_cycles_app(calls: list[str]) -> FastAPI:
+    """The cycles service's directory reads, answered from the demo directory (and an auth check)."""
+    app = FastAPI()
+    network = DIRECTORY["network"]
+    schools = {s["id"]: {**s, "network_id": network["id"]} for s in DIRECTORY["schools"]}
+    people = {p["id"]: {**p, "network_id": network["id"]} for p in DIRECTORY["people"]}
+
+    def answer(request: Request, table: dict[str, Any], key: str) -> JSONResponse:
+        calls.append(request.url.path)
+        if not request.headers.get("authorization", "").startswith("Bearer "):
+            return JSONResponse({"detail": "sin token"}, status_code=401)
+        if key in table:
+            return JSONResponse(table[key])
+        return JSONResponse({"detail": "no existe"}, status_code=404)
+
+    @app.get("/api/v1/networks/{network_id}")
+    def get_network(network_id: str, request: Request) -> JSONResponse:
+        return answer(request, {network["id"]: network}, network_id)
+
+    @app.get("/api/v1/schools/{school_id}")
+    def get_school(school_id: str, request: Request) -> JSONResponse:
+        return answer(request, schools, school_id)
+
+    @app.get("/api/v1/people/{person_id}")
+    def get_person(person_id: str, request: Request) -> JSONResponse:
+        return answer(request, people, person_id)
+
+    return app
+
+
+@pytest.fixture(scope="session")
+def cycles_calls() -> list[str]:
+    return []
+
+
+@pytest.fixture(scope="session")
+def fake_cycles(cycles_calls: list[str]) -> Iterator[str]:
+    """URL of a fake cycles service (a real server on a real socket)."""
+    with ServerThread(fake_cycles_app(cycles_calls)) as server:
+        yield server.url
+
+
+def build_app(database_url: str, tmp_path: Path, cycles_url: str) -> FastAPI:
+    upgrade(MIGRATIONS_DIR, database_url)
+    settings = Settings(
+        database_url=database_url,
+        jwt_secret=TEST_SECRET,
+        data_dir=tmp_path,
+        cycles_url=cycles_url,
+        service_timeout_seconds=3.0,
+        log_level="WARNING",
+    )
+    return create_app(settings)
+
+
+@pytest.fixture
+def app_factory(database_url: str, tmp_path: Path, fake_cycles: str) -> Callable[..., FastAPI]:
+    """Builds the observations app on the migrated test database (cycles: the fake, or another URL)."""
+
+    def make(cycles_url: str | None = None) -> FastAPI:
+        return build_app(database_url, tmp_path, cycles_url or fake_cycles)
+
+    return make
+
+
+@pytest.fixture
+def client(app_factory: Callable[..., FastAPI]) -> Iterator[TestClient]:
+    app = app_factory()
+    with TestClient(app) as test_client:
+        yield test_client
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def closed_port_url() -> str:
+    """A URL where nothing listens (the cycles service down)."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+def demo_principal(email: str) -> Principal:
+    person = PEOPLE_BY_EMAIL[email]
+    school = uuid.UUID(person["school_id"]) if person.get("school_id") else None
+    membership = Membership(
+        network_id=DEMO_NETWORK_ID, person_id=uuid.UUID(person["id"]), role=person["role"], school_id=school
+    )
+    return Principal(
+        account_id=uuid.uuid5(uuid.NAMESPACE_URL, email),
+        email=email,
+        name=person["name"],
+        role=person["role"],
+        memberships=(membership,),
+    )
+
+
+@pytest.fixture
+def headers() -> Callable[[str], dict[str, str]]:
+    """Authorization header of a demo person by e-mail (``"service"``: the reports service)."""
+
+    def make(email: str) -> dict[str, str]:
+        if email == "service":
+            return {"Authorization": f"Bearer {issue_service_token('reports', TEST_SECRET)}"}
+        if email == "outsider":
+            outsider = Principal(
+                account_id=uuid.uuid4(),
+                email="otra@red.cl",
+                name="Otra Red",
+                role="coordinator",
+                memberships=(Membership(OTHER_NETWORK_ID, uuid.uuid4(), "coordinator"),),
+            )
+            return {"Authorization": f"Bearer {make_token(outsider)}"}
+        return {"Authorization": f"Bearer {make_token(demo_principal(email))}"}
+
+    return make
+
+
+@pytest.fixture
+def person() -> Callable[[str], dict[str, Any]]:
+    """A demo person's directory entry by e-mail."""
+    return lambda email: PEOPLE_BY_EMAIL[email]
+
+
+CLASS_ID = instrument_uuid("class-prek-k3", 1)
+CLASS_DIMENSIONS = ["PC", "NC", "TS", "RSP", "BM", "PD", "ILF", "CD", "QF", "LM"]
+
+
+@pytest.fixture
+def draft() -> Callable[..., dict[str, Any]]:
+    """A valid observation body for the demo teacher educadora@demo.cl, observed by acompanante@demo.cl."""
+
+    def make(n_cycles: int = 4, teacher: str = "educadora@demo.cl", **changes: Any) -> dict[str, Any]:
+        teacher_entry = PEOPLE_BY_EMAIL[teacher]
+        base_scores = {"PC": 5, "NC": 2, "TS": 5, "RSP": 4, "BM": 5, "PD": 5, "ILF": 4, "CD": 2, "QF": 2, "LM": 2}
+        body: dict[str, Any] = {
+            "instrument_id": str(CLASS_ID),
+            "network_id": str(DEMO_NETWORK_ID),
+            "school_id": teacher_entry["school_id"],
+            "teacher_id": teacher_entry["id"],
+            "level": (teacher_entry.get("levels") or ["kinder"])[0],
+            "observed_on": "2024-05-14",
+            "wave": "2024-1",
+            "mode": "live",
+            "cycles": [
+                {
+                    "number": n,
+                    "started_at": f"2024-05-14T13:{10 + 25 * (n - 1) % 50:02d}:00Z",
+                    "duration_minutes": 20,
+                    "scores": dict(base_scores),
+                    "notes": f"Ciclo {n}",
+                }
+                for n in range(1, n_cycles + 1)
+            ],
+            "evidence": {"PC": "La educadora saluda a cada niño por su nombre.", "QF": "Retroalimentación breve."},
+        }
+        body.update(changes)
+        return body
+
+    return make
