@@ -27,13 +27,12 @@ from starlette.routing import Route
 from mejora_common.auth import Principal, verify_access_token
 from mejora_common.db import upgrade
 from mejora_common.errors import ProblemError
-from mejora_common.testing import TEST_SECRET, ServerThread, auth_header, make_principal, make_token
+from mejora_common.testing import DEMO_NETWORK_ID, TEST_SECRET, ServerThread, auth_header, make_principal, make_token
 from reports_service.db import MIGRATIONS_DIR
 from reports_service.main import create_app
 from reports_service.settings import Settings
 
-NETWORK = uuid.UUID("4a9780fa-d5cc-58ce-a135-00cda17974df")
-OTHER_NETWORK = uuid.UUID("00000000-0000-4000-8000-0000000000ff")
+NETWORK = DEMO_NETWORK_ID
 
 
 def _problem(status: int, detail: str) -> JSONResponse:
@@ -317,6 +316,14 @@ def build_client(tmp_path: Path, cycles_url: str, observations_url: str, **setti
         )
     )
     return TestClient(app)
+
+
+@pytest.fixture
+def make_client(tmp_path: Path) -> Callable[..., TestClient]:
+    """A reports service reading siblings at the given URLs (use it as a context manager)."""
+    return lambda cycles_url, observations_url, **settings: build_client(
+        tmp_path, cycles_url, observations_url, **settings
+    )
 
 
 @pytest.fixture

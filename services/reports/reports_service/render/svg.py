@@ -59,10 +59,12 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def _text(x: float, y: float, text: str, *, size: int = 11, anchor: str = "start", extra: str = "") -> str:
+def _text(
+    x: float, y: float, text: str, *, size: int = 11, anchor: str = "start", extra: str = "", fill: str = ""
+) -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
-        f'fill="{COLORS["text"]}"{extra}>{escape(text)}</text>'
+        f'fill="{fill or COLORS["text"]}"{extra}>{escape(text)}</text>'
     )
 
 
@@ -116,7 +118,7 @@ def _line_chart(spec: LineChartSpec) -> str:
     out = _header(width, height, spec.title, desc, "chart chart-line")
     out.append(_text(left, 20, spec.title, size=14, extra=' font-weight="bold"'))
     if spec.subtitle:
-        out.append(_text(left, 37, spec.subtitle, size=11, extra=f' fill="{COLORS["muted"]}"'))
+        out.append(_text(left, 37, spec.subtitle, size=11, fill=COLORS["muted"]))
 
     # Grid and y axis.
     for tick in ticks:
@@ -278,7 +280,7 @@ def _bar_chart(spec: BarChartSpec) -> str:
     out = _header(width, height, spec.title, desc, "chart chart-bars")
     out.append(_text(16, 20, spec.title, size=14, extra=' font-weight="bold"'))
     if spec.subtitle:
-        out.append(_text(16, 37, spec.subtitle, size=11, extra=f' fill="{COLORS["muted"]}"'))
+        out.append(_text(16, 37, spec.subtitle, size=11, fill=COLORS["muted"]))
 
     for band in spec.bands:
         x0, x1 = x_of(band.start), x_of(band.end)
@@ -305,9 +307,7 @@ def _bar_chart(spec: BarChartSpec) -> str:
             color = SERIES_COLORS[(s + (1 if series_n == 1 else 0)) % len(SERIES_COLORS)]
             label = f"{category} · {series.label}: "
             if value is None:
-                out.append(
-                    _text(left + 4, y + bar_h - 3, spec.missing_label, size=9, extra=f' fill="{COLORS["muted"]}"')
-                )
+                out.append(_text(left + 4, y + bar_h - 3, spec.missing_label, size=9, fill=COLORS["muted"]))
                 continue
             x1 = x_of(value)
             out.append(

@@ -1,0 +1,227 @@
+"""The run chart of a measure: its points from the cycles service, analysed, with learning sessions marked."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, Literal
+
+from ..domain.spc import RunChartAnalysis, analyze_run_chart
+from ..render.fmt import local_date, long_date, month_label, number, percent, short_date
+from ..schemas.charts import ChartMarker
+from ..schemas.run_chart import MeasureInfo, MeasureRunChart, RunChartEvent, RunChartPoint
+from ..schemas.spc import RunChartResult
+from ..sources import JSON, Sources
+from .charts import run_chart_spec
+
+Scope = Literal["network", "school", "schools_combined"]
+
+KIND_LABELS = {"outcome": "Medida de resultado", "process": "Medida de proceso", "balancing": "Medida de balance"}
+
+
+def period_label(period: date, frequency: str) -> str:
+    """Axis label by frequency: months as ``mar 2024``, years as ``2024``, weeks/terms as a date."""
+    if frequency == "monthly":
+        return month_label(period)
+    if frequency == "yearly":
+        return str(period.year)
+    return short_date(period)
+
+
+def select_series(points: Sequence[JSON], value_type: str, school_id: uuid.UUID | None) -> tuple[Scope, list[JSON]]:
+    """The points to chart, one per period, in time order.
+
+    With ``school_id``: that school's points. Otherwise the network-wide points (no
+    school) when there are any; else the schools' points combined per period — a
+    proportion as the pooled ratio sum(numerators) / sum(denominators), a count as
+    the sum, a continuous value as the mean.
+    """
+    if school_id is not None:
+        chosen = [p for p in points if str(p.get("school_id")) == str(school_id)]
+        return "school", sorted(chosen, key=lambda p: str(p["period"]))
+    network = [p for p in points if not p.get("school_id")]
+    if network or not points:
+        return "network", sorted(network, key=lambda p: str(p["period"]))
+    by_period: dict[str, list[JSON]] = defaultdict(list)
+    for p in points:
+        by_period[str(p["period"])].append(p)
+    combined: list[JSON] = []
+    for period in sorted(by_period):
+        group = by_period[period]
+        nums = [p.get("numerator") for p in group]
+        dens = [p.get("denominator") for p in group]
+        numerator: float | None = None
+        denominator: float | None = None
+        if value_type == "proportion" and all(n is not None for n in nums) and all(d for d in dens):
+            numerator = math.fsum(float(n) for n in nums if n is not None)
+            denominator = math.fsum(float(d) for d in dens if d is not None)
+            value = numerator / denominator
+        elif value_type == "count":
+            value = math.fsum(float(p["value"]) for p in group)
+        else:
+            value = math.fsum(float(p["value"]) for p in group) / len(group)
+        combined.append(
+            {
+                "period": period,
+                "value": value,
+                "numerator": numerator,
+                "denominator": denominator,
+                "note": f"{len(group)} establecimientos",
+            }
+        )
+    return "schools_combined", combined
+
+
+def event_position(day: date, periods: Sequence[date]) -> float | None:
+    """Where a day falls on the axis: linear between the two periods around it; ``None`` outside."""
+    if not periods or day < periods[0] or day > periods[-1]:
+        return None
+    if len(periods) == 1:
+        return 0.0
+    for i in range(len(periods) - 1):
+        a, b = periods[i], periods[i + 1]
+        if a <= day <= b:
+            span = (b - a).days
+            return float(i) if span == 0 else i + (day - a).days / span
+    return float(len(periods) - 1)
+
+
+def interpret(analysis: RunChartAnalysis, values: Sequence[float], direction: str, labels: Sequence[str]) -> list[str]:
+    """Spanish reading of the signals, naming whether a shift or a trend goes the good way.
+
+    ``direction`` is the measure's: ``up`` (more is better) or ``down`` (less is better).
+    """
+    lines: list[str] = []
+    better_up = direction != "down"
+    verdict = {True: "una señal de mejora", False: "una señal de que empeora"}
+    centre = analysis.median if analysis.median is not None else 0.0
+    for first, last in analysis.shifts:
+        above = values[first] > centre
+        lines.append(
+            f"Desplazamiento: {last - first + 1} puntos seguidos {'sobre' if above else 'bajo'} la mediana entre "
+            f"{labels[first]} y {labels[last]} — {verdict[above == better_up]}."
+        )
+    for first, last in analysis.trends:
+        rising = values[last] > values[first]
+        lines.append(
+            f"Tendencia {'ascendente' if rising else 'descendente'} entre {labels[first]} y {labels[last]} — "
+            f"{verdict[rising == better_up]}."
+        )
+    if analysis.runs_signal:
+        lines.append(
+            "Las reglas de Anhøj indican variación no aleatoria (una corrida demasiado larga o muy pocos cruces "
+            "de la mediana)."
+        )
+    if not lines:
+        lines.append("No hay señales de causa especial: la variación es consistente con el azar (causa común).")
+    if analysis.n < 10:
+        lines.append(
+            f"Hay {analysis.n} puntos: con menos de 10 las reglas de corrida detectan poco; sigue registrando datos."
+        )
+    return lines
+
+
+async def build_run_chart(
+    sources: Sources,
+    measure_id: uuid.UUID,
+    token: str,
+    *,
+    school_id: uuid.UUID | None = None,
+    baseline: int | None = None,
+) -> MeasureRunChart:
+    """Read the measure, its points and the network's learning sessions (caller's token) and analyse."""
+    measure = await sources.measure(measure_id, token)
+    network_id = uuid.UUID(str(measure["network_id"]))
+    raw_points = await sources.measure_points(measure_id, token)
+    events = await sources.events(network_id, token, kind="learning_session")
+
+    value_type = str(measure.get("value_type", "continuous"))
+    frequency = str(measure.get("frequency", "monthly"))
+    scope, series = select_series(raw_points, value_type, school_id)
+    periods = [local_date(p["period"]) or date.min for p in series]
+    values = [float(p["value"]) for p in series]
+    labels = [period_label(d, frequency) for d in periods]
+    analysis = analyze_run_chart(values, baseline) if values else analyze_run_chart([])
+    percent_axis = value_type == "proportion" and all(0 <= v <= 1 for v in values)
+
+    run_events: list[RunChartEvent] = []
+    markers: list[ChartMarker] = []
+    for event in sorted(events, key=lambda e: str(e.get("starts_at", ""))):
+        day = local_date(event.get("starts_at"))
+        if day is None:
+            continue
+        position = event_position(day, periods)
+        title = str(event.get("title") or "Sesión de aprendizaje")
+        run_events.append(
+            RunChartEvent(
+                id=str(event.get("id", "")),
+                title=title,
+                starts_at=str(event.get("starts_at")),
+                date_label=long_date(day),
+                position=position,
+            )
+        )
+        if position is not None:
+            markers.append(ChartMarker(position=position, label=f"{title} ({long_date(day)})"))
+
+    unit = str(measure.get("unit") or "")
+    kind_label = KIND_LABELS.get(str(measure.get("kind")), "Medida")
+    direction = str(measure.get("direction", "up"))
+    subtitle = f"{kind_label} · {'más es mejor' if direction != 'down' else 'menos es mejor'}"
+    if scope == "schools_combined":
+        subtitle += " · datos de los establecimientos combinados"
+    spec = run_chart_spec(
+        str(measure.get("name", "Medida")),
+        labels,
+        values,
+        analysis,
+        subtitle=subtitle,
+        y_label=unit or ("%" if percent_axis else ""),
+        markers=markers,
+        percent=percent_axis,
+        notes=[str(p.get("note") or "") for p in series],
+    )
+    interpretation = interpret(analysis, values, direction, labels)
+    points = [
+        RunChartPoint(
+            period=periods[i],
+            label=labels[i],
+            value=values[i],
+            numerator=_float(p.get("numerator")),
+            denominator=_float(p.get("denominator")),
+            note=str(p.get("note") or ""),
+            signal=spec.points[i].signal,
+            signal_kinds=spec.points[i].signal_kinds,
+        )
+        for i, p in enumerate(series)
+    ]
+    return MeasureRunChart(
+        measure=MeasureInfo(
+            id=measure_id,
+            network_id=network_id,
+            name=str(measure.get("name", "")),
+            kind=str(measure.get("kind", "")),
+            unit=unit,
+            value_type=value_type,
+            direction=direction,
+            frequency=frequency,
+        ),
+        scope=scope,
+        school_id=school_id,
+        points=points,
+        analysis=RunChartResult.of(analysis),
+        events=run_events,
+        interpretation=interpretation,
+        chart=spec,
+    )
+
+
+def format_value(value: float, value_type: str) -> str:
+    return percent(value, 1) if value_type == "proportion" and 0 <= value <= 1 else number(value)
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
