@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from mejora_common.app import create_service_app
 
-from .api import auth, calendar, directory, measures, networks, work
+from .api import auth, calendar, directory, measures, networks, planning, work
 from .db import build_engine, check_ready
 from .settings import Settings, get_settings
 
@@ -24,7 +24,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Mejora en Red · Ciclos",
         description=DESCRIPTION,
         settings=settings,
-        routers=[auth.router, networks.router, directory.router, work.router, measures.router, calendar.router],
+        routers=[
+            auth.router,
+            networks.router,
+            directory.router,
+            work.router,
+            measures.router,
+            calendar.router,
+            planning.router,
+        ],
         ready_check=lambda: check_ready(engine),
     )
     app.state.engine = engine

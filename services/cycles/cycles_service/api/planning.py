@@ -1,0 +1,179 @@
+"""Aims and driver diagrams: ``/networks/{id}/aims``, ``/aims/{id}``, ``/networks/{id}/driver-diagrams``,
+``/driver-diagrams/{id}`` (+ ``/nodes``, ``/publish``, ``/diff``), ``/driver-diagram-nodes/{id}``.
+
+Coordinators and facilitators edit; every member and sibling services read. The network's versions are
+listed newest first; ``?status=published`` gives the latest published version first.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Response
+
+from mejora_common.auth import CurrentPrincipal
+from mejora_common.errors import not_found
+from mejora_common.pagination import Page, Pagination
+
+from ..access import actor_for
+from ..crud import planning
+from ..crud.directory import require_network
+from ..db import DbSession
+from ..models import DriverDiagram
+from ..schemas.planning import (
+    AimCreate,
+    AimRead,
+    AimUpdate,
+    DiagramCreate,
+    DiagramDiffRead,
+    DiagramRead,
+    DiagramStatus,
+    DiagramSummary,
+    DiagramUpdate,
+    NodeCreate,
+    NodeRead,
+    NodeUpdate,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["meta y diagrama conductor"])
+
+EDIT = "Solo coordinación y facilitación editan la meta y el diagrama conductor."
+
+
+@router.get("/networks/{network_id}/aims", response_model=Page[AimRead], summary="Metas de la red")
+def list_aims(
+    network_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, page: Pagination
+) -> Page[AimRead]:
+    actor_for(principal, network_id)
+    require_network(session, network_id)
+    items, total = planning.list_aims(session, network_id, page.limit, page.offset)
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post("/networks/{network_id}/aims", response_model=AimRead, status_code=201, summary="Definir una meta")
+def create_aim(
+    network_id: uuid.UUID, body: AimCreate, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> AimRead:
+    actor = actor_for(principal, network_id)
+    actor.require(actor.edits_theory, EDIT)
+    aim, created = planning.create_aim(session, network_id, body)
+    if not created:
+        response.status_code = 200
+    return aim
+
+
+@router.patch("/aims/{aim_id}", response_model=AimRead, summary="Editar una meta")
+def update_aim(aim_id: uuid.UUID, body: AimUpdate, session: DbSession, principal: CurrentPrincipal) -> AimRead:
+    aim = planning.get_aim(session, aim_id)
+    actor = actor_for(principal, aim.network_id, "La meta")
+    actor.require(actor.edits_theory, EDIT)
+    return planning.update_aim(session, aim, body)
+
+
+@router.get(
+    "/networks/{network_id}/driver-diagrams",
+    response_model=Page[DiagramSummary],
+    summary="Versiones del diagrama conductor (la más reciente primero)",
+)
+def list_diagrams(
+    network_id: uuid.UUID,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    page: Pagination,
+    status: DiagramStatus | None = None,
+) -> Page[DiagramSummary]:
+    actor_for(principal, network_id)
+    require_network(session, network_id)
+    items, total = planning.list_diagrams(session, network_id, status, page.limit, page.offset)
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post(
+    "/networks/{network_id}/driver-diagrams",
+    response_model=DiagramRead,
+    status_code=201,
+    summary="Nueva versión (vacía o copia de la última)",
+)
+def create_diagram(
+    network_id: uuid.UUID, body: DiagramCreate, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> DiagramRead:
+    actor = actor_for(principal, network_id)
+    actor.require(actor.edits_theory, EDIT)
+    require_network(session, network_id)
+    diagram, created = planning.create_diagram(session, network_id, body)
+    if not created:
+        response.status_code = 200
+    return planning.diagram_read(session, diagram)
+
+
+def _diagram(
+    session: DbSession, principal: CurrentPrincipal, diagram_id: uuid.UUID, *, edit: bool = False
+) -> DriverDiagram:
+    diagram = planning.get_diagram(session, diagram_id)
+    actor = actor_for(principal, diagram.network_id, "El diagrama conductor")
+    if edit:
+        actor.require(actor.edits_theory, EDIT)
+    return diagram
+
+
+@router.get("/driver-diagrams/{diagram_id}", response_model=DiagramRead, summary="Una versión con su árbol completo")
+def get_diagram(diagram_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> DiagramRead:
+    return planning.diagram_read(session, _diagram(session, principal, diagram_id))
+
+
+@router.patch("/driver-diagrams/{diagram_id}", response_model=DiagramRead, summary="Renombrar un borrador")
+def rename_diagram(
+    diagram_id: uuid.UUID, body: DiagramUpdate, session: DbSession, principal: CurrentPrincipal
+) -> DiagramRead:
+    diagram = _diagram(session, principal, diagram_id, edit=True)
+    return planning.diagram_read(session, planning.rename_diagram(session, diagram, body.title))
+
+
+@router.post(
+    "/driver-diagrams/{diagram_id}/publish", response_model=DiagramRead, summary="Publicar (congela la versión)"
+)
+def publish(diagram_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> DiagramRead:
+    diagram = _diagram(session, principal, diagram_id, edit=True)
+    return planning.diagram_read(session, planning.publish(session, diagram))
+
+
+@router.get(
+    "/driver-diagrams/{diagram_id}/diff", response_model=DiagramDiffRead, summary="Qué cambió respecto de otra versión"
+)
+def diff(diagram_id: uuid.UUID, against: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> DiagramDiffRead:
+    diagram = _diagram(session, principal, diagram_id)
+    other = planning.get_diagram(session, against)
+    if other.network_id != diagram.network_id:
+        raise not_found("La otra versión del diagrama")
+    return planning.diff(session, diagram, other)
+
+
+@router.post(
+    "/driver-diagrams/{diagram_id}/nodes",
+    response_model=NodeRead,
+    status_code=201,
+    summary="Agregar un nodo al borrador",
+)
+def add_node(
+    diagram_id: uuid.UUID, body: NodeCreate, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> NodeRead:
+    diagram = _diagram(session, principal, diagram_id, edit=True)
+    node, created = planning.add_node(session, diagram, body)
+    if not created:
+        response.status_code = 200
+    return node
+
+
+@router.patch("/driver-diagram-nodes/{node_id}", response_model=NodeRead, summary="Editar o mover un nodo del borrador")
+def update_node(node_id: uuid.UUID, body: NodeUpdate, session: DbSession, principal: CurrentPrincipal) -> NodeRead:
+    node, diagram = planning.get_node(session, node_id)
+    _diagram(session, principal, diagram.id, edit=True)
+    return planning.update_node(session, diagram, node, body)
+
+
+@router.delete("/driver-diagram-nodes/{node_id}", status_code=204, summary="Quitar un nodo del borrador")
+def remove_node(node_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> Response:
+    node, diagram = planning.get_node(session, node_id)
+    _diagram(session, principal, diagram.id, edit=True)
+    planning.remove_node(session, diagram, node)
+    return Response(status_code=204)

@@ -1,0 +1,393 @@
+"""Aims and driver diagrams (versions, draft editing, publish, diff) over ``domain.driver_diagram``."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from mejora_common.db import utcnow
+from mejora_common.errors import ProblemError, not_found
+
+from ..domain.driver_diagram import (
+    InvalidLinkError,
+    Link,
+    Node,
+    build_tree,
+    copy_version,
+    diff_versions,
+    new_key,
+    validate_diagram,
+    validate_link,
+)
+from ..models import Aim, DiagramLink, DiagramNode, DriverDiagram, Measure
+from ..schemas.planning import (
+    AimCreate,
+    AimRead,
+    AimUpdate,
+    ChangeIdeaRead,
+    DiagramCreate,
+    DiagramDiffRead,
+    DiagramRead,
+    DiagramSummary,
+    DiffChange,
+    DiffField,
+    DiffNode,
+    NodeCreate,
+    NodeRead,
+    NodeUpdate,
+)
+from .common import apply, invalid, paginate
+
+
+# ---------------------------------------------------------------------------------------------------- aims
+def aim_read(aim: Aim) -> AimRead:
+    return AimRead.model_validate(aim, from_attributes=True)
+
+
+def get_aim(session: Session, aim_id: uuid.UUID) -> Aim:
+    aim = session.get(Aim, aim_id)
+    if aim is None:
+        raise not_found("La meta")
+    return aim
+
+
+def _check_measure(session: Session, network_id: uuid.UUID, measure_id: uuid.UUID | None) -> None:
+    if measure_id is None:
+        return
+    measure = session.get(Measure, measure_id)
+    if measure is None or measure.network_id != network_id:
+        raise invalid("measure_id", "La medida no existe en esta red.")
+
+
+def list_aims(session: Session, network_id: uuid.UUID, limit: int, offset: int) -> tuple[list[AimRead], int]:
+    rows, total = paginate(
+        session, select(Aim).where(Aim.network_id == network_id), limit, offset, col(Aim.created_at), col(Aim.id)
+    )
+    return [aim_read(a) for a in rows], total
+
+
+def create_aim(session: Session, network_id: uuid.UUID, body: AimCreate) -> tuple[AimRead, bool]:
+    if body.id is not None:
+        existing = session.get(Aim, body.id)
+        if existing is not None:
+            if existing.network_id != network_id:
+                raise ProblemError(409, "id_taken", "Ese identificador ya está en uso.")
+            return aim_read(existing), False
+    _check_measure(session, network_id, body.measure_id)
+    aim = Aim(network_id=network_id, **body.model_dump(exclude={"id"}))
+    if body.id is not None:
+        aim.id = body.id
+    session.add(aim)
+    session.commit()
+    session.refresh(aim)
+    return aim_read(aim), True
+
+
+def update_aim(session: Session, aim: Aim, body: AimUpdate) -> AimRead:
+    changes = body.model_dump(exclude_unset=True)
+    for name in ("statement", "measure_description"):
+        if name in changes and changes[name] is None:
+            del changes[name]
+    if "measure_id" in changes:
+        _check_measure(session, aim.network_id, changes["measure_id"])
+    if apply(aim, changes):
+        session.add(aim)
+        session.commit()
+        session.refresh(aim)
+    return aim_read(aim)
+
+
+# ------------------------------------------------------------------------------------------------ diagrams
+def _nodes(session: Session, diagram_id: uuid.UUID) -> list[DiagramNode]:
+    return list(session.exec(select(DiagramNode).where(DiagramNode.diagram_id == diagram_id)).all())
+
+
+def _links(session: Session, diagram_id: uuid.UUID) -> list[DiagramLink]:
+    return list(session.exec(select(DiagramLink).where(DiagramLink.diagram_id == diagram_id)).all())
+
+
+def _domain(nodes: list[DiagramNode], links: list[DiagramLink]) -> tuple[list[Node], list[Link]]:
+    return (
+        [Node(str(n.id), n.key, n.kind, n.text, tuple(n.tags), n.order) for n in nodes],  # type: ignore[arg-type]
+        [Link(str(lk.parent_id), str(lk.child_id)) for lk in links],
+    )
+
+
+def summary(session: Session, diagram: DriverDiagram) -> DiagramSummary:
+    count = session.exec(
+        select(func.count()).select_from(DiagramNode).where(DiagramNode.diagram_id == diagram.id)
+    ).one()
+    return DiagramSummary(
+        id=diagram.id,
+        network_id=diagram.network_id,
+        version=diagram.version,
+        title=diagram.title,
+        status=diagram.status,  # type: ignore[arg-type]
+        based_on_id=diagram.based_on_id,
+        published_at=diagram.published_at,
+        created_at=diagram.created_at,
+        node_count=count,
+    )
+
+
+def diagram_read(session: Session, diagram: DriverDiagram) -> DiagramRead:
+    nodes, links = _domain(_nodes(session, diagram.id), _links(session, diagram.id))
+    tree = build_tree(nodes, links)
+    parents: dict[str, list[uuid.UUID]] = {}
+    for link in links:
+        parents.setdefault(link.child_id, []).append(uuid.UUID(link.parent_id))
+    ideas = sorted((n for n in nodes if n.kind == "change_idea"), key=lambda n: (n.order, n.text))
+    return DiagramRead(
+        **summary(session, diagram).model_dump(),
+        tree=dict(tree),
+        change_ideas=[
+            ChangeIdeaRead(
+                id=uuid.UUID(n.id), key=n.key, text=n.text, tags=list(n.tags), parent_ids=sorted(parents.get(n.id, []))
+            )
+            for n in ideas
+        ],
+    )
+
+
+def get_diagram(session: Session, diagram_id: uuid.UUID) -> DriverDiagram:
+    diagram = session.get(DriverDiagram, diagram_id)
+    if diagram is None:
+        raise not_found("El diagrama conductor")
+    return diagram
+
+
+def list_diagrams(
+    session: Session, network_id: uuid.UUID, status: str | None, limit: int, offset: int
+) -> tuple[list[DiagramSummary], int]:
+    query = select(DriverDiagram).where(DriverDiagram.network_id == network_id)
+    if status:
+        query = query.where(DriverDiagram.status == status)
+    rows, total = paginate(session, query, limit, offset, col(DriverDiagram.version).desc())
+    return [summary(session, d) for d in rows], total
+
+
+def create_diagram(session: Session, network_id: uuid.UUID, body: DiagramCreate) -> tuple[DriverDiagram, bool]:
+    if body.id is not None:
+        existing = session.get(DriverDiagram, body.id)
+        if existing is not None:
+            if existing.network_id != network_id:
+                raise ProblemError(409, "id_taken", "Ese identificador ya está en uso.")
+            return existing, False
+    latest = session.exec(
+        select(DriverDiagram).where(DriverDiagram.network_id == network_id).order_by(col(DriverDiagram.version).desc())
+    ).first()
+    if latest is not None and latest.status == "draft":
+        raise ProblemError(
+            409,
+            "draft_exists",
+            f"Ya hay un borrador (versión {latest.version}); publícalo antes de crear otra versión.",
+            extra={"draft_id": str(latest.id)},
+        )
+    diagram = DriverDiagram(
+        network_id=network_id,
+        version=(latest.version + 1) if latest else 1,
+        title=body.title,
+        based_on_id=latest.id if latest and body.start == "copy" else None,
+    )
+    if body.id is not None:
+        diagram.id = body.id
+    session.add(diagram)
+    session.flush()
+    if latest is not None and body.start == "copy":
+        nodes, links = _domain(_nodes(session, latest.id), _links(session, latest.id))
+        copied = copy_version(nodes, links)
+        for node in copied.nodes:
+            session.add(
+                DiagramNode(
+                    id=uuid.UUID(node.id),
+                    diagram_id=diagram.id,
+                    key=node.key,
+                    kind=node.kind,
+                    text=node.text,
+                    tags=list(node.tags),
+                    order=node.order,
+                )
+            )
+        session.flush()
+        for link in copied.links:
+            session.add(
+                DiagramLink(
+                    diagram_id=diagram.id, parent_id=uuid.UUID(link.parent_id), child_id=uuid.UUID(link.child_id)
+                )
+            )
+    session.commit()
+    session.refresh(diagram)
+    return diagram, True
+
+
+def rename_diagram(session: Session, diagram: DriverDiagram, title: str) -> DriverDiagram:
+    _require_draft(diagram)
+    if apply(diagram, {"title": title}):
+        session.add(diagram)
+        session.commit()
+        session.refresh(diagram)
+    return diagram
+
+
+def _require_draft(diagram: DriverDiagram) -> None:
+    if diagram.status != "draft":
+        raise ProblemError(
+            409,
+            "diagram_published",
+            f"La versión {diagram.version} está publicada y no se puede modificar; crea una nueva versión.",
+        )
+
+
+def publish(session: Session, diagram: DriverDiagram) -> DriverDiagram:
+    _require_draft(diagram)
+    nodes, links = _domain(_nodes(session, diagram.id), _links(session, diagram.id))
+    problems = validate_diagram(nodes, links)
+    if not any(n.kind == "aim" for n in nodes):
+        problems.append("El diagrama necesita una meta antes de publicarse")
+    if problems:
+        raise ProblemError(
+            422,
+            "diagram_invalid",
+            "El diagrama no se puede publicar: " + "; ".join(problems),
+            errors=[{"field": "nodes", "message": p} for p in problems],
+        )
+    diagram.status = "published"
+    diagram.published_at = utcnow()
+    diagram.updated_at = utcnow()
+    session.add(diagram)
+    session.commit()
+    session.refresh(diagram)
+    return diagram
+
+
+def node_read(session: Session, node: DiagramNode) -> NodeRead:
+    parents = session.exec(select(DiagramLink.parent_id).where(DiagramLink.child_id == node.id)).all()
+    return NodeRead(
+        id=node.id,
+        diagram_id=node.diagram_id,
+        key=node.key,
+        kind=node.kind,  # type: ignore[arg-type]
+        text=node.text,
+        tags=list(node.tags),
+        order=node.order,
+        parent_ids=sorted(parents),
+    )
+
+
+def get_node(session: Session, node_id: uuid.UUID) -> tuple[DiagramNode, DriverDiagram]:
+    node = session.get(DiagramNode, node_id)
+    if node is None:
+        raise not_found("El nodo")
+    return node, get_diagram(session, node.diagram_id)
+
+
+def _set_parents(session: Session, diagram: DriverDiagram, node: DiagramNode, parent_ids: list[uuid.UUID]) -> None:
+    unique = list(dict.fromkeys(parent_ids))
+    if node.kind in ("primary", "secondary") and len(unique) > 1:
+        raise invalid("parent_ids", "Un impulsor depende de un solo nodo.")
+    if node.kind == "aim" and unique:
+        raise invalid("parent_ids", "La meta no puede depender de otro nodo.")
+    for index, parent_id in enumerate(unique):
+        parent = session.get(DiagramNode, parent_id)
+        if parent is None or parent.diagram_id != diagram.id:
+            raise invalid(f"parent_ids[{index}]", "El nodo padre no existe en esta versión del diagrama.")
+        try:
+            validate_link(parent.kind, node.kind)
+        except InvalidLinkError as exc:
+            raise invalid(f"parent_ids[{index}]", str(exc)) from exc
+    for link in session.exec(select(DiagramLink).where(DiagramLink.child_id == node.id)).all():
+        session.delete(link)
+    session.flush()
+    for parent_id in unique:
+        session.add(DiagramLink(diagram_id=diagram.id, parent_id=parent_id, child_id=node.id))
+
+
+def add_node(session: Session, diagram: DriverDiagram, body: NodeCreate) -> tuple[NodeRead, bool]:
+    if body.id is not None:
+        existing = session.get(DiagramNode, body.id)
+        if existing is not None:
+            if existing.diagram_id != diagram.id:
+                raise ProblemError(409, "id_taken", "Ese identificador ya está en uso.")
+            return node_read(session, existing), False
+    _require_draft(diagram)
+    if body.kind == "aim":
+        has_aim = session.exec(
+            select(DiagramNode.id).where(DiagramNode.diagram_id == diagram.id, DiagramNode.kind == "aim")
+        ).first()
+        if has_aim is not None:
+            raise invalid("kind", "El diagrama ya tiene una meta; edítala en vez de agregar otra.")
+    node = DiagramNode(
+        diagram_id=diagram.id, key=new_key(), kind=body.kind, text=body.text, tags=list(body.tags), order=body.order
+    )
+    if body.id is not None:
+        node.id = body.id
+    session.add(node)
+    session.flush()
+    _set_parents(session, diagram, node, body.parent_ids)
+    _touch(session, diagram)
+    return node_read(session, node), True
+
+
+def _touch(session: Session, diagram: DriverDiagram) -> None:
+    diagram.updated_at = utcnow()
+    session.add(diagram)
+    session.commit()
+
+
+def update_node(session: Session, diagram: DriverDiagram, node: DiagramNode, body: NodeUpdate) -> NodeRead:
+    _require_draft(diagram)
+    changes: dict[str, Any] = {
+        k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None and k != "parent_ids"
+    }
+    apply(node, changes)
+    session.add(node)
+    if body.parent_ids is not None:
+        _set_parents(session, diagram, node, body.parent_ids)
+    _touch(session, diagram)
+    session.refresh(node)
+    return node_read(session, node)
+
+
+def remove_node(session: Session, diagram: DriverDiagram, node: DiagramNode) -> None:
+    """Removes the node and its links; its children stay in the version, unlinked, until moved."""
+    _require_draft(diagram)
+    for link in session.exec(
+        select(DiagramLink).where((DiagramLink.child_id == node.id) | (DiagramLink.parent_id == node.id))
+    ).all():
+        session.delete(link)
+    session.flush()
+    session.delete(node)
+    _touch(session, diagram)
+
+
+def diff(session: Session, diagram: DriverDiagram, against: DriverDiagram) -> DiagramDiffRead:
+    """What changed from ``against`` (older) to ``diagram`` (newer), nodes matched by key."""
+    old_nodes, old_links = _domain(_nodes(session, against.id), _links(session, against.id))
+    new_nodes, new_links = _domain(_nodes(session, diagram.id), _links(session, diagram.id))
+    result = diff_versions(old_nodes, new_nodes, old_links=old_links, new_links=new_links)
+    return DiagramDiffRead(
+        diagram_id=diagram.id,
+        against_id=against.id,
+        added=[DiffNode(key=n.key, kind=n.kind, text=n.text) for n in result.added],
+        removed=[DiffNode(key=n.key, kind=n.kind, text=n.text) for n in result.removed],
+        changed=[
+            DiffChange(
+                key=c.key,
+                kind=c.new.kind,
+                text=c.new.text,
+                old_text=c.old.text,
+                changes=[
+                    DiffField(
+                        field=f.field,
+                        old=f.old if isinstance(f.old, str) else list(f.old),
+                        new=f.new if isinstance(f.new, str) else list(f.new),
+                    )
+                    for f in c.changes
+                ],
+            )
+            for c in result.changed
+        ],
+    )
