@@ -156,7 +156,7 @@ def get_instrument(session: Session, principal: Principal, instrument_id: uuid.U
 
 
 def _document(code: str, version: int, body: InstrumentBody) -> dict[str, Any]:
-    document: dict[str, Any] = body.model_dump(mode="json")
+    document: dict[str, Any] = body.model_dump(mode="json", include=set(InstrumentBody.model_fields))
     document["code"] = code
     document["version"] = version
     return document
