@@ -62,3 +62,22 @@ async def check_references(client: ServiceClient, token: str | None, refs: Refer
         raise ProblemError(
             422, "unknown_reference", "Hay referencias que no existen en el servicio de ciclos.", errors=errors
         )
+
+
+async def lookup_many(
+    client: ServiceClient, token: str | None, kind: str, ids: set[uuid.UUID], parallel: int = 8
+) -> dict[uuid.UUID, dict[str, Any] | None]:
+    """``GET /api/v1/{kind}/{id}`` for each id (a few at a time); ``None`` for the unknown ones."""
+    semaphore = asyncio.Semaphore(parallel)
+
+    async def one(item: uuid.UUID) -> tuple[uuid.UUID, dict[str, Any] | None]:
+        async with semaphore:
+            found = await client.get_json(f"/api/v1/{kind}/{item}", token=token)
+        return item, found if isinstance(found, dict) else None
+
+    results = await asyncio.gather(*(one(i) for i in sorted(ids, key=str)))
+    return dict(results)
+
+
+def in_network(entry: dict[str, Any] | None, network_id: uuid.UUID) -> bool:
+    return entry is not None and _same(entry.get("network_id"), network_id)
