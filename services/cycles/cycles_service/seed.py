@@ -17,6 +17,7 @@ from mejora_common.db import make_engine
 
 from .models import Account, Network, Person, School
 from .security import hash_password
+from .seed_work import seed_work
 
 
 def seed_demo(database_url: str, demo_file: Path) -> str:
@@ -71,6 +72,8 @@ def seed_demo(database_url: str, demo_file: Path) -> str:
                     )
                 )
                 created["person"] += 1
+        session.flush()
+        created.update(seed_work(session, network_id))
         session.commit()
     engine.dispose()
     return "ciclos: " + ", ".join(f"{k} +{v}" for k, v in created.items())

@@ -1,4 +1,5 @@
 import json
+from typing import Any
 
 from sqlmodel import Session, func, select
 
@@ -6,7 +7,7 @@ from cycles_service.db import MIGRATIONS_DIR
 from cycles_service.models import Account, Network, Person, School
 from cycles_service.seed import seed_demo
 from mejora_common.db import make_engine, upgrade
-from mejora_common.testing import DEMO_FILE
+from mejora_common.testing import DEMO_FILE, DEMO_NETWORK_ID
 
 
 def counts(url: str) -> dict[str, int]:
@@ -27,8 +28,9 @@ def test_seed_is_realistic_and_never_duplicates(database_url: str) -> None:
     upgrade(MIGRATIONS_DIR, database_url)
     seed_demo(database_url, DEMO_FILE)
     first = counts(database_url)
-    seed_demo(database_url, DEMO_FILE)
+    again = seed_demo(database_url, DEMO_FILE)
     assert counts(database_url) == first
+    assert "+" not in again.replace("+0", "")
     assert first == {"Network": 1, "School": 6, "Person": 22, "Account": 22, "teachers": 17}
 
 
@@ -45,3 +47,34 @@ def test_demo_directory_has_the_required_people() -> None:
     assert emails["direccion@demo.cl"] == "leader"
     assert emails["educadora@demo.cl"] == "teacher"
     assert len({s["rbd"] for s in data["schools"]}) == 6
+
+
+def test_demo_improvement_work(client: Any, bearer: Any) -> None:
+    headers = bearer("coordinacion@demo.cl")
+    net = f"/api/v1/networks/{DEMO_NETWORK_ID}"
+    [aim] = client.get(f"{net}/aims", headers=headers).json()["items"]
+    assert aim["focus_domain"] == "IS" and aim["measure_id"]
+    versions = client.get(f"{net}/driver-diagrams?status=published", headers=headers).json()["items"]
+    assert [v["version"] for v in versions] == [2, 1]
+    assert "octubre 2024" in versions[0]["title"] and "octubre 2023" in versions[1]["title"]
+    latest = client.get(f"/api/v1/driver-diagrams/{versions[0]['id']}", headers=headers).json()
+    assert any("QF" in idea["tags"] for idea in latest["change_ideas"])
+    diff = client.get(f"/api/v1/driver-diagrams/{versions[0]['id']}/diff?against={versions[1]['id']}", headers=headers)
+    assert diff.json()["added"] and diff.json()["removed"] and diff.json()["changed"]
+    cycles = client.get(f"/api/v1/cycles?network_id={DEMO_NETWORK_ID}&limit=200", headers=headers).json()["items"]
+    assert len(cycles) >= 12
+    assert {c["stage"] for c in cycles} == {"plan", "do", "study", "act", "closed"}
+    assert {c["act_decision"] for c in cycles} >= {"adopt", "adapt", "abandon"}
+    last = next(c for c in cycles if c["title"].endswith("(ciclo 3)"))
+    ramp = client.get(f"/api/v1/cycles/{last['id']}/ramp", headers=headers).json()["items"]
+    assert len(ramp) == 3
+    measures = client.get(f"{net}/measures", headers=headers).json()["items"]
+    assert len(measures) == 3 and all(m["point_count"] >= 24 for m in measures)
+    assert {m["kind"] for m in measures} == {"outcome", "process", "balancing"}
+    plan = client.get(f"{net}/calendar?year=2024", headers=headers).json()
+    assert plan["counts"]["learning_session"] == 3
+    assert all(s["visits"] >= 4 for s in plan["schools"])
+    november = plan["months"][10]
+    assert november["counts"]["school_visit"] >= 3
+    assert plan["flags"] == []
+    assert client.get(f"{net}/barriers", headers=headers).json()["total"] >= 3
