@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from mejora_common.app import create_service_app
 from mejora_common.service_client import ServiceClient
 
-from .api import instruments, observations, transfer
+from .api import instruments, observations, reliability, transfer
 from .db import build_engine, check_ready
 from .settings import Settings, get_settings
 
@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Mejora en Red · Observaciones",
         description=DESCRIPTION,
         settings=settings,
-        routers=[instruments.router, observations.actions, transfer.router, observations.router],
+        routers=[instruments.router, observations.actions, transfer.router, observations.router, reliability.router],
         ready_check=lambda: check_ready(engine),
         lifespan=lifespan,
     )
