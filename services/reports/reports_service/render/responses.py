@@ -17,7 +17,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def safe_filename(name: str) -> str:
     """ASCII file name: accents dropped, anything else unusual replaced by ``-``."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-._")
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain)
+    plain = re.sub(r"-{2,}", "-", plain).strip("-._")
     return plain[:120] or "reporte"
 
 

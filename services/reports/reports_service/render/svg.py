@@ -59,6 +59,25 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
+def wrap(text: str, width: int, max_lines: int) -> list[str]:
+    """Split a label into at most ``max_lines`` lines of about ``width`` characters (ellipsis if longer)."""
+    words = text.split()
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}".strip()
+        if len(candidate) <= width or not current:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
+    return [line if len(line) <= width + 4 else line[: width + 3].rstrip() + "…" for line in lines]
+
+
 def _text(
     x: float, y: float, text: str, *, size: int = 11, anchor: str = "start", extra: str = "", fill: str = ""
 ) -> str:
@@ -265,7 +284,7 @@ def _bar_chart(spec: BarChartSpec) -> str:
     left, right, top = 250, 70, 56
     series_n = max(1, len(spec.series))
     bar_h = 14
-    group_h = series_n * bar_h + 12
+    group_h = max(series_n * bar_h + 12, 34)
     plot_h = max(1, len(spec.categories)) * group_h
     bottom = 56
     height = top + plot_h + bottom
@@ -300,7 +319,10 @@ def _bar_chart(spec: BarChartSpec) -> str:
 
     for c, category in enumerate(spec.categories):
         y0 = top + c * group_h + 6
-        out.append(_text(left - 8, y0 + series_n * bar_h / 2 + 4, category, size=11, anchor="end"))
+        lines = wrap(category, 36, 2)
+        first_y = y0 + series_n * bar_h / 2 + 4 - 6 * (len(lines) - 1)
+        for k, line in enumerate(lines):
+            out.append(_text(left - 8, first_y + 12 * k, line, size=10, anchor="end"))
         for s, series in enumerate(spec.series):
             value = series.values[c] if c < len(series.values) else None
             y = y0 + s * bar_h
