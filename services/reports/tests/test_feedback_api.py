@@ -313,6 +313,7 @@ def test_privacy_across_roles(
     client: TestClient,
     headers: Headers,
     feedback_world: FakeWorld,
+    *,
     role: str,
     person: str | None,
     status: int,

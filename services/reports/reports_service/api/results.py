@@ -1,5 +1,100 @@
-"""(in progress)"""
+"""Network results for learning sessions (``/api/v1/reports/networks/{id}/results``) and its waves."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+import uuid
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+from mejora_common.auth import CurrentPrincipal
+
+from ..render.html import render_html
+from ..render.pdf import html_to_pdf
+from ..render.responses import CSV_TYPE, PDF_TYPE, XLSX_TYPE, csv_response, html_response, pdf_response, xlsx_response
+from ..render.tabular import to_csv, to_xlsx
+from ..reports.results import RESULTS_HEADER, build_results, list_waves, result_rows, result_sheets
+from ..schemas.results import NetworkResultsReport, WavesOut
+from .deps import SettingsDep, SourcesDep
+
+router = APIRouter(prefix="/api/v1/reports/networks", tags=["resultados de la red"])
+
+WAVE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$"
+
+RESULTS_DESCRIPTION = """
+Por dominio y dimensión: número de aulas, promedio, desviación estándar y distribución por nivel de desempeño
+(bajo / medio / alto), para toda la red, por nivel y por establecimiento. **Todo grupo con menos de k aulas
+(k = 5 por omisión) se suprime** y se marca como tal, sin ninguna cifra. Con `compare`, el cambio pareado entre
+dos mediciones (solo aulas observadas en ambas) con su DE y el tamaño del efecto d_z de Cohen. Incluye la actividad
+PHEA de la red (ciclos por etapa y por decisión, por establecimiento) y un gráfico por dominio.
+
+Quién ve qué (design.md §2): coordinación, facilitación y acompañantes ven la red, los niveles y cada
+establecimiento; la dirección ve la red, los niveles y **solo su establecimiento** (si tiene al menos k aulas);
+las docentes ven los agregados de la red y de los niveles. Quien no es miembro de la red recibe 404.
+
+Formatos: `json`, `html`, `pdf` (A4), `csv` (UTF-8 con BOM, separado por `;`, coma decimal) y `xlsx`.
+"""
+
+
+@router.get(
+    "/{network_id}/results",
+    response_model=NetworkResultsReport,
+    summary="Resultados de la red para una sesión de aprendizaje",
+    description=RESULTS_DESCRIPTION,
+    responses={
+        200: {
+            "content": {"text/html": {}, PDF_TYPE: {}, CSV_TYPE: {}, XLSX_TYPE: {}},
+            "description": "Los resultados en el formato pedido",
+        },
+        404: {"description": "La red no existe o no eres miembro"},
+        503: {"description": "Un servicio del que depende no está disponible"},
+    },
+)
+async def network_results(
+    network_id: uuid.UUID,
+    *,
+    principal: CurrentPrincipal,
+    sources: SourcesDep,
+    settings: SettingsDep,
+    wave: Annotated[str, Query(pattern=WAVE_PATTERN, description="Medición, p. ej. 2024-2", examples=["2024-2"])],
+    compare: Annotated[
+        str | None, Query(pattern=WAVE_PATTERN, description="Medición anterior con que comparar, p. ej. 2024-1")
+    ] = None,
+    instrument: Annotated[
+        str | None, Query(max_length=60, description="Código del instrumento (por omisión, el más usado)")
+    ] = None,
+    format: Annotated[Literal["json", "html", "pdf", "csv", "xlsx"], Query(description="Formato")] = "json",
+) -> Any:
+    report = await build_results(
+        sources,
+        principal,
+        network_id,
+        wave=wave,
+        compare=compare,
+        k=settings.min_group_size,
+        instrument_code=instrument,
+    )
+    name = f"resultados-{report.network.name}-{wave}" + (f"-vs-{compare}" if compare else "")
+    if format == "json":
+        return report
+    if format == "csv":
+        return csv_response(to_csv(RESULTS_HEADER, result_rows(report)), name)
+    if format == "xlsx":
+        body = await run_in_threadpool(to_xlsx, result_sheets(report), title=f"Resultados {report.network.name}")
+        return xlsx_response(body, name)
+    html = render_html("results.html.j2", r=report)
+    if format == "html":
+        return html_response(html)
+    return pdf_response(await run_in_threadpool(html_to_pdf, html), name)
+
+
+@router.get(
+    "/{network_id}/waves",
+    response_model=WavesOut,
+    summary="Mediciones con observaciones enviadas en la red",
+    description="Las mediciones (p. ej. 2024-1) con cuántas observaciones enviadas tiene cada una, la más reciente "
+    "primero; solo conteos, sin puntajes. Quien no es miembro de la red recibe 404.",
+)
+async def network_waves(network_id: uuid.UUID, principal: CurrentPrincipal, sources: SourcesDep) -> WavesOut:
+    return await list_waves(sources, principal, network_id)

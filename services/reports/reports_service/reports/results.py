@@ -1,0 +1,539 @@
+"""Network results for a learning session: aggregates of classroom observations, paired wave
+comparison and the network's PHEA activity.
+
+Individual scores are private (design.md §2), so the reports service reads them with its own
+service token and applies the rules itself before anything leaves it:
+
+* every group (the network, a level, a school) and every domain/dimension inside a group with
+  fewer than ``k`` classrooms is suppressed — no statistic, not even its ``n``
+  (:func:`reports_service.domain.results.aggregate_results`);
+* who sees which groups: coordinators, facilitators and coaches see the network, each level and
+  each school; a school leader sees the network, each level and **only their own school**
+  (shown only when it has at least ``k`` classrooms); a teacher sees the network and each level.
+
+A classroom is a teacher at a level (``teacher_id:level``); when a classroom was observed more
+than once in a wave, its latest observation counts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from mejora_common.auth import Principal
+from mejora_common.errors import ProblemError, not_found
+
+from ..domain.results import (
+    ChangeStats,
+    ClassroomRecord,
+    DimensionStats,
+    DimensionValue,
+    DomainStats,
+    GroupResults,
+    aggregate_results,
+    compare_waves,
+)
+from ..schemas.charts import BarChartSpec, BarSeries
+from ..schemas.results import (
+    ActivityCounts,
+    BandCountsOut,
+    ChangeOut,
+    ComparisonOut,
+    DimensionMeta,
+    DomainMeta,
+    GroupOut,
+    ItemStats,
+    NetworkRef,
+    NetworkResultsReport,
+    PheaActivity,
+    SchoolActivity,
+    WaveInfo,
+    WavesOut,
+)
+from ..sources import JSON, Sources
+from .feedback import band_ranges
+from .labels import DECISION_LABELS, DECISIONS, STAGE_LABELS, STAGES, level_label
+
+FULL_VIEW = {"coordinator", "facilitator", "coach", "service"}
+#: Concurrent score reads when the observations service has no ``observations:scores``.
+FALLBACK_CONCURRENCY = 8
+
+
+def viewer_role(principal: Principal, network_id: uuid.UUID) -> tuple[str, uuid.UUID | None]:
+    """The caller's role in the network and school; 404 for non-members (design.md §2)."""
+    if principal.is_service:
+        return "service", None
+    membership = principal.membership(network_id)
+    if membership is None:
+        raise not_found("La red")
+    return membership.role, membership.school_id
+
+
+async def wave_rows(sources: Sources, network_id: uuid.UUID, wave: str, token: str) -> list[JSON]:
+    """Scores of every submitted observation of a wave, read as the reports service."""
+    rows = await sources.network_scores(network_id, wave, token)
+    if rows is not None:
+        return rows
+    # Fallback for an observations service without ``observations:scores``: list, then read each.
+    listed = await sources.observations_list(token, network_id=str(network_id), wave=wave, status="submitted")
+    gate = asyncio.Semaphore(FALLBACK_CONCURRENCY)
+
+    async def one(obs: JSON) -> JSON | None:
+        async with gate:
+            scores = await sources.observation_scores(str(obs["id"]), token)
+        if not scores:
+            return None
+        return {**obs, "observation_id": obs["id"], **{k: scores.get(k) for k in ("dimensions", "domains", "scale")}}
+
+    return [r for r in await asyncio.gather(*(one(o) for o in listed)) if r]
+
+
+def choose_instrument(rows: Sequence[JSON], wanted: str | None) -> str | None:
+    """The instrument to aggregate: the one asked for, else the most used in the wave."""
+    if wanted:
+        return wanted
+    counts = Counter(str(r.get("instrument_code") or "") for r in rows)
+    if not counts:
+        return None
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[0][0]
+
+
+def to_records(rows: Sequence[JSON], wave: str, instrument_code: str | None) -> tuple[list[ClassroomRecord], int]:
+    """One record per classroom (latest observation); how many rows of other instruments were left out."""
+    latest: dict[str, JSON] = {}
+    excluded = 0
+    for row in rows:
+        if instrument_code and str(row.get("instrument_code") or "") != instrument_code:
+            excluded += 1
+            continue
+        key = f"{row['teacher_id']}:{row.get('level', '')}"
+        order = (str(row.get("observed_on", "")), str(row.get("observation_id", "")))
+        current = latest.get(key)
+        if current is None or order > (str(current.get("observed_on", "")), str(current.get("observation_id", ""))):
+            latest[key] = row
+    records = [
+        ClassroomRecord(
+            classroom_key=key,
+            school_id=str(row["school_id"]),
+            level=str(row.get("level", "")),
+            wave=wave,
+            dimensions={
+                str(d["code"]): DimensionValue(mean=float(d["mean"]), adjusted=float(d["adjusted"]))
+                for d in row.get("dimensions") or []
+            },
+            domains={str(d["code"]): float(d["mean"]) for d in row.get("domains") or []},
+        )
+        for key, row in latest.items()
+    ]
+    return records, excluded
+
+
+def structure_of(rows: Sequence[JSON]) -> list[DomainMeta]:
+    """Domains and their dimensions (names, reverse flag) in the order the scores list them."""
+    domains: dict[str, DomainMeta] = {}
+    seen: set[str] = set()
+    for row in rows:
+        for dom in row.get("domains") or []:
+            code = str(dom["code"])
+            domains.setdefault(code, DomainMeta(code=code, name=str(dom.get("name") or code), dimensions=[]))
+        for dim in row.get("dimensions") or []:
+            code = str(dim["code"])
+            if code in seen:
+                continue
+            seen.add(code)
+            domain = str(dim.get("domain", ""))
+            meta = domains.setdefault(domain, DomainMeta(code=domain, name=domain, dimensions=[]))
+            meta.dimensions.append(
+                DimensionMeta(code=code, name=str(dim.get("name") or code), reverse=bool(dim.get("reverse")))
+            )
+    return list(domains.values())
+
+
+def _names(structure: Sequence[DomainMeta]) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    domain_names = {d.code: d.name for d in structure}
+    dimension_names = {dim.code: (dim.name, d.code) for d in structure for dim in d.dimensions}
+    return domain_names, dimension_names
+
+
+def _domain_item(stats: DomainStats, names: dict[str, str]) -> ItemStats:
+    return ItemStats(
+        code=stats.code,
+        name=names.get(stats.code, stats.code),
+        kind="domain",
+        domain=None,
+        suppressed=stats.suppressed,
+        n=stats.n,
+        mean=stats.mean,
+        sd=stats.sd,
+        bands=BandCountsOut(low=stats.bands.low, mid=stats.bands.mid, high=stats.bands.high) if stats.bands else None,
+    )
+
+
+def _dimension_item(stats: DimensionStats, names: dict[str, tuple[str, str]]) -> ItemStats:
+    name, domain = names.get(stats.code, (stats.code, ""))
+    return ItemStats(
+        code=stats.code,
+        name=name,
+        kind="dimension",
+        domain=domain or None,
+        suppressed=stats.suppressed,
+        n=stats.n,
+        mean=stats.mean,
+        sd=stats.sd,
+        adjusted_mean=stats.adjusted_mean,
+        bands=BandCountsOut(low=stats.bands.low, mid=stats.bands.mid, high=stats.bands.high) if stats.bands else None,
+    )
+
+
+def group_out(
+    group: GroupResults,
+    kind: Literal["network", "level", "school"],
+    label: str,
+    structure: Sequence[DomainMeta],
+) -> GroupOut:
+    domain_names, dimension_names = _names(structure)
+    return GroupOut(
+        kind=kind,
+        key=group.key,
+        label=label,
+        suppressed=group.suppressed,
+        n_classrooms=group.n_classrooms,
+        domains=[_domain_item(d, domain_names) for d in group.domains],
+        dimensions=[_dimension_item(d, dimension_names) for d in group.dimensions],
+    )
+
+
+def _change(stats: ChangeStats, kind: Literal["domain", "dimension"], name: str) -> ChangeOut:
+    return ChangeOut(
+        code=stats.code,
+        name=name,
+        kind=kind,
+        suppressed=stats.suppressed,
+        n_pairs=stats.n_pairs,
+        before_mean=stats.before_mean,
+        after_mean=stats.after_mean,
+        mean_change=stats.mean_change,
+        sd_change=stats.sd_change,
+        effect_size_dz=stats.effect_size_dz,
+    )
+
+
+def activity_of(cycles: Sequence[JSON], school_names: dict[str, str]) -> PheaActivity:
+    """PHEA cycles by stage and by decision, for the network and per school."""
+
+    def counts(items: Sequence[JSON]) -> ActivityCounts:
+        stages = Counter(str(c.get("stage")) for c in items)
+        decisions = Counter(str(c.get("act_decision")) for c in items if c.get("act_decision"))
+        return ActivityCounts(
+            total=len(items),
+            by_stage={s: stages.get(s, 0) for s in STAGES},
+            by_decision={d: decisions.get(d, 0) for d in DECISIONS},
+        )
+
+    by_school: dict[str | None, list[JSON]] = {}
+    for cycle in cycles:
+        school = str(cycle["school_id"]) if cycle.get("school_id") else None
+        by_school.setdefault(school, []).append(cycle)
+    schools = [
+        SchoolActivity(
+            school_id=school,
+            name=school_names.get(school, "Establecimiento") if school else "Toda la red",
+            **counts(items).model_dump(),
+        )
+        for school, items in by_school.items()
+    ]
+    schools.sort(key=lambda s: (s.school_id is None, s.name))
+    total = counts(cycles)
+    return PheaActivity(**total.model_dump(), by_school=schools)
+
+
+def domain_charts(
+    structure: Sequence[DomainMeta],
+    *,
+    now: GroupResults,
+    before: GroupResults | None,
+    wave: str,
+    compare: str | None,
+    scale: tuple[int, int],
+) -> list[BarChartSpec]:
+    """One chart per domain: the network's mean of each dimension in the wave (and the compared wave)."""
+    charts: list[BarChartSpec] = []
+    for domain in structure:
+        codes = [d.code for d in domain.dimensions]
+        series: list[BarSeries] = []
+        for group, label in ((before, compare), (now, wave)):
+            if group is None or label is None:
+                continue
+            by_code = {d.code: d for d in group.dimensions}
+            series.append(BarSeries(label=f"Medición {label}", values=[_mean(by_code.get(c)) for c in codes]))
+        reverse = [d.name for d in domain.dimensions if d.reverse]
+        subtitle = "Promedio de la red por dimensión"
+        if reverse:
+            subtitle += f" · {', '.join(reverse)}: inversa, un puntaje bajo es favorable"
+        charts.append(
+            BarChartSpec(
+                title=domain.name,
+                subtitle=subtitle,
+                categories=[d.name for d in domain.dimensions],
+                series=series,
+                x_min=scale[0],
+                x_max=scale[1],
+                bands=band_ranges(*scale),
+            )
+        )
+    return charts
+
+
+def _mean(stats: DimensionStats | None) -> float | None:
+    return None if stats is None or stats.suppressed else stats.mean
+
+
+async def build_results(
+    sources: Sources,
+    principal: Principal,
+    network_id: uuid.UUID,
+    *,
+    wave: str,
+    compare: str | None,
+    k: int,
+    instrument_code: str | None = None,
+) -> NetworkResultsReport:
+    role, own_school = viewer_role(principal, network_id)
+    if compare == wave:
+        raise ProblemError(
+            422,
+            "validation_error",
+            "La medición de comparación debe ser distinta de la medición principal.",
+            errors=[{"field": "compare", "message": "Debe ser distinta de `wave`."}],
+        )
+    token = sources.service_token()
+
+    async def nothing() -> list[JSON]:
+        return []
+
+    network, rows_now, rows_before, cycles, schools = await asyncio.gather(
+        sources.network(network_id, token),
+        wave_rows(sources, network_id, wave, token),
+        wave_rows(sources, network_id, compare, token) if compare else nothing(),
+        sources.cycles_of(network_id, token),
+        sources.schools(network_id, token),
+    )
+    school_names = {str(s["id"]): str(s.get("name") or "Establecimiento") for s in schools}
+    instrument = choose_instrument(rows_now or rows_before, instrument_code)
+    records_now, excluded_now = to_records(rows_now, wave, instrument)
+    records_before, excluded_before = to_records(rows_before, compare, instrument) if compare else ([], 0)
+    sample = [r for r in [*rows_now, *rows_before] if not instrument or r.get("instrument_code") == instrument]
+    structure = structure_of(sample)
+    scale_raw: dict[str, Any] = next((dict(r["scale"]) for r in sample if r.get("scale")), {"min": 1, "max": 7})
+    scale = (int(scale_raw.get("min", 1)), int(scale_raw.get("max", 7)))
+
+    now = aggregate_results(records_now, wave=wave, k=k, scale_min=scale[0], scale_max=scale[1])
+    before = (
+        aggregate_results(records_before, wave=compare, k=k, scale_min=scale[0], scale_max=scale[1])
+        if compare
+        else None
+    )
+
+    by_level = [group_out(g, "level", level_label(g.key), structure) for g in now.by_level]
+    if role in FULL_VIEW:
+        school_groups = list(now.by_school)
+    elif role == "leader" and own_school is not None:
+        school_groups = [g for g in now.by_school if g.key == str(own_school)]
+    else:
+        school_groups = []
+    by_school = [group_out(g, "school", school_names.get(g.key, "Establecimiento"), structure) for g in school_groups]
+    by_school.sort(key=lambda g: g.label)
+
+    comparison: ComparisonOut | None = None
+    if compare:
+        result = compare_waves([*records_before, *records_now], before=compare, after=wave, k=k)
+        domain_names, dimension_names = _names(structure)
+        comparison = ComparisonOut(
+            before_wave=compare,
+            after_wave=wave,
+            suppressed=result.suppressed,
+            n_pairs=result.n_pairs,
+            domains=[_change(c, "domain", domain_names.get(c.code, c.code)) for c in result.domains],
+            dimensions=[
+                _change(c, "dimension", dimension_names.get(c.code, (c.code, ""))[0]) for c in result.dimensions
+            ],
+        )
+
+    notes = [
+        f"Solo se muestran grupos de al menos {k} aulas: los grupos menores aparecen como «suprimido», sin cifras."
+    ]
+    if role == "leader":
+        notes.append(
+            f"Como dirección ves los resultados de tu establecimiento solo si tiene al menos {k} aulas observadas."
+        )
+    elif role == "teacher":
+        notes.append("Los resultados son agregados de la red: no muestran puntajes de ninguna docente.")
+    if excluded_now or excluded_before:
+        notes.append(
+            f"Se dejaron fuera {excluded_now + excluded_before} observaciones hechas con otro instrumento "
+            f"(se agrega solo {instrument})."
+        )
+    if compare:
+        notes.append(
+            "La comparación es pareada: solo cuenta las aulas observadas en ambas mediciones; en Clima negativo el "
+            "cambio usa el puntaje ajustado (positivo = mejora). d_z = cambio promedio / DE del cambio."
+        )
+
+    return NetworkResultsReport(
+        network=NetworkRef(id=network_id, name=str(network.get("name", ""))),
+        wave=wave,
+        compare=compare,
+        k=k,
+        instrument_code=instrument,
+        scale_min=scale[0],
+        scale_max=scale[1],
+        viewer_role=role,
+        structure=structure,
+        network_results=group_out(now.network, "network", "Toda la red", structure),
+        by_level=by_level,
+        by_school=by_school,
+        comparison=comparison,
+        activity=activity_of(cycles, school_names),
+        charts=domain_charts(
+            structure,
+            now=now.network,
+            before=before.network if before else None,
+            wave=wave,
+            compare=compare,
+            scale=scale,
+        ),
+        notes=notes,
+    )
+
+
+async def list_waves(sources: Sources, principal: Principal, network_id: uuid.UUID) -> WavesOut:
+    """The waves with submitted observations in the network (how many each), newest first."""
+    viewer_role(principal, network_id)
+    token = sources.service_token()
+    listed = await sources.observations_list(token, network_id=str(network_id), status="submitted")
+    counts = Counter(str(o.get("wave")) for o in listed if o.get("wave"))
+    return WavesOut(
+        network_id=network_id,
+        waves=[WaveInfo(wave=w, observations=n) for w, n in sorted(counts.items(), reverse=True)],
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Tables (CSV and XLSX)
+# ---------------------------------------------------------------------------------------
+
+GROUP_KIND_LABELS = {"network": "Red", "level": "Nivel", "school": "Establecimiento"}
+ITEM_KIND_LABELS = {"domain": "Dominio", "dimension": "Dimensión"}
+
+RESULTS_HEADER = [
+    "Tipo de grupo",
+    "Grupo",
+    "Medición",
+    "Tipo",
+    "Código",
+    "Nombre",
+    "Dominio",
+    "Aulas (n)",
+    "Promedio",
+    "DE",
+    "Promedio ajustado",
+    "Bajo",
+    "Medio",
+    "Alto",
+    "Suprimido",
+    "Cambio pareado",
+    "DE del cambio",
+    "d_z",
+    "Pares (n)",
+]
+
+Row = list[str | int | float | None]
+
+
+def result_rows(report: NetworkResultsReport) -> list[Row]:
+    """One row per group and domain/dimension; the paired change on the network's rows."""
+    changes: dict[tuple[str, str], ChangeOut] = {}
+    if report.comparison is not None:
+        for item_change in [*report.comparison.domains, *report.comparison.dimensions]:
+            changes[(item_change.kind, item_change.code)] = item_change
+    rows: list[Row] = []
+    for group in [report.network_results, *report.by_level, *report.by_school]:
+        head: Row = [GROUP_KIND_LABELS[group.kind], group.label, report.wave]
+        if group.suppressed:
+            rows.append([*head, "", "", "", "", None, None, None, None, None, None, None, "sí", None, None, None, None])
+            continue
+        for item in [*group.domains, *group.dimensions]:
+            found = changes.get((item.kind, item.code)) if group.kind == "network" else None
+            change = found if found is not None and not found.suppressed else None
+            rows.append(
+                [
+                    *head,
+                    ITEM_KIND_LABELS[item.kind],
+                    item.code,
+                    item.name,
+                    item.domain or "",
+                    item.n,
+                    item.mean,
+                    item.sd,
+                    item.adjusted_mean,
+                    item.bands.low if item.bands else None,
+                    item.bands.mid if item.bands else None,
+                    item.bands.high if item.bands else None,
+                    "sí" if item.suppressed else "no",
+                    change.mean_change if change else None,
+                    change.sd_change if change else None,
+                    change.effect_size_dz if change else None,
+                    change.n_pairs if change else None,
+                ]
+            )
+    return rows
+
+
+def result_sheets(report: NetworkResultsReport) -> list[tuple[str, list[str], list[Row]]]:
+    """The XLSX workbook: aggregates, paired comparison and PHEA activity."""
+    sheets: list[tuple[str, list[str], list[Row]]] = [
+        ("Resultados", RESULTS_HEADER[:15], [r[:15] for r in result_rows(report)])
+    ]
+    if report.comparison is not None:
+        comparison = report.comparison
+        header = [
+            "Tipo",
+            "Código",
+            "Nombre",
+            "Pares (n)",
+            "Promedio antes",
+            "Promedio después",
+            "Cambio",
+            "DE del cambio",
+            "d_z",
+            "Suprimido",
+        ]
+        rows: list[Row] = [
+            [
+                ITEM_KIND_LABELS[c.kind],
+                c.code,
+                c.name,
+                c.n_pairs,
+                c.before_mean,
+                c.after_mean,
+                c.mean_change,
+                c.sd_change,
+                c.effect_size_dz,
+                "sí" if c.suppressed else "no",
+            ]
+            for c in [*comparison.domains, *comparison.dimensions]
+        ]
+        sheets.append((f"Comparación {comparison.before_wave} a {comparison.after_wave}", header, rows))
+    stage_header = [f"Etapa: {STAGE_LABELS[s]}" for s in STAGES]
+    decision_header = [f"Decisión: {DECISION_LABELS[d]}" for d in DECISIONS]
+    activity_rows: list[Row] = [
+        [s.name, s.total, *s.by_stage.values(), *s.by_decision.values()] for s in report.activity.by_school
+    ]
+    activity_rows.append(
+        ["Total", report.activity.total, *report.activity.by_stage.values(), *report.activity.by_decision.values()]
+    )
+    sheets.append(("Ciclos PHEA", ["Establecimiento", "Ciclos", *stage_header, *decision_header], activity_rows))
+    return sheets
