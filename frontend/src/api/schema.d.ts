@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/v1/aims/{aim_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Editar una meta */
+        patch: operations["update_aim_api_v1_aims__aim_id__patch"];
+        trace?: never;
+    };
     "/api/v1/auth/logout": {
         parameters: {
             query?: never;
@@ -72,6 +89,233 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/barriers/{barrier_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Una barrera */
+        get: operations["get_barrier_api_v1_barriers__barrier_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Editar una barrera (estado, resolución) */
+        patch: operations["update_barrier_api_v1_barriers__barrier_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/cycles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ciclos PHEA visibles para quien consulta */
+        get: operations["list_cycles_api_v1_cycles_get"];
+        put?: never;
+        /** Crear un ciclo (empieza en Planificar) */
+        post: operations["create_cycle_api_v1_cycles_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Un ciclo, con ETag */
+        get: operations["get_cycle_api_v1_cycles__cycle_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Editar un ciclo (requiere If-Match) */
+        patch: operations["update_cycle_api_v1_cycles__cycle_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pasar a la etapa siguiente (422 con lo que falta) */
+        post: operations["advance_api_v1_cycles__cycle_id__advance_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/next": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Iniciar el ciclo siguiente (misma idea) */
+        post: operations["start_next_api_v1_cycles__cycle_id__next_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/ramp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** La rampa: la cadena de ciclos de esta idea de cambio */
+        get: operations["ramp_api_v1_cycles__cycle_id__ramp_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reabrir en una etapa anterior (queda en el historial) */
+        post: operations["reopen_api_v1_cycles__cycle_id__reopen_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/driver-diagram-nodes/{node_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Quitar un nodo del borrador */
+        delete: operations["remove_node_api_v1_driver_diagram_nodes__node_id__delete"];
+        options?: never;
+        head?: never;
+        /** Editar o mover un nodo del borrador */
+        patch: operations["update_node_api_v1_driver_diagram_nodes__node_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/driver-diagrams/{diagram_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Una versión con su árbol completo */
+        get: operations["get_diagram_api_v1_driver_diagrams__diagram_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Renombrar un borrador */
+        patch: operations["rename_diagram_api_v1_driver_diagrams__diagram_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/driver-diagrams/{diagram_id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Qué cambió respecto de otra versión */
+        get: operations["diff_api_v1_driver_diagrams__diagram_id__diff_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/driver-diagrams/{diagram_id}/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Agregar un nodo al borrador */
+        post: operations["add_node_api_v1_driver_diagrams__diagram_id__nodes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/driver-diagrams/{diagram_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publicar (congela la versión) */
+        post: operations["publish_api_v1_driver_diagrams__diagram_id__publish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{event_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Un evento */
+        get: operations["get_event_api_v1_events__event_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Editar un evento (agenda, asistencia, acuerdos) */
+        patch: operations["update_event_api_v1_events__event_id__patch"];
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -81,6 +325,129 @@ export interface paths {
         };
         /** Estado de todos los servicios */
         get: operations["gateway_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/instruments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Instrumentos disponibles
+         * @description Los instrumentos incluidos (estructura CLASS® y pauta de visita entre escuelas) y los propios de las redes de quien consulta. Por omisión, solo la versión más reciente de cada código. CLASS® es una marca registrada de Teachstone; su uso requiere licencia y observadores certificados.
+         */
+        get: operations["list_instruments_api_v1_instruments_get"];
+        put?: never;
+        /** Crear un instrumento propio (coordinación) */
+        post: operations["create_instrument_api_v1_instruments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/instruments/{instrument_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Un instrumento */
+        get: operations["get_instrument_api_v1_instruments__instrument_id__get"];
+        /**
+         * Editar un instrumento propio (coordinación)
+         * @description Si ninguna observación usa esta versión, se modifica (200). Si ya se usó, no se toca: se crea la versión siguiente con el mismo código (201, `Location` con la nueva). Solo se edita la versión más reciente; los instrumentos incluidos no se editan.
+         */
+        put: operations["update_instrument_api_v1_instruments__instrument_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/measures/{measure_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Una medida */
+        get: operations["get_measure_api_v1_measures__measure_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Editar una medida */
+        patch: operations["update_measure_api_v1_measures__measure_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/measures/{measure_id}/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Datos de una medida, por período */
+        get: operations["list_points_api_v1_measures__measure_id__points_get"];
+        put?: never;
+        /** Registrar un dato (un período repetido del mismo establecimiento lo reemplaza) */
+        post: operations["record_point_api_v1_measures__measure_id__points_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/measures/{measure_id}/points:import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Importar datos (lista JSON o CSV); todo o nada
+         * @description Una lista JSON de puntos, o un CSV (`text/csv` o campo `file` multipart) con columnas `periodo;valor;numerador;denominador;rbd;nota`. Si algún dato es inválido no se importa nada; un período repetido del mismo establecimiento reemplaza el dato anterior.
+         */
+        post: operations["import_points_api_v1_measures__measure_id__points_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/measures/{measure_id}/run-chart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gráfico de corrida de una medida
+         * @description Lee la medida y sus datos del servicio de ciclos **con los permisos de quien consulta** (quien no es miembro de la
+         *     red recibe 404) y marca en el eje del tiempo las sesiones de aprendizaje de la red.
+         *
+         *     Sin `school_id` se grafican los datos de toda la red; si la medida solo tiene datos por establecimiento, se
+         *     combinan por período (proporción agrupada, suma de conteos o promedio). Reglas: Anhøj (qicharts2) e IHI
+         *     (desplazamiento de 6 puntos, tendencia de 5 puntos). `format=svg|png` devuelve el gráfico.
+         */
+        get: operations["measure_run_chart_api_v1_measures__measure_id__run_chart_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -123,10 +490,924 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/networks/{network_id}/aims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Metas de la red */
+        get: operations["list_aims_api_v1_networks__network_id__aims_get"];
+        put?: never;
+        /** Definir una meta */
+        post: operations["create_aim_api_v1_networks__network_id__aims_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/networks/{network_id}/barriers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Barreras de la red */
+        get: operations["list_barriers_api_v1_networks__network_id__barriers_get"];
+        put?: never;
+        /** Registrar una barrera */
+        post: operations["create_barrier_api_v1_networks__network_id__barriers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/networks/{network_id}/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plan del año: eventos por mes */
+        get: operations["year_plan_api_v1_networks__network_id__calendar_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/networks/{network_id}/driver-diagrams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Versiones del diagrama conductor (la más reciente primero) */
+        get: operations["list_diagrams_api_v1_networks__network_id__driver_diagrams_get"];
+        put?: never;
+        /** Nueva versión (vacía o copia de la última) */
+        post: operations["create_diagram_api_v1_networks__network_id__driver_diagrams_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/networks/{network_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Eventos de la red */
+        get: operations["list_events_api_v1_networks__network_id__events_get"];
+        put?: never;
+        /** Programar un evento */
+        post: operations["create_event_api_v1_networks__network_id__events_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/networks/{network_id}/measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Medidas de la red */
+        get: operations["list_measures_api_v1_networks__network_id__measures_get"];
+        put?: never;
+        /** Definir una medida */
+        post: operations["create_measure_api_v1_networks__network_id__measures_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/networks/{network_id}/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Personas de la red */
+        get: operations["list_people_api_v1_networks__network_id__people_get"];
+        put?: never;
+        /** Agregar una persona */
+        post: operations["create_person_api_v1_networks__network_id__people_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/networks/{network_id}/roster:import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Importar la nómina (CSV de establecimientos y personas); todo o nada
+         * @description CSV con columnas `rbd;establecimiento;comuna;run;nombre;email;rol;niveles` (UTF-8 o Latin-1, `;` o `,`), como cuerpo `text/csv` o en el campo `file` de un formulario multipart. Con `dry_run=true` informa lo que cambiaría sin escribir. Si alguna fila es inválida responde 422 con todos los errores por línea y columna y no escribe nada.
+         */
+        post: operations["import_roster_api_v1_networks__network_id__roster_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/networks/{network_id}/schools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Establecimientos de la red */
+        get: operations["list_schools_api_v1_networks__network_id__schools_get"];
+        put?: never;
+        /** Agregar un establecimiento */
+        post: operations["create_school_api_v1_networks__network_id__schools_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/observations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Observaciones que quien consulta puede ver
+         * @description Filtros opcionales; sin `network_id`, todas las redes de quien consulta. Privacidad: una observación individual la ven la persona observada (ya enviada), quien observó y la coordinación de la red; para cualquier otra persona no existe (404).
+         */
+        get: operations["list_observations_api_v1_observations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/observations/{observation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Una observación
+         * @description Privacidad: una observación individual la ven la persona observada (ya enviada), quien observó y la coordinación de la red; para cualquier otra persona no existe (404).
+         */
+        get: operations["get_observation_api_v1_observations__observation_id__get"];
+        /**
+         * Crear o reemplazar un borrador (idempotente, id elegido por el cliente)
+         * @description El cliente elige el UUID (la tableta lo crea sin conexión). Repetir la misma solicitud no crea otra observación: 201 la primera vez, 200 después. Un borrador puede estar incompleto, pero cada puntaje enviado debe ser un entero de la escala del instrumento. La red, el establecimiento y las personas se verifican en el servicio de ciclos (422 si no existen; 503 si ese servicio no responde, y no se guarda nada). Una observación enviada no se modifica (409), salvo que se reenvíe exactamente lo mismo (200).
+         */
+        put: operations["put_observation_api_v1_observations__observation_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/observations/{observation_id}/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Correcciones de una observación enviada (historial) */
+        get: operations["list_amendments_api_v1_observations__observation_id__amendments_get"];
+        put?: never;
+        /**
+         * Corregir una observación enviada, con motivo
+         * @description Cambia solo los campos enviados (`level`, `observed_on`, `mode`, `cycles`, `evidence`) y guarda en la enmienda los valores anteriores y nuevos: el original no se pierde. Los ciclos corregidos deben quedar completos. Con un `id` elegido por el cliente, un reintento devuelve la misma enmienda (200).
+         */
+        post: operations["create_amendment_api_v1_observations__observation_id__amendments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/observations/{observation_id}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Puntajes por dimensión y dominio
+         * @description Regla de puntaje: la `mean` de una dimensión es el promedio de sus puntajes en los ciclos; su `adjusted` es igual a la media, salvo en una dimensión inversa (Clima negativo), que entra como `min + max − media` (NC 2 en la escala 1–7 cuenta como 6). La `mean` de un dominio es el promedio de los `adjusted` de sus dimensiones. `band`: `low` si el valor es < 2,5; `mid` si 2,5 ≤ valor < 5,5; `high` si ≥ 5,5 en la escala 1–7 (los rangos 1–2, 3–5 y 6–7 de CLASS aplicados a un promedio); en otra escala `min..max` los umbrales son `min + (t − 1)·(max − min)/6` con t = 2,5 y 5,5. La banda de una dimensión es la de su media SIN ajustar (un Clima negativo bajo es bueno y su banda es `low`); la de un dominio, la de su media. Las bandas se calculan con los valores exactos; los valores se redondean a 2 decimales (mitad hacia arriba) solo en la respuesta, y `rounded=false` los entrega sin redondear. En un borrador, cada media es sobre los ciclos que puntuaron la dimensión. Privacidad: una observación individual la ven la persona observada (ya enviada), quien observó y la coordinación de la red; para cualquier otra persona no existe (404).
+         */
+        get: operations["get_scores_api_v1_observations__observation_id__scores_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/observations/{observation_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enviar (cerrar) una observación completa
+         * @description Verifica que esté completa: al menos el mínimo de ciclos del instrumento, cada dimensión puntuada en cada ciclo con un entero de la escala. Si falta algo responde 422 con `errors` listando cada pendiente (`field` p. ej. `cycles[1].scores.QF`). Enviada, ya no cambia (ver enmiendas). Enviar de nuevo no hace nada.
+         */
+        post: operations["submit_observation_api_v1_observations__observation_id__submit_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/observations:export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exportar observaciones de la red en formato largo (CSV o JSON)
+         * @description Para sistemas del SLEP e investigación; solo coordinación (o un servicio). Por omisión solo las observaciones enviadas. Export and import of observations in long format: one row per observation × dimension × cycle.
+         *
+         *     Columns (CSV header or JSON keys), in this order:
+         *
+         *     ``observation_id, network_id, school_id, teacher_id, observer_id, instrument_code,
+         *     instrument_version, level, observed_on, wave, mode, status, double_codes_id,
+         *     cycle_number, cycle_started_at, cycle_duration_minutes, cycle_notes, domain_code,
+         *     dimension_code, score, evidence``
+         *
+         *     Observation-level values repeat on each of its rows, cycle-level values on each row
+         *     of the cycle, and ``evidence`` (per dimension) on each row of the dimension. An
+         *     import must repeat them identically. ``score`` is empty for a dimension a draft has
+         *     not scored yet. The import is all-or-nothing: every problem is listed by row
+         *     (1 = the first data row; in a CSV that is line 2) and nothing is written unless
+         *     there is none.
+         */
+        get: operations["export_observations_api_v1_observations_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/observations:import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Importar observaciones en formato largo (todo o nada)
+         * @description El cuerpo es el mismo formato de la exportación: un CSV (`Content-Type: text/csv`, `,` o `;`) o JSON (una lista de filas o `{"rows": [...]}`). Solo coordinación. `dry_run=true` valida sin guardar. Si hay algún error responde 422 con `errors` listando cada uno (`row`, `field`, `message`) y no guarda nada. Establecimientos y personas se verifican en el servicio de ciclos (503 si no responde). Reimportar las mismas observaciones no las duplica (cuentan como `unchanged`). Export and import of observations in long format: one row per observation × dimension × cycle.
+         *
+         *     Columns (CSV header or JSON keys), in this order:
+         *
+         *     ``observation_id, network_id, school_id, teacher_id, observer_id, instrument_code,
+         *     instrument_version, level, observed_on, wave, mode, status, double_codes_id,
+         *     cycle_number, cycle_started_at, cycle_duration_minutes, cycle_notes, domain_code,
+         *     dimension_code, score, evidence``
+         *
+         *     Observation-level values repeat on each of its rows, cycle-level values on each row
+         *     of the cycle, and ``evidence`` (per dimension) on each row of the dimension. An
+         *     import must repeat them identically. ``score`` is empty for a dimension a draft has
+         *     not scored yet. The import is all-or-nothing: every problem is listed by row
+         *     (1 = the first data row; in a CSV that is line 2) and nothing is written unless
+         *     there is none.
+         */
+        post: operations["import_observations_api_v1_observations_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/observations:scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Puntajes por observación y dimensión, para agregar (servicio de reportes y coordinación)
+         * @description Una fila por observación ENVIADA de la red (y ola), con la media y el valor ajustado de cada dimensión y la media de cada dominio, SIN redondear (para agregar). Por omisión excluye las segundas codificaciones (no son otra aula). Pensado para el servicio de reportes (token de servicio); también lo usa la coordinación. `limit` hasta 5000. Regla de puntaje: la `mean` de una dimensión es el promedio de sus puntajes en los ciclos; su `adjusted` es igual a la media, salvo en una dimensión inversa (Clima negativo), que entra como `min + max − media` (NC 2 en la escala 1–7 cuenta como 6). La `mean` de un dominio es el promedio de los `adjusted` de sus dimensiones. `band`: `low` si el valor es < 2,5; `mid` si 2,5 ≤ valor < 5,5; `high` si ≥ 5,5 en la escala 1–7 (los rangos 1–2, 3–5 y 6–7 de CLASS aplicados a un promedio); en otra escala `min..max` los umbrales son `min + (t − 1)·(max − min)/6` con t = 2,5 y 5,5. La banda de una dimensión es la de su media SIN ajustar (un Clima negativo bajo es bueno y su banda es `low`); la de un dominio, la de su media. Las bandas se calculan con los valores exactos; los valores se redondean a 2 decimales (mitad hacia arriba) solo en la respuesta, y `rounded=false` los entrega sin redondear.
+         */
+        get: operations["observation_scores_api_v1_observations_scores_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{person_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Una persona */
+        get: operations["get_person_api_v1_people__person_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Editar una persona */
+        patch: operations["update_person_api_v1_people__person_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/reliability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Confiabilidad entre observadores (doble codificación)
+         * @description Sobre todos los pares de observaciones doblemente codificadas (ambas enviadas) de la red, por instrumento y dimensión: número de pares de puntajes, % de acuerdo exacto, % a un punto o menos, kappa de Cohen con ponderación cuadrática (Cohen 1968) e ICC(2,1) (Shrout y Fleiss 1979). Cada observador con menos de 80 % de acuerdo a un punto o menos queda marcado (`flagged`). Con `observer_id`, solo los pares en que participó. Porcentajes redondeados a 2 decimales, kappa e ICC a 3; `null` cuando no está definido. Lo ven coordinación y facilitación (toda la red) y cada acompañante (solo lo suyo).
+         */
+        get: operations["get_reliability_api_v1_reliability_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/networks/{network_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resultados de la red para una sesión de aprendizaje
+         * @description Por dominio y dimensión: número de aulas, promedio, desviación estándar y distribución por nivel de desempeño
+         *     (bajo / medio / alto), para toda la red, por nivel y por establecimiento. **Todo grupo con menos de k aulas
+         *     (k = 5 por omisión) se suprime** y se marca como tal, sin ninguna cifra. Con `compare`, el cambio pareado entre
+         *     dos mediciones (solo aulas observadas en ambas) con su DE y el tamaño del efecto d_z de Cohen. Incluye la actividad
+         *     PHEA de la red (ciclos por etapa y por decisión, por establecimiento) y un gráfico por dominio.
+         *
+         *     Quién ve qué (design.md §2): coordinación, facilitación y acompañantes ven la red, los niveles y cada
+         *     establecimiento; la dirección ve la red, los niveles y **solo su establecimiento** (si tiene al menos k aulas);
+         *     las docentes ven los agregados de la red y de los niveles. Quien no es miembro de la red recibe 404.
+         *
+         *     Formatos: `json`, `html`, `pdf` (A4), `csv` (UTF-8 con BOM, separado por `;`, coma decimal) y `xlsx`.
+         */
+        get: operations["network_results_api_v1_reports_networks__network_id__results_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/networks/{network_id}/waves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mediciones con observaciones enviadas en la red
+         * @description Las mediciones (p. ej. 2024-1) con cuántas observaciones enviadas tiene cada una, la más reciente primero; solo conteos, sin puntajes. Quien no es miembro de la red recibe 404.
+         */
+        get: operations["network_waves_api_v1_reports_networks__network_id__waves_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/observations/{observation_id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Devolución de una observación a la docente
+         * @description **Tres fortalezas antes de un área prioritaria.** Fortalezas: las tres dimensiones con mayor puntaje ajustado
+         *     (en dimensiones inversas como Clima negativo, mín + máx − promedio), empates por el orden del instrumento. Área
+         *     prioritaria: la dimensión de menor puntaje ajustado que no es fortaleza, dentro del dominio foco de la meta de la
+         *     red cuando la meta nombra uno. Incluye la evidencia registrada para esas cuatro dimensiones, las ideas de cambio de
+         *     la red etiquetadas con la dimensión prioritaria y, si la docente tiene una observación anterior con el mismo
+         *     instrumento, el cambio por dimensión.
+         *
+         *     Todo se lee **con los permisos de quien consulta**: el servicio de observaciones decide quién puede ver los
+         *     puntajes (la docente, quien observó y la coordinación de la red); para las demás personas la observación no
+         *     existe (404). El informe no contiene nada sobre otras docentes.
+         */
+        get: operations["observation_feedback_api_v1_reports_observations__observation_id__feedback_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/teachers/{teacher_id}/trajectory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trayectoria de una docente: sus puntajes por dimensión en el tiempo
+         * @description Las observaciones enviadas de la docente que quien consulta puede ver (la docente, quien observó, la coordinación), en orden de fecha, con el puntaje de cada dimensión y dominio.
+         */
+        get: operations["teacher_trajectory_api_v1_reports_teachers__teacher_id__trajectory_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schools/{school_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Un establecimiento */
+        get: operations["get_school_api_v1_schools__school_id__get"];
+        put?: never;
+        post?: never;
+        /** Eliminar un establecimiento sin datos asociados */
+        delete: operations["delete_school_api_v1_schools__school_id__delete"];
+        options?: never;
+        head?: never;
+        /** Editar un establecimiento */
+        patch: operations["update_school_api_v1_schools__school_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/spc/control-chart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Gráfico de control (i, mr, p, u, xbar, s) como qicharts2
+         * @description Gráfico de control de Shewhart como `qic()` de qicharts2: línea central, límites de 3 sigma por punto,
+         *     `sigma_signal` por punto y el análisis de corridas (Anhøj e IHI, tendencia = 5 puntos) de cada fase.
+         *
+         *     * `i`: centro = promedio; sigma = rango móvil promedio / 1,128; con `screen=true` (por defecto, como qicharts2)
+         *       se excluyen una vez los rangos móviles ≥ 3,267 × su promedio antes de recalcular; `screen=false` reproduce
+         *       herramientas que no lo hacen (p. ej. la planilla *Making Data Count* del NHS).
+         *     * `mr`: límite superior 3,267 × el rango móvil promedio.
+         *     * `p` y `u`: `values` = numeradores y `denominators`; límites por punto, recortados al rango posible.
+         *     * `xbar` y `s`: `subgroups`; constantes basadas en c4.
+         *     * `baseline` (freeze): centro y límites con los primeros k puntos; `parts`: fases calculadas por separado.
+         */
+        post: operations["control_chart_endpoint_api_v1_spc_control_chart_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/spc/run-chart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Análisis de un gráfico de corrida (Anhøj e IHI)
+         * @description Análisis de un gráfico de corrida (sin acceso a datos; solo calcula sobre los valores enviados).
+         *
+         *     * **Reglas de Anhøj** (como las implementa qicharts2): se excluyen los puntos sobre la mediana;
+         *       `longest_run_max = round(log2(n_useful)) + 3`; `crossings_min` = percentil 5 de
+         *       Binomial(n_useful − 1; 0,5) (`qbinom(0.05, n_useful - 1, 0.5)` de R); `runs_signal` si la corrida más larga
+         *       supera su máximo o hay menos cruces que el mínimo. Si todos los puntos están sobre la mediana, las cuatro
+         *       cifras son `null` y no hay señal.
+         *     * **Reglas del IHI** (Provost y Murray, *The Health Care Data Guide*, 2011): `shifts` = 6 o más puntos
+         *       seguidos a un mismo lado de la mediana (los puntos sobre la mediana ni cortan ni suman); `trends` = **5 o
+         *       más puntos** seguidos todos subiendo o todos bajando (los valores repetidos ni cortan ni suman). La regla de
+         *       tendencia cuenta 5 PUNTOS, como el IHI y Provost y Murray, no 5 aumentos.
+         *     * `baseline` = k: la mediana se calcula con los primeros k puntos y se aplica a toda la serie.
+         *
+         *     `format=svg|png` devuelve el gráfico en vez del análisis.
+         */
+        post: operations["run_chart_api_v1_spc_run_chart_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AgreementRead */
+        AgreementRead: {
+            /** N Pairs */
+            n_pairs: number;
+            /**
+             * Exact Pct
+             * @description % de acuerdo exacto (0–100)
+             */
+            exact_pct: number | null;
+            /**
+             * Within One Pct
+             * @description % de acuerdo a un punto o menos (0–100)
+             */
+            within_one_pct: number | null;
+            /**
+             * Weighted Kappa
+             * @description Kappa de Cohen con ponderación cuadrática
+             */
+            weighted_kappa: number | null;
+            /**
+             * Icc
+             * @description ICC(2,1) de Shrout y Fleiss
+             */
+            icc: number | null;
+        };
+        /** AimCreate */
+        AimCreate: {
+            /**
+             * Id
+             * @description Opcional: id elegido por el cliente (reintentos seguros)
+             */
+            id?: string | null;
+            /** Statement */
+            statement: string;
+            /**
+             * Measure Id
+             * @description Medida con que se juzga la meta
+             */
+            measure_id?: string | null;
+            /**
+             * Measure Description
+             * @default
+             */
+            measure_description: string;
+            /** Baseline */
+            baseline?: number | null;
+            /** Target Value */
+            target_value?: number | null;
+            /** Target Date */
+            target_date?: string | null;
+            /**
+             * Focus Domain
+             * @description Dominio del instrumento, p. ej. IS
+             */
+            focus_domain?: string | null;
+        };
+        /** AimRead */
+        AimRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** Statement */
+            statement: string;
+            /** Measure Id */
+            measure_id: string | null;
+            /** Measure Description */
+            measure_description: string;
+            /** Baseline */
+            baseline: number | null;
+            /** Target Value */
+            target_value: number | null;
+            /** Target Date */
+            target_date: string | null;
+            /** Focus Domain */
+            focus_domain: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** AimUpdate */
+        AimUpdate: {
+            /** Statement */
+            statement?: string | null;
+            /** Measure Id */
+            measure_id?: string | null;
+            /** Measure Description */
+            measure_description?: string | null;
+            /** Baseline */
+            baseline?: number | null;
+            /** Target Value */
+            target_value?: number | null;
+            /** Target Date */
+            target_date?: string | null;
+            /** Focus Domain */
+            focus_domain?: string | null;
+        };
+        /**
+         * AmendmentCreate
+         * @description A correction of a submitted observation. Only the fields sent are changed.
+         */
+        AmendmentCreate: {
+            /**
+             * Id
+             * @description Id elegido por el cliente: un reintento no duplica
+             */
+            id?: string | null;
+            /**
+             * Reason
+             * @description Por qué se corrige
+             */
+            reason: string;
+            /** Level */
+            level?: ("sala_cuna" | "medio" | "prekinder" | "kinder" | "1basico" | "2basico" | "3basico" | "4basico" | "5basico" | "6basico" | "7basico" | "8basico") | null;
+            /** Observed On */
+            observed_on?: string | null;
+            /** Mode */
+            mode?: ("live" | "video") | null;
+            /** Cycles */
+            cycles?: components["schemas"]["CycleIn"][] | null;
+            /** Evidence */
+            evidence?: {
+                [key: string]: string;
+            } | null;
+        };
+        /** AmendmentRead */
+        AmendmentRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Observation Id
+             * Format: uuid
+             */
+            observation_id: string;
+            /** Number */
+            number: number;
+            /** Reason */
+            reason: string;
+            /** Changed Fields */
+            changed_fields: string[];
+            /** Before */
+            before: {
+                [key: string]: unknown;
+            };
+            /** After */
+            after: {
+                [key: string]: unknown;
+            };
+            /** Amended By */
+            amended_by: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** BandCountsOut */
+        BandCountsOut: {
+            /** Low */
+            low: number;
+            /** Mid */
+            mid: number;
+            /** High */
+            high: number;
+        };
+        /** BandRange */
+        BandRange: {
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+            /** Label */
+            label: string;
+            /**
+             * Band
+             * @enum {string}
+             */
+            band: "low" | "mid" | "high";
+        };
+        /**
+         * BarChartSpec
+         * @description Horizontal bars: one category per dimension, one series per wave.
+         */
+        BarChartSpec: {
+            /**
+             * Type
+             * @default bars
+             * @constant
+             */
+            type: "bars";
+            /** Title */
+            title: string;
+            /**
+             * Subtitle
+             * @default
+             */
+            subtitle: string;
+            /** Categories */
+            categories: string[];
+            /** Series */
+            series: components["schemas"]["BarSeries"][];
+            /** X Min */
+            x_min: number;
+            /** X Max */
+            x_max: number;
+            /** Bands */
+            bands?: components["schemas"]["BandRange"][];
+            /**
+             * Missing Label
+             * @default suprimido
+             */
+            missing_label: string;
+        };
+        /** BarSeries */
+        BarSeries: {
+            /** Label */
+            label: string;
+            /**
+             * Values
+             * @description Un valor por categoría (null: suprimido o sin datos)
+             */
+            values: (number | null)[];
+        };
+        /** BarrierCreate */
+        BarrierCreate: {
+            /**
+             * Id
+             * @description Opcional: id elegido por el cliente (reintentos seguros)
+             */
+            id?: string | null;
+            /** Description */
+            description: string;
+            /**
+             * Level
+             * @description classroom (aula), school (establecimiento), territory, slep
+             * @enum {string}
+             */
+            level: "classroom" | "school" | "territory" | "slep";
+            /**
+             * Event Id
+             * @description Dónde se levantó (evento)
+             */
+            event_id?: string | null;
+            /** School Id */
+            school_id?: string | null;
+            /**
+             * Status
+             * @default open
+             * @enum {string}
+             */
+            status: "open" | "escalated" | "resolved";
+            /**
+             * Owner Id
+             * @description Responsable de gestionarla
+             */
+            owner_id?: string | null;
+            /**
+             * Resolution
+             * @default
+             */
+            resolution: string;
+        };
+        /** BarrierRead */
+        BarrierRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** Description */
+            description: string;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "classroom" | "school" | "territory" | "slep";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "escalated" | "resolved";
+            /** Event Id */
+            event_id: string | null;
+            /** School Id */
+            school_id: string | null;
+            /** Owner Id */
+            owner_id: string | null;
+            /** Raised By Id */
+            raised_by_id: string | null;
+            /** Resolution */
+            resolution: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** BarrierUpdate */
+        BarrierUpdate: {
+            /** Description */
+            description?: string | null;
+            /** Level */
+            level?: ("classroom" | "school" | "territory" | "slep") | null;
+            /** Event Id */
+            event_id?: string | null;
+            /** School Id */
+            school_id?: string | null;
+            /** Status */
+            status?: ("open" | "escalated" | "resolved") | null;
+            /** Owner Id */
+            owner_id?: string | null;
+            /** Resolution */
+            resolution?: string | null;
+        };
         /** Body_login_api_v1_auth_token_post */
         Body_login_api_v1_auth_token_post: {
             /** Grant Type */
@@ -151,10 +1432,1286 @@ export interface components {
              */
             client_secret?: string | null;
         };
+        /** ChangeIdeaRead */
+        ChangeIdeaRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Key */
+            key: string;
+            /** Text */
+            text: string;
+            /** Tags */
+            tags: string[];
+            /** Parent Ids */
+            parent_ids: string[];
+        };
+        /** ChangeIdeaSuggestion */
+        ChangeIdeaSuggestion: {
+            /** Id */
+            id: string;
+            /** Key */
+            key: string | null;
+            /** Text */
+            text: string;
+            /** Tags */
+            tags: string[];
+            /**
+             * Driver
+             * @description Impulsor secundario del que cuelga la idea
+             */
+            driver: string | null;
+        };
+        /** ChangeOut */
+        ChangeOut: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "domain" | "dimension";
+            /** Suppressed */
+            suppressed: boolean;
+            /** N Pairs */
+            n_pairs: number | null;
+            /** Before Mean */
+            before_mean: number | null;
+            /** After Mean */
+            after_mean: number | null;
+            /**
+             * Mean Change
+             * @description Promedio del cambio (ajustado: positivo = mejora)
+             */
+            mean_change: number | null;
+            /** Sd Change */
+            sd_change: number | null;
+            /**
+             * Effect Size Dz
+             * @description d_z de Cohen = cambio promedio / DE del cambio
+             */
+            effect_size_dz: number | null;
+        };
+        /** ChartLine */
+        ChartLine: {
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "centre" | "limit" | "target";
+            /** Label */
+            label: string;
+            /**
+             * Values
+             * @description Valor de la línea en cada punto (null: sin línea)
+             */
+            values: (number | null)[];
+        };
+        /** ChartMarker */
+        ChartMarker: {
+            /**
+             * Position
+             * @description Posición horizontal en unidades de punto (0 = primer punto)
+             */
+            position: number;
+            /** Label */
+            label: string;
+            /**
+             * Kind
+             * @default learning_session
+             */
+            kind: string;
+        };
+        /** ChartPartResult */
+        ChartPartResult: {
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+            /** Centre */
+            centre: number | null;
+            /** @description Análisis de corridas de la fase (índices relativos a `start`) */
+            runs: components["schemas"]["RunChartResult"] | null;
+        };
+        /** ChartPoint */
+        ChartPoint: {
+            /**
+             * Label
+             * @description Etiqueta del eje horizontal (fecha o número)
+             */
+            label: string;
+            /** Value */
+            value: number | null;
+            /**
+             * Signal
+             * @default false
+             */
+            signal: boolean;
+            /** Signal Kinds */
+            signal_kinds?: ("shift" | "trend" | "sigma")[];
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
+        /** ComparisonOut */
+        ComparisonOut: {
+            /** Before Wave */
+            before_wave: string;
+            /** After Wave */
+            after_wave: string;
+            /** Suppressed */
+            suppressed: boolean;
+            /**
+             * N Pairs
+             * @description Aulas observadas en ambas mediciones
+             */
+            n_pairs: number | null;
+            /** Domains */
+            domains: components["schemas"]["ChangeOut"][];
+            /** Dimensions */
+            dimensions: components["schemas"]["ChangeOut"][];
+        };
+        /** ControlChartRequest */
+        ControlChartRequest: {
+            /**
+             * Chart
+             * @description Tipo de gráfico de control
+             * @enum {string}
+             */
+            chart: "i" | "mr" | "p" | "u" | "xbar" | "s";
+            /**
+             * Values
+             * @description Gráficos i y mr: los valores; p y u: los numeradores (conteos)
+             */
+            values?: number[] | null;
+            /**
+             * Denominators
+             * @description Gráficos p y u: los denominadores (> 0)
+             */
+            denominators?: number[] | null;
+            /**
+             * Subgroups
+             * @description Gráficos xbar y s: las observaciones de cada subgrupo
+             */
+            subgroups?: number[][] | null;
+            /**
+             * Dates
+             * @description Fecha de cada punto (opcional)
+             */
+            dates?: string[] | null;
+            /**
+             * Baseline
+             * @description Línea central y límites con los primeros k puntos (freeze)
+             */
+            baseline?: number | null;
+            /**
+             * Parts
+             * @description Índices donde empieza una nueva fase (antes / después de un cambio)
+             */
+            parts?: number[] | null;
+            /**
+             * Screen
+             * @description Gráfico i: excluir una vez los rangos móviles ≥ 3,267 × su promedio (como qicharts2)
+             * @default true
+             */
+            screen: boolean;
+        };
+        /** ControlChartResponse */
+        ControlChartResponse: {
+            /**
+             * Chart
+             * @enum {string}
+             */
+            chart: "i" | "mr" | "p" | "u" | "xbar" | "s";
+            /** N */
+            n: number;
+            /**
+             * Values
+             * @description El estadístico graficado en cada punto
+             */
+            values: (number | null)[];
+            /** Centre */
+            centre: (number | null)[];
+            /** Lower */
+            lower: (number | null)[];
+            /** Upper */
+            upper: (number | null)[];
+            /**
+             * Sigma Signal
+             * @description Fuera de los límites de 3 sigma
+             */
+            sigma_signal: boolean[];
+            /**
+             * Runs Signal
+             * @description Señal de Anhøj de la fase del punto
+             */
+            runs_signal: boolean[];
+            /**
+             * Pattern Signal
+             * @description Parte de un desplazamiento o tendencia (IHI) de su fase
+             */
+            pattern_signal: boolean[];
+            /** Part */
+            part: number[];
+            /** Parts */
+            parts: components["schemas"]["ChartPartResult"][];
+        };
+        /** CycleCreate */
+        CycleCreate: {
+            /**
+             * Id
+             * @description Opcional: id elegido por el cliente (reintentos seguros)
+             */
+            id?: string | null;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** Title */
+            title: string;
+            /**
+             * Change Idea Id
+             * @description Idea de cambio (nodo del diagrama conductor)
+             */
+            change_idea_id?: string | null;
+            /**
+             * School Id
+             * @description Equipo: establecimiento; si se omite, el de quien crea; null = toda la red
+             */
+            school_id?: string | null;
+            /**
+             * Owner Id
+             * @description Responsable; por defecto quien crea
+             */
+            owner_id?: string | null;
+            /**
+             * Objective
+             * @default
+             */
+            objective: string;
+        };
+        /** CycleIn */
+        CycleIn: {
+            /**
+             * Number
+             * @description Número del ciclo (1, 2, …)
+             */
+            number: number;
+            /**
+             * Started At
+             * @description Inicio del ciclo (ISO 8601)
+             */
+            started_at?: string | null;
+            /** Duration Minutes */
+            duration_minutes?: number | null;
+            /**
+             * Scores
+             * @description Código de dimensión → puntaje entero (nulo: aún sin puntaje)
+             */
+            scores?: {
+                [key: string]: number | null;
+            };
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+        };
+        /** CycleRead */
+        CycleRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** School Id */
+            school_id: string | null;
+            /** Change Idea Id */
+            change_idea_id: string | null;
+            /**
+             * Owner Id
+             * Format: uuid
+             */
+            owner_id: string;
+            /** Owner Name */
+            owner_name: string;
+            /** Previous Cycle Id */
+            previous_cycle_id: string | null;
+            /** Next Cycle Id */
+            next_cycle_id: string | null;
+            /** Title */
+            title: string;
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "plan" | "do" | "study" | "act" | "closed";
+            /** Stage Label */
+            stage_label: string;
+            /** Objective */
+            objective: string;
+            /** Questions */
+            questions: components["schemas"]["Question"][];
+            /** Plan Who */
+            plan_who: string;
+            /** Plan What */
+            plan_what: string;
+            /** Plan When */
+            plan_when: string;
+            /** Plan Where */
+            plan_where: string;
+            /** Plan Data Collection */
+            plan_data_collection: string;
+            /** Do Carried Out On */
+            do_carried_out_on: string | null;
+            /** Do What Happened */
+            do_what_happened: string;
+            /** Do Problems */
+            do_problems: string;
+            /** Do Observations */
+            do_observations: string;
+            /** Study Learning */
+            study_learning: string;
+            /** Act Decision */
+            act_decision: ("adopt" | "adapt" | "abandon") | null;
+            /** Act Next Steps */
+            act_next_steps: string;
+            /**
+             * Missing
+             * @description Lo que falta para avanzar desde la etapa actual
+             */
+            missing: components["schemas"]["MissingField"][];
+            /** History */
+            history: components["schemas"]["Transition"][];
+            /**
+             * Revision
+             * @description Versión para concurrencia optimista (igual al ETag)
+             */
+            revision: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** CycleSummary */
+        CycleSummary: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** School Id */
+            school_id: string | null;
+            /** Change Idea Id */
+            change_idea_id: string | null;
+            /**
+             * Owner Id
+             * Format: uuid
+             */
+            owner_id: string;
+            /** Owner Name */
+            owner_name: string;
+            /** Previous Cycle Id */
+            previous_cycle_id: string | null;
+            /** Title */
+            title: string;
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "plan" | "do" | "study" | "act" | "closed";
+            /** Act Decision */
+            act_decision: ("adopt" | "adapt" | "abandon") | null;
+            /** Objective */
+            objective: string;
+            /** Questions */
+            questions: components["schemas"]["Question"][];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** CycleUpdate */
+        CycleUpdate: {
+            /** Title */
+            title?: string | null;
+            /** Change Idea Id */
+            change_idea_id?: string | null;
+            /** School Id */
+            school_id?: string | null;
+            /** Owner Id */
+            owner_id?: string | null;
+            /** Objective */
+            objective?: string | null;
+            /** Questions */
+            questions?: components["schemas"]["Question"][] | null;
+            /** Plan Who */
+            plan_who?: string | null;
+            /** Plan What */
+            plan_what?: string | null;
+            /** Plan When */
+            plan_when?: string | null;
+            /** Plan Where */
+            plan_where?: string | null;
+            /** Plan Data Collection */
+            plan_data_collection?: string | null;
+            /** Do Carried Out On */
+            do_carried_out_on?: string | null;
+            /** Do What Happened */
+            do_what_happened?: string | null;
+            /** Do Problems */
+            do_problems?: string | null;
+            /** Do Observations */
+            do_observations?: string | null;
+            /** Study Learning */
+            study_learning?: string | null;
+            /** Act Decision */
+            act_decision?: ("adopt" | "adapt" | "abandon") | null;
+            /** Act Next Steps */
+            act_next_steps?: string | null;
+        };
+        /** DiagramCreate */
+        DiagramCreate: {
+            /**
+             * Id
+             * @description Opcional: id elegido por el cliente (reintentos seguros)
+             */
+            id?: string | null;
+            /** Title */
+            title: string;
+            /**
+             * Start
+             * @description copy: copia de la última versión; empty: vacía
+             * @default copy
+             * @enum {string}
+             */
+            start: "copy" | "empty";
+        };
+        /** DiagramDiffRead */
+        DiagramDiffRead: {
+            /**
+             * Diagram Id
+             * Format: uuid
+             */
+            diagram_id: string;
+            /**
+             * Against Id
+             * Format: uuid
+             */
+            against_id: string;
+            /** Added */
+            added: components["schemas"]["DiffNode"][];
+            /** Removed */
+            removed: components["schemas"]["DiffNode"][];
+            /** Changed */
+            changed: components["schemas"]["DiffChange"][];
+        };
+        /** DiagramRead */
+        DiagramRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** Version */
+            version: number;
+            /** Title */
+            title: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published";
+            /** Based On Id */
+            based_on_id: string | null;
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Node Count */
+            node_count: number;
+            /**
+             * Tree
+             * @description aim → primary → secondary → change_idea; `unlinked`: nodos sin padre
+             */
+            tree: {
+                [key: string]: unknown;
+            };
+            /** Change Ideas */
+            change_ideas: components["schemas"]["ChangeIdeaRead"][];
+        };
+        /** DiagramSummary */
+        DiagramSummary: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** Version */
+            version: number;
+            /** Title */
+            title: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published";
+            /** Based On Id */
+            based_on_id: string | null;
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Node Count */
+            node_count: number;
+        };
+        /** DiagramUpdate */
+        DiagramUpdate: {
+            /** Title */
+            title: string;
+        };
+        /** DiffChange */
+        DiffChange: {
+            /** Key */
+            key: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "aim" | "primary" | "secondary" | "change_idea";
+            /** Text */
+            text: string;
+            /** Old Text */
+            old_text: string;
+            /** Changes */
+            changes: components["schemas"]["DiffField"][];
+        };
+        /** DiffField */
+        DiffField: {
+            /** Field */
+            field: string;
+            /** Old */
+            old: string | string[];
+            /** New */
+            new: string | string[];
+        };
+        /** DiffNode */
+        DiffNode: {
+            /** Key */
+            key: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "aim" | "primary" | "secondary" | "change_idea";
+            /** Text */
+            text: string;
+        };
+        /** DimensionAgreementRead */
+        DimensionAgreementRead: {
+            /** N Pairs */
+            n_pairs: number;
+            /**
+             * Exact Pct
+             * @description % de acuerdo exacto (0–100)
+             */
+            exact_pct: number | null;
+            /**
+             * Within One Pct
+             * @description % de acuerdo a un punto o menos (0–100)
+             */
+            within_one_pct: number | null;
+            /**
+             * Weighted Kappa
+             * @description Kappa de Cohen con ponderación cuadrática
+             */
+            weighted_kappa: number | null;
+            /**
+             * Icc
+             * @description ICC(2,1) de Shrout y Fleiss
+             */
+            icc: number | null;
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Domain */
+            domain: string;
+        };
+        /** DimensionChangeOut */
+        DimensionChangeOut: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Previous Mean */
+            previous_mean: number | null;
+            /** Current Mean */
+            current_mean: number;
+            /**
+             * Change
+             * @description Cambio del puntaje ajustado (positivo = mejora, también en inversas)
+             */
+            change: number | null;
+            /** Raw Change */
+            raw_change: number | null;
+            /** Direction */
+            direction: string | null;
+        };
+        /** DimensionMeta */
+        DimensionMeta: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Reverse */
+            reverse: boolean;
+        };
+        /** DimensionRead */
+        DimensionRead: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            /**
+             * Reverse
+             * @description Dimensión inversa: un puntaje bajo es favorable (p. ej. Clima negativo)
+             */
+            reverse: boolean;
+            /** Order */
+            order: number;
+        };
+        /** DimensionScore */
+        DimensionScore: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Domain */
+            domain: string;
+            /** Mean */
+            mean: number;
+            /** Adjusted */
+            adjusted: number;
+            /** Band */
+            band: string;
+            /** Band Label */
+            band_label: string;
+            /** Reverse */
+            reverse: boolean;
+        };
+        /** DimensionScoreRead */
+        DimensionScoreRead: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Domain */
+            domain: string;
+            /** Mean */
+            mean: number;
+            /** Adjusted */
+            adjusted: number;
+            /**
+             * Band
+             * @enum {string}
+             */
+            band: "low" | "mid" | "high";
+            /** Reverse */
+            reverse: boolean;
+            /** N Cycles */
+            n_cycles: number;
+        };
+        /** DimensionWrite */
+        DimensionWrite: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /**
+             * Name En
+             * @default
+             */
+            name_en: string;
+            /**
+             * Reverse
+             * @default false
+             */
+            reverse: boolean;
+            /** Order */
+            order: number;
+        };
+        /** DomainMeta */
+        DomainMeta: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Dimensions */
+            dimensions: components["schemas"]["DimensionMeta"][];
+        };
+        /** DomainRead */
+        DomainRead: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Order */
+            order: number;
+            /** Dimensions */
+            dimensions: components["schemas"]["DimensionRead"][];
+        };
+        /** DomainScore */
+        DomainScore: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Mean */
+            mean: number;
+            /** Band */
+            band: string;
+            /** Band Label */
+            band_label: string;
+        };
+        /** DomainScoreRead */
+        DomainScoreRead: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Mean */
+            mean: number;
+            /**
+             * Band
+             * @enum {string}
+             */
+            band: "low" | "mid" | "high";
+        };
+        /** DomainWrite */
+        DomainWrite: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Order */
+            order: number;
+            /** Dimensions */
+            dimensions: components["schemas"]["DimensionWrite"][];
+        };
+        /** EventCreate */
+        EventCreate: {
+            /**
+             * Id
+             * @description Opcional: id elegido por el cliente (reintentos seguros)
+             */
+            id?: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "learning_session" | "coaching_visit" | "school_visit" | "expert_meeting";
+            /** Title */
+            title: string;
+            /**
+             * Starts At
+             * Format: date-time
+             * @description Fecha y hora ISO 8601; sin zona se entiende hora de Santiago
+             */
+            starts_at: string;
+            /** Ends At */
+            ends_at?: string | null;
+            /**
+             * Place
+             * @default
+             */
+            place: string;
+            /** School Ids */
+            school_ids?: string[];
+            /**
+             * Agenda
+             * @default
+             */
+            agenda: string;
+            /**
+             * Attendance
+             * @description Personas presentes
+             */
+            attendance?: string[];
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+            /**
+             * Agreements
+             * @default
+             */
+            agreements: string;
+        };
+        /** EventRead */
+        EventRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "learning_session" | "coaching_visit" | "school_visit" | "expert_meeting";
+            /** Kind Label */
+            kind_label: string;
+            /** Title */
+            title: string;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /** Ends At */
+            ends_at: string | null;
+            /** Place */
+            place: string;
+            /** School Ids */
+            school_ids: string[];
+            /** Agenda */
+            agenda: string;
+            /** Attendance */
+            attendance: string[];
+            /** Notes */
+            notes: string;
+            /** Agreements */
+            agreements: string;
+        };
+        /** EventUpdate */
+        EventUpdate: {
+            /** Kind */
+            kind?: ("learning_session" | "coaching_visit" | "school_visit" | "expert_meeting") | null;
+            /** Title */
+            title?: string | null;
+            /** Starts At */
+            starts_at?: string | null;
+            /** Ends At */
+            ends_at?: string | null;
+            /** Place */
+            place?: string | null;
+            /** School Ids */
+            school_ids?: string[] | null;
+            /** Agenda */
+            agenda?: string | null;
+            /** Attendance */
+            attendance?: string[] | null;
+            /** Notes */
+            notes?: string | null;
+            /** Agreements */
+            agreements?: string | null;
+        };
+        /**
+         * FeedbackDimension
+         * @description One of the four highlighted dimensions (three strengths, one priority area).
+         */
+        FeedbackDimension: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Domain */
+            domain: string;
+            /** Domain Name */
+            domain_name: string;
+            /** Mean */
+            mean: number;
+            /**
+             * Adjusted
+             * @description Puntaje ajustado: en dimensiones inversas, mín + máx − promedio
+             */
+            adjusted: number;
+            /** Band */
+            band: string;
+            /** Band Label */
+            band_label: string;
+            /** Reverse */
+            reverse: boolean;
+            /**
+             * Evidence
+             * @description Evidencia registrada por quien observó
+             */
+            evidence: string;
+        };
+        /** FeedbackReport */
+        FeedbackReport: {
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            observation: components["schemas"]["ObservationRef"];
+            teacher: components["schemas"]["PersonRef"];
+            observer: components["schemas"]["PersonRef"] | null;
+            school: components["schemas"]["SchoolRef"];
+            instrument: components["schemas"]["InstrumentRef"];
+            /**
+             * Summary
+             * @description Las fortalezas y luego el área prioritaria, en castellano
+             */
+            summary: string;
+            /**
+             * Strengths
+             * @description Las tres dimensiones más altas (puntaje ajustado)
+             */
+            strengths: components["schemas"]["FeedbackDimension"][];
+            priority_area: components["schemas"]["FeedbackDimension"] | null;
+            focus_domain: components["schemas"]["FocusDomain"] | null;
+            /** Suggested Change Ideas */
+            suggested_change_ideas: components["schemas"]["ChangeIdeaSuggestion"][];
+            start_cycle: components["schemas"]["StartCycle"] | null;
+            /** Domains */
+            domains: components["schemas"]["DomainScore"][];
+            /** Dimensions */
+            dimensions: components["schemas"]["DimensionScore"][];
+            previous: components["schemas"]["PreviousObservation"] | null;
+            chart: components["schemas"]["BarChartSpec"];
+            /** Closing */
+            closing: string;
+        };
+        /** FlagRead */
+        FlagRead: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+            /** School Id */
+            school_id: string | null;
+        };
+        /** FocusDomain */
+        FocusDomain: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /**
+             * Applied
+             * @description El área prioritaria se eligió dentro de este dominio
+             */
+            applied: boolean;
+        };
+        /** GroupOut */
+        GroupOut: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "network" | "level" | "school";
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /**
+             * Suppressed
+             * @description Menos de k aulas: no se muestra ninguna cifra, ni siquiera n
+             */
+            suppressed: boolean;
+            /** N Classrooms */
+            n_classrooms: number | null;
+            /** Domains */
+            domains: components["schemas"]["ItemStats"][];
+            /** Dimensions */
+            dimensions: components["schemas"]["ItemStats"][];
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** ImportResult */
+        ImportResult: {
+            /** Dry Run */
+            dry_run: boolean;
+            /** Rows */
+            rows: number;
+            /**
+             * Observations
+             * @description Observaciones en el archivo
+             */
+            observations: number;
+            /** Created */
+            created: number;
+            /**
+             * Unchanged
+             * @description Ya existían idénticas (reimportación)
+             */
+            unchanged: number;
+            /** Observation Ids */
+            observation_ids: string[];
+        };
+        /**
+         * IndexRange
+         * @description An inclusive range of point indices (0-based).
+         */
+        IndexRange: {
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+        };
+        /**
+         * InstrumentBody
+         * @description The editable content of an instrument (the version is assigned by the server).
+         */
+        InstrumentBody: {
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            scale: components["schemas"]["Scale"];
+            /** Min Cycles */
+            min_cycles: number;
+            /** Domains */
+            domains: components["schemas"]["DomainWrite"][];
+        };
+        /** InstrumentCreate */
+        InstrumentCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            scale: components["schemas"]["Scale"];
+            /** Min Cycles */
+            min_cycles: number;
+            /** Domains */
+            domains: components["schemas"]["DomainWrite"][];
+            /**
+             * Network Id
+             * Format: uuid
+             * @description Red dueña del instrumento propio
+             */
+            network_id: string;
+            /**
+             * Code
+             * @description Código estable (minúsculas, números y guiones); único entre los instrumentos
+             */
+            code: string;
+        };
+        /** InstrumentRead */
+        InstrumentRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Version */
+            version: number;
+            /** Description */
+            description: string;
+            scale: components["schemas"]["Scale"];
+            /** Min Cycles */
+            min_cycles: number;
+            /** Domains */
+            domains: components["schemas"]["DomainRead"][];
+            /**
+             * Builtin
+             * @description Incluido con Mejora en Red (solo lectura)
+             */
+            builtin: boolean;
+            /**
+             * Network Id
+             * @description Red dueña de un instrumento propio; nulo si es incluido
+             */
+            network_id: string | null;
+            /** Previous Version Id */
+            previous_version_id: string | null;
+            /**
+             * Latest
+             * @description Es la versión más reciente de su código
+             */
+            latest: boolean;
+            /**
+             * In Use
+             * @description Alguna observación lo usa: ya no se modifica, una edición crea otra versión
+             */
+            in_use: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** InstrumentRef */
+        InstrumentRef: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Version */
+            version: number | null;
+            /** Scale Min */
+            scale_min: number;
+            /** Scale Max */
+            scale_max: number;
+        };
+        /** InstrumentReliabilityRead */
+        InstrumentReliabilityRead: {
+            /**
+             * Instrument Id
+             * Format: uuid
+             */
+            instrument_id: string;
+            /** Instrument Code */
+            instrument_code: string;
+            /** Instrument Name */
+            instrument_name: string;
+            scale: components["schemas"]["Scale"];
+            /** Observation Pairs */
+            observation_pairs: number;
+            /** Dimensions */
+            dimensions: components["schemas"]["DimensionAgreementRead"][];
+            overall: components["schemas"]["AgreementRead"];
+        };
+        /**
+         * ItemStats
+         * @description A domain's or dimension's aggregate in one group; statistics null when suppressed.
+         */
+        ItemStats: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "domain" | "dimension";
+            /**
+             * Domain
+             * @description Dominio de la dimensión
+             */
+            domain: string | null;
+            /** Suppressed */
+            suppressed: boolean;
+            /** N */
+            n: number | null;
+            /**
+             * Mean
+             * @description Promedio (en dimensiones, del puntaje tal cual; Clima negativo bajo = bueno)
+             */
+            mean: number | null;
+            /** Sd */
+            sd: number | null;
+            /**
+             * Adjusted Mean
+             * @description Dimensiones: promedio del puntaje ajustado
+             */
+            adjusted_mean?: number | null;
+            bands: components["schemas"]["BandCountsOut"] | null;
+        };
+        /**
+         * LineChartSpec
+         * @description Run chart or control chart: points over time, centre line, limits and events.
+         */
+        LineChartSpec: {
+            /**
+             * Type
+             * @default line
+             * @constant
+             */
+            type: "line";
+            /** Title */
+            title: string;
+            /**
+             * Subtitle
+             * @default
+             */
+            subtitle: string;
+            /**
+             * Y Label
+             * @default
+             */
+            y_label: string;
+            /** Points */
+            points: components["schemas"]["ChartPoint"][];
+            /** Lines */
+            lines?: components["schemas"]["ChartLine"][];
+            /** Markers */
+            markers?: components["schemas"]["ChartMarker"][];
+            /** Y Min */
+            y_min?: number | null;
+            /** Y Max */
+            y_max?: number | null;
+            /**
+             * Percent
+             * @description Valores entre 0 y 1 mostrados como porcentaje
+             * @default false
+             */
+            percent: boolean;
         };
         /** MeRead */
         MeRead: {
@@ -171,6 +2728,164 @@ export interface components {
             role: string;
             /** Memberships */
             memberships: components["schemas"]["MembershipRead"][];
+        };
+        /** MeasureCreate */
+        MeasureCreate: {
+            /**
+             * Id
+             * @description Opcional: id elegido por el cliente (reintentos seguros)
+             */
+            id?: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Kind
+             * @description outcome (resultado), process (proceso) o balancing (balance)
+             * @enum {string}
+             */
+            kind: "outcome" | "process" | "balancing";
+            /**
+             * Operational Definition
+             * @default
+             */
+            operational_definition: string;
+            /**
+             * Unit
+             * @default
+             */
+            unit: string;
+            /**
+             * Value Type
+             * @enum {string}
+             */
+            value_type: "count" | "proportion" | "continuous";
+            /**
+             * Direction
+             * @description up: más es mejor; down: menos es mejor
+             * @enum {string}
+             */
+            direction: "up" | "down";
+            /**
+             * Frequency
+             * @enum {string}
+             */
+            frequency: "weekly" | "monthly" | "term" | "yearly";
+        };
+        /** MeasureInfo */
+        MeasureInfo: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** Name */
+            name: string;
+            /** Kind */
+            kind: string;
+            /** Unit */
+            unit: string;
+            /** Value Type */
+            value_type: string;
+            /** Direction */
+            direction: string;
+            /** Frequency */
+            frequency: string;
+        };
+        /** MeasureRead */
+        MeasureRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "outcome" | "process" | "balancing";
+            /** Operational Definition */
+            operational_definition: string;
+            /** Unit */
+            unit: string;
+            /**
+             * Value Type
+             * @enum {string}
+             */
+            value_type: "count" | "proportion" | "continuous";
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "up" | "down";
+            /**
+             * Frequency
+             * @enum {string}
+             */
+            frequency: "weekly" | "monthly" | "term" | "yearly";
+            /** Point Count */
+            point_count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** MeasureRunChart */
+        MeasureRunChart: {
+            measure: components["schemas"]["MeasureInfo"];
+            /**
+             * Scope
+             * @description network: datos de toda la red; school: de un establecimiento; schools_combined: suma o promedio por período de los datos de los establecimientos (no hay datos de toda la red)
+             * @enum {string}
+             */
+            scope: "network" | "school" | "schools_combined";
+            /** School Id */
+            school_id: string | null;
+            /** Points */
+            points: components["schemas"]["RunChartPoint"][];
+            analysis: components["schemas"]["RunChartResult"];
+            /** Events */
+            events: components["schemas"]["RunChartEvent"][];
+            /**
+             * Interpretation
+             * @description Lectura de las señales, en castellano
+             */
+            interpretation: string[];
+            chart: components["schemas"]["LineChartSpec"];
+        };
+        /** MeasureUpdate */
+        MeasureUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Kind */
+            kind?: ("outcome" | "process" | "balancing") | null;
+            /** Operational Definition */
+            operational_definition?: string | null;
+            /** Unit */
+            unit?: string | null;
+            /** Value Type */
+            value_type?: ("count" | "proportion" | "continuous") | null;
+            /** Direction */
+            direction?: ("up" | "down") | null;
+            /** Frequency */
+            frequency?: ("weekly" | "monthly" | "term" | "yearly") | null;
         };
         /** MembershipRead */
         MembershipRead: {
@@ -192,6 +2907,26 @@ export interface components {
             school_id: string | null;
             /** School Name */
             school_name: string | null;
+        };
+        /** MissingField */
+        MissingField: {
+            /** Field */
+            field: string;
+            /** Message */
+            message: string;
+        };
+        /** MonthRead */
+        MonthRead: {
+            /** Month */
+            month: number;
+            /** Name */
+            name: string;
+            /** Events */
+            events: components["schemas"]["EventRead"][];
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            };
         };
         /** NetworkRead */
         NetworkRead: {
@@ -221,6 +2956,479 @@ export interface components {
             /** People Count */
             people_count: number;
         };
+        /** NetworkRef */
+        NetworkRef: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+        };
+        /** NetworkResultsReport */
+        NetworkResultsReport: {
+            network: components["schemas"]["NetworkRef"];
+            /** Wave */
+            wave: string;
+            /** Compare */
+            compare: string | null;
+            /**
+             * K
+             * @description Tamaño mínimo de grupo que se muestra
+             */
+            k: number;
+            /** Instrument Code */
+            instrument_code: string | null;
+            /** Scale Min */
+            scale_min: number;
+            /** Scale Max */
+            scale_max: number;
+            /** Viewer Role */
+            viewer_role: string;
+            /** Structure */
+            structure: components["schemas"]["DomainMeta"][];
+            network_results: components["schemas"]["GroupOut"];
+            /** By Level */
+            by_level: components["schemas"]["GroupOut"][];
+            /**
+             * By School
+             * @description Según el rol: todos, solo el propio establecimiento o ninguno
+             */
+            by_school: components["schemas"]["GroupOut"][];
+            comparison: components["schemas"]["ComparisonOut"] | null;
+            activity: components["schemas"]["PheaActivity"];
+            /**
+             * Charts
+             * @description Un gráfico por dominio
+             */
+            charts: components["schemas"]["BarChartSpec"][];
+            /** Notes */
+            notes: string[];
+        };
+        /** NextCycleRequest */
+        NextCycleRequest: {
+            /** Id */
+            id?: string | null;
+            /** Title */
+            title?: string | null;
+        };
+        /** NodeCreate */
+        NodeCreate: {
+            /** Id */
+            id?: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "aim" | "primary" | "secondary" | "change_idea";
+            /** Text */
+            text: string;
+            /** Tags */
+            tags?: string[];
+            /** Parent Ids */
+            parent_ids?: string[];
+            /**
+             * Order
+             * @default 0
+             */
+            order: number;
+        };
+        /** NodeRead */
+        NodeRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Diagram Id
+             * Format: uuid
+             */
+            diagram_id: string;
+            /** Key */
+            key: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "aim" | "primary" | "secondary" | "change_idea";
+            /** Text */
+            text: string;
+            /** Tags */
+            tags: string[];
+            /** Order */
+            order: number;
+            /** Parent Ids */
+            parent_ids: string[];
+        };
+        /** NodeUpdate */
+        NodeUpdate: {
+            /** Text */
+            text?: string | null;
+            /** Tags */
+            tags?: string[] | null;
+            /**
+             * Parent Ids
+             * @description Mover: nuevos padres
+             */
+            parent_ids?: string[] | null;
+            /** Order */
+            order?: number | null;
+        };
+        /** ObservationRead */
+        ObservationRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Instrument Id
+             * Format: uuid
+             */
+            instrument_id: string;
+            /** Instrument Code */
+            instrument_code: string;
+            /** Instrument Version */
+            instrument_version: number;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /**
+             * School Id
+             * Format: uuid
+             */
+            school_id: string;
+            /**
+             * Teacher Id
+             * Format: uuid
+             */
+            teacher_id: string;
+            /**
+             * Observer Id
+             * Format: uuid
+             */
+            observer_id: string;
+            /** Level */
+            level: string;
+            /**
+             * Observed On
+             * Format: date
+             */
+            observed_on: string;
+            /** Wave */
+            wave: string;
+            /** Mode */
+            mode: string;
+            /** Cycles */
+            cycles: components["schemas"]["ObservationsCycleRead"][];
+            /** Evidence */
+            evidence: {
+                [key: string]: string;
+            };
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "submitted";
+            /** Double Codes Id */
+            double_codes_id: string | null;
+            /**
+             * Revision
+             * @description Aumenta con cada cambio guardado
+             */
+            revision: number;
+            /** Amendment Count */
+            amendment_count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Submitted At */
+            submitted_at: string | null;
+        };
+        /** ObservationRef */
+        ObservationRef: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Observed On
+             * Format: date
+             */
+            observed_on: string;
+            /**
+             * Date Label
+             * @description Fecha en castellano (America/Santiago)
+             */
+            date_label: string;
+            /** Wave */
+            wave: string;
+            /** Level */
+            level: string;
+            /** Level Label */
+            level_label: string;
+            /** Mode */
+            mode: string;
+            /** Status */
+            status: string;
+        };
+        /**
+         * ObservationScoresRow
+         * @description One observation's scores for aggregation (not rounded).
+         */
+        ObservationScoresRow: {
+            /**
+             * Observation Id
+             * Format: uuid
+             */
+            observation_id: string;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /**
+             * School Id
+             * Format: uuid
+             */
+            school_id: string;
+            /**
+             * Teacher Id
+             * Format: uuid
+             */
+            teacher_id: string;
+            /**
+             * Observer Id
+             * Format: uuid
+             */
+            observer_id: string;
+            /** Level */
+            level: string;
+            /** Wave */
+            wave: string;
+            /**
+             * Observed On
+             * Format: date
+             */
+            observed_on: string;
+            /**
+             * Instrument Id
+             * Format: uuid
+             */
+            instrument_id: string;
+            /** Instrument Code */
+            instrument_code: string;
+            /** Instrument Version */
+            instrument_version: number;
+            scale: components["schemas"]["Scale"];
+            /** N Cycles */
+            n_cycles: number;
+            /** Dimensions */
+            dimensions: components["schemas"]["DimensionScoreRead"][];
+            /** Domains */
+            domains: components["schemas"]["DomainScoreRead"][];
+        };
+        /**
+         * ObservationWrite
+         * @description The draft as the client sends it with ``PUT /api/v1/observations/{id}``.
+         */
+        ObservationWrite: {
+            /**
+             * Id
+             * @description Opcional; si viene, debe ser el mismo de la ruta
+             */
+            id?: string | null;
+            /**
+             * Status
+             * @description Solo lectura: se ignora (use /submit)
+             */
+            status?: ("draft" | "submitted") | null;
+            /**
+             * Instrument Id
+             * Format: uuid
+             */
+            instrument_id: string;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /**
+             * School Id
+             * Format: uuid
+             */
+            school_id: string;
+            /**
+             * Teacher Id
+             * Format: uuid
+             */
+            teacher_id: string;
+            /**
+             * Observer Id
+             * @description Por omisión, la persona que llama
+             */
+            observer_id?: string | null;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "sala_cuna" | "medio" | "prekinder" | "kinder" | "1basico" | "2basico" | "3basico" | "4basico" | "5basico" | "6basico" | "7basico" | "8basico";
+            /**
+             * Observed On
+             * Format: date
+             */
+            observed_on: string;
+            /**
+             * Wave
+             * @example 2024-1
+             */
+            wave: string;
+            /**
+             * Mode
+             * @default live
+             * @enum {string}
+             */
+            mode: "live" | "video";
+            /** Cycles */
+            cycles?: components["schemas"]["CycleIn"][];
+            /**
+             * Evidence
+             * @description Código de dimensión → evidencia observada
+             */
+            evidence?: {
+                [key: string]: string;
+            };
+            /**
+             * Double Codes Id
+             * @description Observación de la misma sesión que esta codifica por segunda vez
+             */
+            double_codes_id?: string | null;
+        };
+        /** CycleRead */
+        ObservationsCycleRead: {
+            /** Number */
+            number: number;
+            /** Started At */
+            started_at: string | null;
+            /** Duration Minutes */
+            duration_minutes: number | null;
+            /** Scores */
+            scores: {
+                [key: string]: number | null;
+            };
+            /** Notes */
+            notes: string;
+        };
+        /** ObserverReliabilityRead */
+        ObserverReliabilityRead: {
+            /**
+             * Observer Id
+             * Format: uuid
+             */
+            observer_id: string;
+            /** Observation Pairs */
+            observation_pairs: number;
+            /** N Pairs */
+            n_pairs: number;
+            /** Exact Pct */
+            exact_pct: number | null;
+            /** Within One Pct */
+            within_one_pct: number | null;
+            /**
+             * Flagged
+             * @description Menos de 80 % de acuerdo a un punto o menos
+             */
+            flagged: boolean;
+        };
+        /** Page[AimRead] */
+        Page_AimRead_: {
+            /** Items */
+            items: components["schemas"]["AimRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** Page[BarrierRead] */
+        Page_BarrierRead_: {
+            /** Items */
+            items: components["schemas"]["BarrierRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** Page[CycleSummary] */
+        Page_CycleSummary_: {
+            /** Items */
+            items: components["schemas"]["CycleSummary"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** Page[DiagramSummary] */
+        Page_DiagramSummary_: {
+            /** Items */
+            items: components["schemas"]["DiagramSummary"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** Page[EventRead] */
+        Page_EventRead_: {
+            /** Items */
+            items: components["schemas"]["EventRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** Page[InstrumentRead] */
+        Page_InstrumentRead_: {
+            /** Items */
+            items: components["schemas"]["InstrumentRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** Page[MeasureRead] */
+        Page_MeasureRead_: {
+            /** Items */
+            items: components["schemas"]["MeasureRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
         /** Page[NetworkRead] */
         Page_NetworkRead_: {
             /** Items */
@@ -231,6 +3439,247 @@ export interface components {
             limit: number;
             /** Offset */
             offset: number;
+        };
+        /** Page[ObservationRead] */
+        Page_ObservationRead_: {
+            /** Items */
+            items: components["schemas"]["ObservationRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** Page[ObservationScoresRow] */
+        Page_ObservationScoresRow_: {
+            /** Items */
+            items: components["schemas"]["ObservationScoresRow"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** Page[PersonRead] */
+        Page_PersonRead_: {
+            /** Items */
+            items: components["schemas"]["PersonRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** Page[PointRead] */
+        Page_PointRead_: {
+            /** Items */
+            items: components["schemas"]["PointRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** Page[SchoolRead] */
+        Page_SchoolRead_: {
+            /** Items */
+            items: components["schemas"]["SchoolRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** PersonCreate */
+        PersonCreate: {
+            /**
+             * Id
+             * @description Opcional: id elegido por el cliente (reintentos seguros)
+             */
+            id?: string | null;
+            /**
+             * Run
+             * @description RUN con dígito verificador, con o sin puntos: 12.345.678-5
+             */
+            run: string;
+            /** Name */
+            name: string;
+            /** Email */
+            email?: string | null;
+            /**
+             * Role
+             * @description coordinator, facilitator, coach, leader o teacher
+             */
+            role: string;
+            /** School Id */
+            school_id?: string | null;
+            /** Levels */
+            levels?: string[];
+        };
+        /** PersonRead */
+        PersonRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /**
+             * Run
+             * @description RUN normalizado (12345678-5); solo visible para coordinación y la persona
+             */
+            run: string | null;
+            /** Name */
+            name: string;
+            /** Email */
+            email: string | null;
+            /** Role */
+            role: string;
+            /** School Id */
+            school_id: string | null;
+            /** Levels */
+            levels: string[];
+        };
+        /** PersonRef */
+        PersonRef: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+        };
+        /** PersonUpdate */
+        PersonUpdate: {
+            /** Run */
+            run?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Email */
+            email?: string | null;
+            /** Role */
+            role?: string | null;
+            /** School Id */
+            school_id?: string | null;
+            /** Levels */
+            levels?: string[] | null;
+        };
+        /** PheaActivity */
+        PheaActivity: {
+            /** Total */
+            total: number;
+            /** By Stage */
+            by_stage: {
+                [key: string]: number;
+            };
+            /** By Decision */
+            by_decision: {
+                [key: string]: number;
+            };
+            /** By School */
+            by_school: components["schemas"]["SchoolActivity"][];
+        };
+        /** PointImportResult */
+        PointImportResult: {
+            /** Created */
+            created: number;
+            /** Replaced */
+            replaced: number;
+            /**
+             * Total
+             * @description Puntos de la medida después de importar
+             */
+            total: number;
+        };
+        /** PointIn */
+        PointIn: {
+            /**
+             * Period
+             * Format: date
+             * @description Fecha del período; se normaliza al inicio de la semana, mes o año
+             */
+            period: string;
+            /**
+             * Value
+             * @description Valor (conteo o continuo); en proporciones se calcula
+             */
+            value?: number | null;
+            /** Numerator */
+            numerator?: number | null;
+            /** Denominator */
+            denominator?: number | null;
+            /**
+             * School Id
+             * @description Establecimiento; vacío = toda la red
+             */
+            school_id?: string | null;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
+        /** PointRead */
+        PointRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Measure Id
+             * Format: uuid
+             */
+            measure_id: string;
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /** Value */
+            value: number;
+            /** Numerator */
+            numerator: number | null;
+            /** Denominator */
+            denominator: number | null;
+            /** School Id */
+            school_id: string | null;
+            /** Note */
+            note: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** PreviousObservation */
+        PreviousObservation: {
+            /**
+             * Observation Id
+             * Format: uuid
+             */
+            observation_id: string;
+            /**
+             * Observed On
+             * Format: date
+             */
+            observed_on: string;
+            /** Date Label */
+            date_label: string;
+            /** Wave */
+            wave: string;
+            /** Changes */
+            changes: components["schemas"]["DimensionChangeOut"][];
         };
         /** @description RFC 9457 problem details */
         Problem: {
@@ -246,20 +3695,429 @@ export interface components {
                 message: string;
             }[];
         };
+        /** Question */
+        Question: {
+            /**
+             * Text
+             * @description La pregunta
+             * @default
+             */
+            text: string;
+            /**
+             * Prediction
+             * @description Lo que predecimos que ocurrirá
+             * @default
+             */
+            prediction: string;
+            /**
+             * Result
+             * @description Lo que ocurrió, comparado con la predicción
+             * @default
+             */
+            result: string;
+        };
+        /** Ramp */
+        Ramp: {
+            /** Change Idea Id */
+            change_idea_id: string | null;
+            /**
+             * Items
+             * @description La cadena de ciclos, del primero al último
+             */
+            items: components["schemas"]["CycleSummary"][];
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /** Refresh Token */
             refresh_token: string;
         };
+        /** ReliabilityRead */
+        ReliabilityRead: {
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** Observer Id */
+            observer_id: string | null;
+            /** Threshold Within One Pct */
+            threshold_within_one_pct: number;
+            /** Observation Pairs */
+            observation_pairs: number;
+            /** Instruments */
+            instruments: components["schemas"]["InstrumentReliabilityRead"][];
+            /** Observers */
+            observers: components["schemas"]["ObserverReliabilityRead"][];
+        };
+        /** ReopenRequest */
+        ReopenRequest: {
+            /**
+             * To Stage
+             * @enum {string}
+             */
+            to_stage: "plan" | "do" | "study" | "act" | "closed";
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+        };
+        /** RosterChange */
+        RosterChange: {
+            /**
+             * Entity
+             * @enum {string}
+             */
+            entity: "school" | "person";
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "created" | "updated";
+            /**
+             * Key
+             * @description RBD del establecimiento o RUN de la persona
+             */
+            key: string;
+            /** Name */
+            name: string;
+            /**
+             * Fields
+             * @description Campos que cambian (vacío al crear)
+             */
+            fields: string[];
+            /** Line */
+            line: number;
+        };
+        /** RosterCounts */
+        RosterCounts: {
+            /**
+             * Created
+             * @default 0
+             */
+            created: number;
+            /**
+             * Updated
+             * @default 0
+             */
+            updated: number;
+            /**
+             * Unchanged
+             * @default 0
+             */
+            unchanged: number;
+        };
+        /** RosterReport */
+        RosterReport: {
+            /** Dry Run */
+            dry_run: boolean;
+            schools: components["schemas"]["RosterCounts"];
+            people: components["schemas"]["RosterCounts"];
+            /** Changes */
+            changes: components["schemas"]["RosterChange"][];
+            /** Ignored Columns */
+            ignored_columns: string[];
+            /** Encoding */
+            encoding: string;
+            /** Delimiter */
+            delimiter: string;
+            /** Rows */
+            rows: number;
+        };
+        /** RunChartEvent */
+        RunChartEvent: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            /** Starts At */
+            starts_at: string;
+            /** Date Label */
+            date_label: string;
+            /**
+             * Position
+             * @description Posición en el eje (unidades de punto); null si cae fuera del gráfico
+             */
+            position: number | null;
+        };
+        /** RunChartPoint */
+        RunChartPoint: {
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /** Label */
+            label: string;
+            /** Value */
+            value: number;
+            /** Numerator */
+            numerator: number | null;
+            /** Denominator */
+            denominator: number | null;
+            /** Note */
+            note: string;
+            /** Signal */
+            signal: boolean;
+            /** Signal Kinds */
+            signal_kinds: ("shift" | "trend" | "sigma")[];
+        };
+        /** RunChartRequest */
+        RunChartRequest: {
+            /**
+             * Values
+             * @description Valores en orden temporal (al menos uno)
+             */
+            values: number[];
+            /**
+             * Dates
+             * @description Fecha de cada valor (opcional; misma cantidad que `values`)
+             */
+            dates?: string[] | null;
+            /**
+             * Baseline
+             * @description Línea base: la mediana se calcula con los primeros k puntos (freeze de qicharts2)
+             */
+            baseline?: number | null;
+        };
+        /**
+         * RunChartResult
+         * @description Run-chart analysis: Anhøj rules (qicharts2) and IHI shift/trend rules.
+         */
+        RunChartResult: {
+            /**
+             * N
+             * @description Cantidad de puntos
+             */
+            n: number;
+            /**
+             * N Useful
+             * @description Puntos que no están sobre la mediana
+             */
+            n_useful: number;
+            /**
+             * Median
+             * @description Línea central (mediana, o la de la línea base)
+             */
+            median: number | null;
+            /** Longest Run */
+            longest_run: number | null;
+            /**
+             * Longest Run Max
+             * @description round(log2(n_useful)) + 3
+             */
+            longest_run_max: number | null;
+            /** Crossings */
+            crossings: number | null;
+            /**
+             * Crossings Min
+             * @description qbinom(0.05, n_useful - 1, 0.5)
+             */
+            crossings_min: number | null;
+            /**
+             * Runs Signal
+             * @description Corrida demasiado larga o muy pocos cruces (Anhøj)
+             */
+            runs_signal: boolean;
+            /**
+             * Shifts
+             * @description Desplazamientos: 6 o más puntos seguidos a un lado de la mediana
+             */
+            shifts: components["schemas"]["IndexRange"][];
+            /**
+             * Trends
+             * @description Tendencias: 5 o más puntos seguidos subiendo o bajando
+             */
+            trends: components["schemas"]["IndexRange"][];
+            /**
+             * Signals
+             * @description Por punto: forma parte de un desplazamiento o de una tendencia
+             */
+            signals: boolean[];
+        };
+        /** Scale */
+        Scale: {
+            /**
+             * Min
+             * @description Puntaje mínimo (entero)
+             */
+            min: number;
+            /**
+             * Max
+             * @description Puntaje máximo (entero)
+             */
+            max: number;
+        };
+        /** SchoolActivity */
+        SchoolActivity: {
+            /** Total */
+            total: number;
+            /** By Stage */
+            by_stage: {
+                [key: string]: number;
+            };
+            /** By Decision */
+            by_decision: {
+                [key: string]: number;
+            };
+            /** School Id */
+            school_id: string | null;
+            /** Name */
+            name: string;
+        };
+        /** SchoolCoachingRead */
+        SchoolCoachingRead: {
+            /**
+             * School Id
+             * Format: uuid
+             */
+            school_id: string;
+            /** Name */
+            name: string | null;
+            /** Visits */
+            visits: number;
+            /** Expected */
+            expected: number;
+            /** Missing */
+            missing: number;
+        };
+        /** SchoolCreate */
+        SchoolCreate: {
+            /**
+             * Id
+             * @description Opcional: id elegido por el cliente (reintentos seguros)
+             */
+            id?: string | null;
+            /** Rbd */
+            rbd: number;
+            /** Name */
+            name: string;
+            /**
+             * Commune
+             * @default
+             */
+            commune: string;
+            /**
+             * Region
+             * @default
+             */
+            region: string;
+            /** Levels */
+            levels?: string[];
+        };
+        /** SchoolRead */
+        SchoolRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** Rbd */
+            rbd: number;
+            /** Name */
+            name: string;
+            /** Commune */
+            commune: string;
+            /** Region */
+            region: string;
+            /** Levels */
+            levels: string[];
+        };
+        /** SchoolRef */
+        SchoolRef: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Rbd */
+            rbd?: number | null;
+        };
+        /** SchoolUpdate */
+        SchoolUpdate: {
+            /** Rbd */
+            rbd?: number | null;
+            /** Name */
+            name?: string | null;
+            /** Commune */
+            commune?: string | null;
+            /** Region */
+            region?: string | null;
+            /** Levels */
+            levels?: string[] | null;
+        };
+        /** ScoresRead */
+        ScoresRead: {
+            /**
+             * Observation Id
+             * Format: uuid
+             */
+            observation_id: string;
+            /**
+             * Instrument Id
+             * Format: uuid
+             */
+            instrument_id: string;
+            /** Instrument Code */
+            instrument_code: string;
+            scale: components["schemas"]["Scale"];
+            /** N Cycles */
+            n_cycles: number;
+            /**
+             * Complete
+             * @description Cumple todos los requisitos para enviarse
+             */
+            complete: boolean;
+            /** Rounded */
+            rounded: boolean;
+            /** Dimensions */
+            dimensions: components["schemas"]["DimensionScoreRead"][];
+            /** Domains */
+            domains: components["schemas"]["DomainScoreRead"][];
+        };
         ServiceHealth: {
             status: string;
             detail?: string;
+        };
+        /**
+         * StartCycle
+         * @description What a new PHEA cycle on the priority area is pre-filled with.
+         */
+        StartCycle: {
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** Title */
+            title: string;
+            /** Objective */
+            objective: string;
+            /** Change Idea Id */
+            change_idea_id: string | null;
         };
         SystemHealth: {
             status: string;
             services: {
                 [key: string]: components["schemas"]["ServiceHealth"];
             };
+        };
+        /** TeacherTrajectory */
+        TeacherTrajectory: {
+            teacher: components["schemas"]["PersonRef"];
+            /** Observations */
+            observations: components["schemas"]["TrajectoryObservation"][];
+            /** Dimensions */
+            dimensions: components["schemas"]["TrajectorySeries"][];
+            /** Domains */
+            domains: components["schemas"]["TrajectorySeries"][];
         };
         /** TokenPair */
         TokenPair: {
@@ -278,6 +4136,86 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
+        /** TrajectoryObservation */
+        TrajectoryObservation: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Observed On
+             * Format: date
+             */
+            observed_on: string;
+            /** Date Label */
+            date_label: string;
+            /** Wave */
+            wave: string;
+            /** Instrument Code */
+            instrument_code: string;
+        };
+        /** TrajectoryPoint */
+        TrajectoryPoint: {
+            /**
+             * Observation Id
+             * Format: uuid
+             */
+            observation_id: string;
+            /**
+             * Observed On
+             * Format: date
+             */
+            observed_on: string;
+            /** Wave */
+            wave: string;
+            /** Mean */
+            mean: number;
+            /** Adjusted */
+            adjusted: number;
+            /** Band */
+            band: string;
+        };
+        /** TrajectorySeries */
+        TrajectorySeries: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Domain */
+            domain: string | null;
+            /** Points */
+            points: components["schemas"]["TrajectoryPoint"][];
+        };
+        /** Transition */
+        Transition: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "advance" | "reopen";
+            /**
+             * From Stage
+             * @enum {string}
+             */
+            from_stage: "plan" | "do" | "study" | "act" | "closed";
+            /**
+             * To Stage
+             * @enum {string}
+             */
+            to_stage: "plan" | "do" | "study" | "act" | "closed";
+            /** Actor Id */
+            actor_id: string | null;
+            /** Actor Name */
+            actor_name: string;
+            /** Reason */
+            reason: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
         /** ValidationError */
         ValidationError: {
             /** Location */
@@ -291,6 +4229,38 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
+        /** WaveInfo */
+        WaveInfo: {
+            /** Wave */
+            wave: string;
+            /** Observations */
+            observations: number;
+        };
+        /** WavesOut */
+        WavesOut: {
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** Waves */
+            waves: components["schemas"]["WaveInfo"][];
+        };
+        /** YearPlanRead */
+        YearPlanRead: {
+            /** Year */
+            year: number;
+            /** Months */
+            months: components["schemas"]["MonthRead"][];
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            };
+            /** Schools */
+            schools: components["schemas"]["SchoolCoachingRead"][];
+            /** Flags */
+            flags: components["schemas"]["FlagRead"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -300,6 +4270,41 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    update_aim_api_v1_aims__aim_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                aim_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AimUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AimRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     logout_api_v1_auth_logout_post: {
         parameters: {
             query?: never;
@@ -417,6 +4422,662 @@ export interface operations {
             };
         };
     };
+    get_barrier_api_v1_barriers__barrier_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                barrier_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BarrierRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_barrier_api_v1_barriers__barrier_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                barrier_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BarrierUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BarrierRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_cycles_api_v1_cycles_get: {
+        parameters: {
+            query?: {
+                network_id?: string | null;
+                school_id?: string | null;
+                change_idea_id?: string | null;
+                stage?: ("plan" | "do" | "study" | "act" | "closed") | null;
+                owner_id?: string | null;
+                /** @description Ciclos que continúan a este */
+                previous_cycle_id?: string | null;
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CycleSummary_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_cycle_api_v1_cycles_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CycleCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_cycle_api_v1_cycles__cycle_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_cycle_api_v1_cycles__cycle_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag leído del ciclo */
+                "If-Match"?: string | null;
+            };
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CycleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleRead"];
+                };
+            };
+            /** @description Otra persona lo modificó */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Falta If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    advance_api_v1_cycles__cycle_id__advance_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag leído del ciclo */
+                "If-Match"?: string | null;
+            };
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    start_next_api_v1_cycles__cycle_id__next_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NextCycleRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    ramp_api_v1_cycles__cycle_id__ramp_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ramp"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reopen_api_v1_cycles__cycle_id__reopen_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag leído del ciclo */
+                "If-Match"?: string | null;
+            };
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReopenRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_node_api_v1_driver_diagram_nodes__node_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                node_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_node_api_v1_driver_diagram_nodes__node_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                node_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NodeUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_diagram_api_v1_driver_diagrams__diagram_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                diagram_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiagramRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    rename_diagram_api_v1_driver_diagrams__diagram_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                diagram_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiagramUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiagramRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    diff_api_v1_driver_diagrams__diagram_id__diff_get: {
+        parameters: {
+            query: {
+                against: string;
+            };
+            header?: never;
+            path: {
+                diagram_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiagramDiffRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_node_api_v1_driver_diagrams__diagram_id__nodes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                diagram_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NodeCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    publish_api_v1_driver_diagrams__diagram_id__publish_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                diagram_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiagramRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_event_api_v1_events__event_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_event_api_v1_events__event_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     gateway_health: {
         parameters: {
             query?: never;
@@ -436,6 +5097,384 @@ export interface operations {
                 };
             };
             /** @description Algún servicio no está listo (se nombran en `detail` y `services`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_instruments_api_v1_instruments_get: {
+        parameters: {
+            query?: {
+                network_id?: string | null;
+                code?: string | null;
+                /** @description Incluir versiones anteriores */
+                all_versions?: boolean;
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_InstrumentRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_instrument_api_v1_instruments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstrumentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstrumentRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_instrument_api_v1_instruments__instrument_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                instrument_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstrumentRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_instrument_api_v1_instruments__instrument_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                instrument_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstrumentBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstrumentRead"];
+                };
+            };
+            /** @description Se creó una nueva versión */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstrumentRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_measure_api_v1_measures__measure_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                measure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasureRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_measure_api_v1_measures__measure_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                measure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeasureUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasureRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_points_api_v1_measures__measure_id__points_get: {
+        parameters: {
+            query?: {
+                school_id?: string | null;
+                /** @description Solo los datos de toda la red (sin establecimiento) */
+                network_only?: boolean;
+                from?: string | null;
+                to?: string | null;
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                measure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PointRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    record_point_api_v1_measures__measure_id__points_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                measure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PointIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    import_points_api_v1_measures__measure_id__points_import_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                measure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PointIn"][];
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointImportResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    measure_run_chart_api_v1_measures__measure_id__run_chart_get: {
+        parameters: {
+            query?: {
+                /** @description json, svg o png */
+                format?: "json" | "svg" | "png";
+                /** @description Solo los datos de un establecimiento */
+                school_id?: string | null;
+                /** @description Mediana de los primeros k puntos */
+                baseline?: number | null;
+            };
+            header?: never;
+            path: {
+                measure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El análisis (JSON) o el gráfico */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasureRunChart"];
+                    "image/svg+xml": unknown;
+                    "image/png": unknown;
+                };
+            };
+            /** @description La medida no existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description El servicio de ciclos no está disponible */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -506,6 +5545,1459 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+        };
+    };
+    list_aims_api_v1_networks__network_id__aims_get: {
+        parameters: {
+            query?: {
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AimRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_aim_api_v1_networks__network_id__aims_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AimCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AimRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_barriers_api_v1_networks__network_id__barriers_get: {
+        parameters: {
+            query?: {
+                status?: ("open" | "escalated" | "resolved") | null;
+                level?: ("classroom" | "school" | "territory" | "slep") | null;
+                school_id?: string | null;
+                event_id?: string | null;
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_BarrierRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_barrier_api_v1_networks__network_id__barriers_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BarrierCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BarrierRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    year_plan_api_v1_networks__network_id__calendar_get: {
+        parameters: {
+            query: {
+                year: number;
+            };
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearPlanRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_diagrams_api_v1_networks__network_id__driver_diagrams_get: {
+        parameters: {
+            query?: {
+                status?: ("draft" | "published") | null;
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DiagramSummary_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_diagram_api_v1_networks__network_id__driver_diagrams_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiagramCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiagramRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_events_api_v1_networks__network_id__events_get: {
+        parameters: {
+            query?: {
+                kind?: ("learning_session" | "coaching_visit" | "school_visit" | "expert_meeting") | null;
+                year?: number | null;
+                school_id?: string | null;
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_EventRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_event_api_v1_networks__network_id__events_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_measures_api_v1_networks__network_id__measures_get: {
+        parameters: {
+            query?: {
+                kind?: ("outcome" | "process" | "balancing") | null;
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_MeasureRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_measure_api_v1_networks__network_id__measures_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeasureCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasureRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_people_api_v1_networks__network_id__people_get: {
+        parameters: {
+            query?: {
+                role?: ("coordinator" | "facilitator" | "coach" | "leader" | "teacher") | null;
+                school_id?: string | null;
+                /** @description Busca en nombre y correo */
+                q?: string | null;
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PersonRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_person_api_v1_networks__network_id__people_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    import_roster_api_v1_networks__network_id__roster_import_post: {
+        parameters: {
+            query?: {
+                dry_run?: boolean;
+            };
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_schools_api_v1_networks__network_id__schools_get: {
+        parameters: {
+            query?: {
+                /** @description Busca en el nombre */
+                q?: string | null;
+                commune?: string | null;
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SchoolRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_school_api_v1_networks__network_id__schools_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchoolCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_observations_api_v1_observations_get: {
+        parameters: {
+            query?: {
+                network_id?: string | null;
+                school_id?: string | null;
+                teacher_id?: string | null;
+                observer_id?: string | null;
+                instrument_id?: string | null;
+                wave?: string | null;
+                status?: ("draft" | "submitted") | null;
+                /** @description Desde esta fecha (incluida) */
+                observed_from?: string | null;
+                /** @description Hasta esta fecha (incluida) */
+                observed_to?: string | null;
+                /** @description true: solo segundas codificaciones; false: solo originales */
+                double_coding?: boolean | null;
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ObservationRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_observation_api_v1_observations__observation_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                observation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObservationRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    put_observation_api_v1_observations__observation_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                observation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObservationWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObservationRead"];
+                };
+            };
+            /** @description Creada */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObservationRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_amendments_api_v1_observations__observation_id__amendments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                observation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_amendment_api_v1_observations__observation_id__amendments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                observation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AmendmentCreate"];
+            };
+        };
+        responses: {
+            /** @description Ya registrada (reintento) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentRead"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_scores_api_v1_observations__observation_id__scores_get: {
+        parameters: {
+            query?: {
+                /** @description false: valores exactos, sin redondear */
+                rounded?: boolean;
+            };
+            header?: never;
+            path: {
+                observation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoresRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    submit_observation_api_v1_observations__observation_id__submit_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                observation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObservationRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_observations_api_v1_observations_export_get: {
+        parameters: {
+            query: {
+                network_id: string;
+                format?: "csv" | "json";
+                wave?: string | null;
+                include_drafts?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Una fila por observación × dimensión × ciclo */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        observation_id?: string | number | null;
+                        network_id?: string | number | null;
+                        school_id?: string | number | null;
+                        teacher_id?: string | number | null;
+                        observer_id?: string | number | null;
+                        instrument_code?: string | number | null;
+                        instrument_version?: string | number | null;
+                        level?: string | number | null;
+                        observed_on?: string | number | null;
+                        wave?: string | number | null;
+                        mode?: string | number | null;
+                        status?: string | number | null;
+                        double_codes_id?: string | number | null;
+                        cycle_number?: string | number | null;
+                        cycle_started_at?: string | number | null;
+                        cycle_duration_minutes?: string | number | null;
+                        cycle_notes?: string | number | null;
+                        domain_code?: string | number | null;
+                        dimension_code?: string | number | null;
+                        score?: string | number | null;
+                        evidence?: string | number | null;
+                    }[];
+                    "text/csv": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    import_observations_api_v1_observations_import_post: {
+        parameters: {
+            query: {
+                network_id: string;
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "application/json": {
+                    observation_id?: string | number | null;
+                    network_id?: string | number | null;
+                    school_id?: string | number | null;
+                    teacher_id?: string | number | null;
+                    observer_id?: string | number | null;
+                    instrument_code?: string | number | null;
+                    instrument_version?: string | number | null;
+                    level?: string | number | null;
+                    observed_on?: string | number | null;
+                    wave?: string | number | null;
+                    mode?: string | number | null;
+                    status?: string | number | null;
+                    double_codes_id?: string | number | null;
+                    cycle_number?: string | number | null;
+                    cycle_started_at?: string | number | null;
+                    cycle_duration_minutes?: string | number | null;
+                    cycle_notes?: string | number | null;
+                    domain_code?: string | number | null;
+                    dimension_code?: string | number | null;
+                    score?: string | number | null;
+                    evidence?: string | number | null;
+                }[];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    observation_scores_api_v1_observations_scores_get: {
+        parameters: {
+            query: {
+                network_id: string;
+                wave?: string | null;
+                instrument_id?: string | null;
+                include_double_coding?: boolean;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ObservationScoresRow_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_person_api_v1_people__person_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_person_api_v1_people__person_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_reliability_api_v1_reliability_get: {
+        parameters: {
+            query: {
+                network_id: string;
+                observer_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReliabilityRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    network_results_api_v1_reports_networks__network_id__results_get: {
+        parameters: {
+            query: {
+                /** @description Medición, p. ej. 2024-2 */
+                wave: string;
+                /** @description Medición anterior con que comparar, p. ej. 2024-1 */
+                compare?: string | null;
+                /** @description Código del instrumento (por omisión, el más usado) */
+                instrument?: string | null;
+                /** @description Formato */
+                format?: "json" | "html" | "pdf" | "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Los resultados en el formato pedido */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NetworkResultsReport"];
+                    "text/html": unknown;
+                    "application/pdf": unknown;
+                    "text/csv; charset=utf-8": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description La red no existe o no eres miembro */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Un servicio del que depende no está disponible */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    network_waves_api_v1_reports_networks__network_id__waves_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WavesOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    observation_feedback_api_v1_reports_observations__observation_id__feedback_get: {
+        parameters: {
+            query?: {
+                /** @description json, html o pdf */
+                format?: "json" | "html" | "pdf";
+            };
+            header?: never;
+            path: {
+                observation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La devolución (JSON, HTML o PDF) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackReport"];
+                    "text/html": unknown;
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description La observación no existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description La observación aún no tiene puntajes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Un servicio del que depende no está disponible */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    teacher_trajectory_api_v1_reports_teachers__teacher_id__trajectory_get: {
+        parameters: {
+            query?: {
+                /** @description Solo las observaciones de esta red */
+                network_id?: string | null;
+            };
+            header?: never;
+            path: {
+                teacher_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeacherTrajectory"];
+                };
+            };
+            /** @description La docente no existe o no tienes acceso a sus observaciones */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_school_api_v1_schools__school_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_school_api_v1_schools__school_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_school_api_v1_schools__school_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchoolUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    control_chart_endpoint_api_v1_spc_control_chart_post: {
+        parameters: {
+            query?: {
+                /** @description json (análisis), svg o png (el gráfico) */
+                format?: "json" | "svg" | "png";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ControlChartRequest"];
+            };
+        };
+        responses: {
+            /** @description El análisis (JSON) o el gráfico */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlChartResponse"];
+                    "image/svg+xml": unknown;
+                    "image/png": unknown;
+                };
+            };
+            /** @description Datos inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    run_chart_api_v1_spc_run_chart_post: {
+        parameters: {
+            query?: {
+                /** @description json (análisis), svg o png (el gráfico) */
+                format?: "json" | "svg" | "png";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunChartRequest"];
+            };
+        };
+        responses: {
+            /** @description El análisis (JSON) o el gráfico */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunChartResult"];
+                    "image/svg+xml": unknown;
+                    "image/png": unknown;
+                };
+            };
+            /** @description Datos inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -1,0 +1,230 @@
+import { useEffect, useState } from "react";
+import { Link, useParams } from "react-router-dom";
+import { api, unwrap } from "../../api/client";
+import type { components } from "../../api/schema";
+import { errorsOf, FieldError, Loaded, useLoad, useT, type T } from "./common";
+
+type Diagram = components["schemas"]["DiagramRead"];
+type Kind = components["schemas"]["NodeCreate"]["kind"];
+interface TreeNode {
+  id: string;
+  kind: Kind;
+  text: string;
+  tags: string[];
+  parent_ids: string[];
+  children: TreeNode[];
+}
+const CHILD_KIND: Record<Kind, Kind | null> = { aim: "primary", primary: "secondary", secondary: "change_idea", change_idea: null };
+
+export function DiagramPage() {
+  const { networkId = "" } = useParams();
+  const t = useT();
+  const network = useLoad(() => api.GET("/api/v1/networks/{network_id}", { params: { path: { network_id: networkId } } }).then(unwrap), [networkId]);
+  const versions = useLoad(() => api.GET("/api/v1/networks/{network_id}/driver-diagrams", { params: { path: { network_id: networkId } } }).then(unwrap), [networkId]);
+  const [selected, setSelected] = useState("");
+  const [against, setAgainst] = useState("");
+  const [problem, setProblem] = useState<{ detail: string; fields: Record<string, string> } | null>(null);
+  useEffect(() => {
+    if (!selected && versions.data && versions.data.items.length > 0) setSelected(versions.data.items[0].id);
+  }, [versions.data, selected]);
+  const diagram = useLoad(
+    () => (selected ? api.GET("/api/v1/driver-diagrams/{diagram_id}", { params: { path: { diagram_id: selected } } }).then(unwrap) : Promise.resolve(null as Diagram | null)),
+    [selected],
+  );
+  const diff = useLoad(
+    () => (selected && against ? api.GET("/api/v1/driver-diagrams/{diagram_id}/diff", { params: { path: { diagram_id: selected }, query: { against } } }).then(unwrap) : Promise.resolve(null)),
+    [selected, against],
+  );
+  const canEdit = ["coordinator", "facilitator"].includes(network.data?.my_role ?? "");
+  const act = async (action: () => Promise<unknown>) => {
+    setProblem(null);
+    try {
+      await action();
+      diagram.reload();
+      versions.reload();
+    } catch (err) {
+      setProblem(errorsOf(err));
+    }
+  };
+  const newVersion = () =>
+    act(async () => {
+      const created = unwrap(await api.POST("/api/v1/networks/{network_id}/driver-diagrams", { params: { path: { network_id: networkId } }, body: { title: `Diagrama conductor (${new Date().toLocaleDateString("es-CL", { month: "long", year: "numeric" })})`, start: "copy" } }));
+      setSelected(created.id);
+    });
+  const publish = () => act(() => api.POST("/api/v1/driver-diagrams/{diagram_id}/publish", { params: { path: { diagram_id: selected } } }).then(unwrap));
+
+  return (
+    <section>
+      <p>
+        <Link to={`/redes/${networkId}`}>← {t("diagramTitle")}</Link>
+      </p>
+      <h1>{t("diagramTitle")}</h1>
+      {problem && <p className="alert" role="alert">{problem.detail}</p>}
+      <Loaded state={versions}>
+        {(page) =>
+          page.items.length === 0 ? (
+            <>
+              <p className="empty">{t("noDiagram")}</p>
+              {canEdit && <button type="button" onClick={() => void newVersion()}>{t("newVersion")}</button>}
+            </>
+          ) : (
+            <div className="diagram-toolbar">
+              <label className="inline">
+                {t("version")}
+                <select value={selected} onChange={(e) => setSelected(e.target.value)}>
+                  {page.items.map((v) => (
+                    <option key={v.id} value={v.id}>
+                      {v.version} · {v.title} ({v.status === "draft" ? t("draft") : t("published")})
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="inline">
+                {t("compareWith")}
+                <select value={against} onChange={(e) => setAgainst(e.target.value)}>
+                  <option value="">{t("noCompare")}</option>
+                  {page.items.filter((v) => v.id !== selected).map((v) => (
+                    <option key={v.id} value={v.id}>
+                      {v.version} · {v.title}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {canEdit && diagram.data?.status === "published" && page.items[0].status === "published" && (
+                <button type="button" className="secondary" onClick={() => void newVersion()}>{t("newVersion")}</button>
+              )}
+              {canEdit && diagram.data?.status === "draft" && <button type="button" onClick={() => void publish()}>{t("publish")}</button>}
+            </div>
+          )
+        }
+      </Loaded>
+      {diff.data && (
+        <section className="diagram-diff" data-testid="diagram-diff">
+          {diff.data.added.map((n) => <p key={`a${n.key}`} className="diff-added">+ {t("added")}: {n.text}</p>)}
+          {diff.data.removed.map((n) => <p key={`r${n.key}`} className="diff-removed">− {t("removed")}: {n.text}</p>)}
+          {diff.data.changed.map((n) => <p key={`c${n.key}`} className="diff-changed">~ {t("changed")}: {n.old_text} → {n.text}</p>)}
+        </section>
+      )}
+      {diagram.data && (
+        <Loaded state={diagram}>
+          {(d) =>
+            d && (
+              <div className="diagram-tree" data-testid="diagram-tree">
+                {d.tree.aim ? (
+                  <ul>
+                    <NodeView node={d.tree.aim as TreeNode} editable={canEdit && d.status === "draft"} diagramId={d.id} t={t} act={act} />
+                  </ul>
+                ) : (
+                  canEdit && d.status === "draft" && <AddNode diagramId={d.id} kind="aim" parentId={null} t={t} act={act} />
+                )}
+                {(d.tree.unlinked as TreeNode[]).length > 0 && (
+                  <>
+                    <h2>{t("unlinked")}</h2>
+                    <ul>
+                      {(d.tree.unlinked as TreeNode[]).map((n) => (
+                        <NodeView key={n.id} node={n} editable={canEdit && d.status === "draft"} diagramId={d.id} t={t} act={act} />
+                      ))}
+                    </ul>
+                  </>
+                )}
+              </div>
+            )
+          }
+        </Loaded>
+      )}
+    </section>
+  );
+}
+
+type Act = (action: () => Promise<unknown>) => Promise<void>;
+
+function NodeView({ node, editable, diagramId, t, act }: { node: TreeNode; editable: boolean; diagramId: string; t: T; act: Act }) {
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState(node.text);
+  const [tags, setTags] = useState(node.tags.join(", "));
+  const child = CHILD_KIND[node.kind];
+  return (
+    <li className={`node node-${node.kind}`}>
+      <div className="node-box">
+        <span className="node-kind">{t(`kind_${node.kind}`)}</span>
+        {editing ? (
+          <span className="inline-form">
+            <input aria-label={t("name")} value={text} onChange={(e) => setText(e.target.value)} />
+            {node.kind === "change_idea" && <input aria-label={t("tags")} value={tags} onChange={(e) => setTags(e.target.value)} />}
+            <button type="button" onClick={() => void act(() => api.PATCH("/api/v1/driver-diagram-nodes/{node_id}", { params: { path: { node_id: node.id } }, body: { text, tags: tags.split(",").map((s) => s.trim()).filter(Boolean) } }).then(unwrap)).then(() => setEditing(false))}>
+              {t("save")}
+            </button>
+            <button type="button" className="secondary" onClick={() => setEditing(false)}>{t("cancel")}</button>
+          </span>
+        ) : (
+          <span className="node-text">{node.text}</span>
+        )}
+        {node.tags.map((tag) => <span key={tag} className="badge tag">{tag}</span>)}
+        {editable && !editing && (
+          <span className="node-actions">
+            <button type="button" className="secondary" onClick={() => setEditing(true)}>{t("edit")}</button>
+            <button type="button" className="secondary" onClick={() => void act(() => api.DELETE("/api/v1/driver-diagram-nodes/{node_id}", { params: { path: { node_id: node.id } } }))}>{t("remove")}</button>
+          </span>
+        )}
+      </div>
+      {(node.children.length > 0 || (editable && child)) && (
+        <ul>
+          {node.children.map((c) => (
+            <NodeView key={`${node.id}-${c.id}`} node={c} editable={editable} diagramId={diagramId} t={t} act={act} />
+          ))}
+          {editable && child && (
+            <li>
+              <AddNode diagramId={diagramId} kind={child} parentId={node.id} t={t} act={act} />
+            </li>
+          )}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+function AddNode({ diagramId, kind, parentId, t, act }: { diagramId: string; kind: Kind; parentId: string | null; t: T; act: Act }) {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState("");
+  const [tags, setTags] = useState("");
+  const [fields, setFields] = useState<Record<string, string>>({});
+  if (!open)
+    return (
+      <button type="button" className="secondary add-node" onClick={() => setOpen(true)}>
+        + {kind === "aim" ? t("addAim") : `${t("addChild")} ${t(`kind_${kind}`).toLowerCase()}`}
+      </button>
+    );
+  const submit = async () => {
+    try {
+      unwrap(
+        await api.POST("/api/v1/driver-diagrams/{diagram_id}/nodes", {
+          params: { path: { diagram_id: diagramId } },
+          body: { kind, text, order: 0, tags: tags.split(",").map((s) => s.trim()).filter(Boolean), parent_ids: parentId ? [parentId] : [] },
+        }),
+      );
+    } catch (err) {
+      setFields(errorsOf(err).fields);
+      throw err;
+    }
+    setOpen(false);
+    setText("");
+    setTags("");
+  };
+  return (
+    <span className="inline-form">
+      <label>
+        {t(`kind_${kind}`)}
+        <input value={text} onChange={(e) => setText(e.target.value)} aria-invalid={!!fields.text} />
+        <FieldError errors={fields} name="text" />
+      </label>
+      {kind === "change_idea" && (
+        <label>
+          {t("tags")}
+          <input value={tags} onChange={(e) => setTags(e.target.value)} />
+        </label>
+      )}
+      <button type="button" onClick={() => void act(submit)}>{t("addChild")}</button>
+      <button type="button" className="secondary" onClick={() => setOpen(false)}>{t("cancel")}</button>
+    </span>
+  );
+}

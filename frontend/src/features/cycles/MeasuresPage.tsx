@@ -1,0 +1,174 @@
+import { useState, type FormEvent } from "react";
+import { Link, useParams } from "react-router-dom";
+import { api, unwrap } from "../../api/client";
+import { errorsOf, FieldError, formatMonth, Loaded, Pager, useLoad, useT } from "./common";
+
+export function MeasuresPage() {
+  const { networkId = "" } = useParams();
+  const t = useT();
+  const measures = useLoad(() => api.GET("/api/v1/networks/{network_id}/measures", { params: { path: { network_id: networkId } } }).then(unwrap), [networkId]);
+  return (
+    <section>
+      <p>
+        <Link to={`/redes/${networkId}`}>← {t("measuresTitle")}</Link>
+      </p>
+      <h1>{t("measuresTitle")}</h1>
+      <Loaded state={measures}>
+        {(page) =>
+          page.items.length === 0 ? (
+            <p className="empty">{t("noMeasures")}</p>
+          ) : (
+            <ul className="cards">
+              {page.items.map((m) => (
+                <li key={m.id} className="card">
+                  <h2>
+                    <Link to={`/medidas/${m.id}`}>{m.name}</Link>
+                  </h2>
+                  <p className="meta">
+                    <span>{t(`kind_${m.kind}`)}</span>
+                    <span>{t("points", { count: m.point_count })}</span>
+                    <span>{m.direction === "up" ? t("directionUp") : t("directionDown")}</span>
+                  </p>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Loaded>
+    </section>
+  );
+}
+
+const POINTS_PAGE = 50;
+
+export function MeasurePage() {
+  const { measureId = "" } = useParams();
+  const t = useT();
+  const [offset, setOffset] = useState(0);
+  const measure = useLoad(() => api.GET("/api/v1/measures/{measure_id}", { params: { path: { measure_id: measureId } } }).then(unwrap), [measureId]);
+  const points = useLoad(
+    () => api.GET("/api/v1/measures/{measure_id}/points", { params: { path: { measure_id: measureId }, query: { limit: POINTS_PAGE, offset } } }).then(unwrap),
+    [measureId, offset],
+  );
+  const [form, setForm] = useState({ period: "", value: "", numerator: "", denominator: "", note: "" });
+  const [problem, setProblem] = useState<{ detail: string; fields: Record<string, string> } | null>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(null);
+    const num = (s: string) => (s.trim() === "" ? null : Number(s.replace(",", ".")));
+    try {
+      unwrap(
+        await api.POST("/api/v1/measures/{measure_id}/points", {
+          params: { path: { measure_id: measureId } },
+          body: { period: form.period, value: num(form.value), numerator: num(form.numerator), denominator: num(form.denominator), note: form.note },
+        }),
+      );
+      setForm({ period: "", value: "", numerator: "", denominator: "", note: "" });
+      points.reload();
+      measure.reload();
+    } catch (err) {
+      setProblem(errorsOf(err));
+    }
+  };
+  const fields = problem?.fields ?? {};
+  return (
+    <Loaded state={measure}>
+      {(m) => (
+        <section>
+          <p>
+            <Link to={`/redes/${m.network_id}/medidas`}>← {t("measuresTitle")}</Link>
+          </p>
+          <h1>{m.name}</h1>
+          <p className="meta">
+            <span>{t(`kind_${m.kind}`)}</span>
+            <span>{m.unit}</span>
+            <span>{m.direction === "up" ? t("directionUp") : t("directionDown")}</span>
+          </p>
+          <p>
+            <strong>{t("operationalDefinition")}:</strong> {m.operational_definition}
+          </p>
+          {/* The run chart comes from the reports feature (features/reports/RunChart.tsx, RunChart({measureId})). */}
+          <div className="run-chart-slot" data-testid="run-chart-slot" data-measure-id={m.id}>
+            <p className="muted">{t("runChartPlaceholder")}</p>
+          </div>
+          <h2>{t("dataTable")}</h2>
+          <Loaded state={points}>
+            {(page) =>
+              page.items.length === 0 ? (
+                <p className="empty">{t("noPoints")}</p>
+              ) : (
+                <>
+                  <table data-testid="points-table">
+                    <thead>
+                      <tr>
+                        <th>{t("period")}</th>
+                        <th>{t("value")}</th>
+                        {m.value_type === "proportion" && (
+                          <>
+                            <th>{t("numerator")}</th>
+                            <th>{t("denominator")}</th>
+                          </>
+                        )}
+                        <th>{t("note")}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {page.items.map((p) => (
+                        <tr key={p.id}>
+                          <td>{formatMonth(p.period)}</td>
+                          <td>{m.value_type === "proportion" ? `${(p.value * 100).toFixed(1)} %` : p.value}</td>
+                          {m.value_type === "proportion" && (
+                            <>
+                              <td>{p.numerator}</td>
+                              <td>{p.denominator}</td>
+                            </>
+                          )}
+                          <td>{p.note}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                  <Pager total={page.total} limit={page.limit} offset={page.offset} onChange={setOffset} />
+                </>
+              )
+            }
+          </Loaded>
+          <h2>{t("addPoint")}</h2>
+          {problem && <p className="alert" role="alert">{problem.detail}</p>}
+          <form onSubmit={submit} className="inline-form" noValidate>
+            <label>
+              {t("period")}
+              <input type="date" value={form.period} onChange={(e) => setForm({ ...form, period: e.target.value })} aria-invalid={!!fields.period} />
+              <FieldError errors={fields} name="period" />
+            </label>
+            {m.value_type === "proportion" ? (
+              <>
+                <label>
+                  {t("numerator")}
+                  <input inputMode="decimal" value={form.numerator} onChange={(e) => setForm({ ...form, numerator: e.target.value })} aria-invalid={!!fields.numerator} />
+                  <FieldError errors={fields} name="numerator" />
+                </label>
+                <label>
+                  {t("denominator")}
+                  <input inputMode="decimal" value={form.denominator} onChange={(e) => setForm({ ...form, denominator: e.target.value })} aria-invalid={!!fields.denominator} />
+                  <FieldError errors={fields} name="denominator" />
+                </label>
+              </>
+            ) : (
+              <label>
+                {t("value")}
+                <input inputMode="decimal" value={form.value} onChange={(e) => setForm({ ...form, value: e.target.value })} aria-invalid={!!fields.value} />
+                <FieldError errors={fields} name="value" />
+              </label>
+            )}
+            <label>
+              {t("note")}
+              <input value={form.note} onChange={(e) => setForm({ ...form, note: e.target.value })} />
+            </label>
+            <button type="submit">{t("addPoint")}</button>
+          </form>
+        </section>
+      )}
+    </Loaded>
+  );
+}
