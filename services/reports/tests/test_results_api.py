@@ -60,7 +60,7 @@ def scores(pc: float, nc: float, qf: float) -> dict[str, Any]:
     return {"scale": {"min": 1, "max": 7}, "dimensions": dims, "domains": domains}
 
 
-def add_observation(world: FakeWorld, i: int, wave: str, pc: float, nc: float, qf: float, day: str) -> None:
+def add_observation(world: FakeWorld, i: int, wave: str, *, pc: float, nc: float, qf: float, day: str) -> None:
     obs_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"obs-{i}-{wave}-{day}"))
     world.observations[obs_id] = {
         "id": obs_id,
@@ -86,11 +86,11 @@ def results_world(world: FakeWorld) -> FakeWorld:
     world.schools[SCHOOL_A] = {"id": SCHOOL_A, "name": "Escuela Los Aromos", "network_id": str(NETWORK)}
     world.schools[SCHOOL_B] = {"id": SCHOOL_B, "name": "Escuela Pablo Neruda", "network_id": str(NETWORK)}
     for i in range(10):
-        add_observation(world, i, "2024-2", PC_NOW[i], NC_NOW[i], QF_NOW[i], "2024-10-01")
+        add_observation(world, i, "2024-2", pc=PC_NOW[i], nc=NC_NOW[i], qf=QF_NOW[i], day="2024-10-01")
     for i in range(8):
-        add_observation(world, i, "2024-1", PC_NOW[i] - PC_CHANGE[i], NC_NOW[i], QF_NOW[i], "2024-05-01")
+        add_observation(world, i, "2024-1", pc=PC_NOW[i] - PC_CHANGE[i], nc=NC_NOW[i], qf=QF_NOW[i], day="2024-05-01")
     # An earlier observation of classroom 0 in the same wave: only the latest counts.
-    add_observation(world, 0, "2024-2", 1, 7, 1, "2024-09-01")
+    add_observation(world, 0, "2024-2", pc=1, nc=7, qf=1, day="2024-09-01")
     world.cycles += [
         {"id": "c1", "network_id": str(NETWORK), "school_id": SCHOOL_A, "stage": "plan", "act_decision": None},
         {"id": "c2", "network_id": str(NETWORK), "school_id": SCHOOL_A, "stage": "act", "act_decision": "adopt"},
