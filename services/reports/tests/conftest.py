@@ -156,6 +156,13 @@ class FakeWorld:
                 if d["network_id"] == network_id
             ]
 
+        async def cycle(request: Request) -> JSONResponse:
+            p = self._principal(request, "cycles")
+            c = next((c for c in self.cycles if c["id"] == request.path_params["id"]), None)
+            if c is None or not self._member(p, c["network_id"]):
+                return _problem(404, "El ciclo no existe o no tienes acceso.")
+            return JSONResponse({**c, "study_learning": c.get("study_learning", ""), "act_next_steps": ""})
+
         async def diagram(request: Request) -> JSONResponse:
             p = self._principal(request, "cycles")
             d = next((d for d in self.diagrams if d["id"] == request.path_params["id"]), None)
@@ -188,6 +195,7 @@ class FakeWorld:
                     Route("/api/v1/networks/{id}/schools", network_list(schools)),
                     Route("/api/v1/driver-diagrams/{id}", diagram),
                     Route("/api/v1/cycles", network_list(by_network(self.cycles))),
+                    Route("/api/v1/cycles/{id}", cycle),
                     Route("/api/v1/schools/{id}", one(self.schools, "El establecimiento")),
                     Route("/api/v1/people/{id}", one(self.people, "La persona")),
                 ]
