@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from mejora_common.app import create_service_app
 from mejora_common.service_client import ServiceClient
 
-from .api import cycles_log, feedback, results, run_chart, spc
+from .api import charts, cycles_log, feedback, results, run_chart, spc
 from .db import build_engine, check_ready
 from .settings import Settings, get_settings
 from .sources import Sources
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Mejora en Red · Reportes",
         description=DESCRIPTION,
         settings=settings,
-        routers=[spc.router, run_chart.router, feedback.router, results.router, cycles_log.router],
+        routers=[spc.router, run_chart.router, feedback.router, results.router, cycles_log.router, charts.router],
         ready_check=lambda: check_ready(engine),
         lifespan=lifespan,
     )

@@ -175,3 +175,16 @@ def test_cycles_service_down_is_503_naming_it(make_client: Callable[..., TestCli
     body = response.json()
     assert body["service"] == "cycles"
     assert "ciclos" in body["detail"]
+
+
+def test_the_frontend_renders_the_same_chart_spec(
+    client: TestClient, headers: Headers, measure_world: FakeWorld
+) -> None:
+    spec = get(client, headers("teacher")).json()["chart"]
+    rendered = client.post("/api/v1/reports/charts:render", json=spec, headers=headers("teacher"))
+    assert rendered.status_code == 200
+    assert rendered.headers["content-type"].startswith("image/svg+xml")
+    assert rendered.text == get(client, headers("teacher"), format="svg").text
+    bad = client.post("/api/v1/reports/charts:render", json={"type": "pie"}, headers=headers())
+    assert bad.status_code == 422
+    assert client.post("/api/v1/reports/charts:render", json=spec).status_code == 401
