@@ -884,6 +884,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/charts:render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dibujar un gráfico (SVG o PNG) desde su especificación
+         * @description Recibe la especificación `chart` que traen los reportes (gráfico de líneas o de barras) y devuelve el mismo SVG que usan los reportes HTML y PDF. Todo texto se escapa.
+         */
+        post: operations["render_chart_api_v1_reports_charts_render_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/networks/{network_id}/cycles-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bitácora de ciclos PHEA de la red
+         * @description Cada ciclo agrupado por impulsor e idea de cambio, con sus preguntas, predicciones, resultados y decisión; las rampas en orden. Se lee con los permisos de quien consulta: muestra los ciclos que esa persona puede ver en el servicio de ciclos. Formatos: `html`, `pdf` (A4) y `json`.
+         */
+        get: operations["cycles_log_api_v1_reports_networks__network_id__cycles_log_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/networks/{network_id}/results": {
         parameters: {
             query?: never;
@@ -1269,9 +1309,8 @@ export interface components {
          */
         BarChartSpec: {
             /**
-             * Type
-             * @default bars
-             * @constant
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
              */
             type: "bars";
             /** Title */
@@ -1893,6 +1932,26 @@ export interface components {
             act_decision?: ("adopt" | "adapt" | "abandon") | null;
             /** Act Next Steps */
             act_next_steps?: string | null;
+        };
+        /** CyclesLog */
+        CyclesLog: {
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** Network Name */
+            network_name: string;
+            /** Diagram Title */
+            diagram_title: string | null;
+            /** Total Cycles */
+            total_cycles: number;
+            /** By Decision */
+            by_decision: {
+                [key: string]: number;
+            };
+            /** Drivers */
+            drivers: components["schemas"]["LogDriver"][];
         };
         /** DiagramCreate */
         DiagramCreate: {
@@ -2679,9 +2738,8 @@ export interface components {
          */
         LineChartSpec: {
             /**
-             * Type
-             * @default line
-             * @constant
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
              */
             type: "line";
             /** Title */
@@ -2712,6 +2770,83 @@ export interface components {
              * @default false
              */
             percent: boolean;
+        };
+        /** LogChangeIdea */
+        LogChangeIdea: {
+            /** Key */
+            key: string | null;
+            /** Text */
+            text: string;
+            /** Tags */
+            tags: string[];
+            /** Ramps */
+            ramps: components["schemas"]["LogRamp"][];
+        };
+        /** LogCycle */
+        LogCycle: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            /** School */
+            school: string;
+            /** Owner */
+            owner: string;
+            /** Stage */
+            stage: string;
+            /** Stage Label */
+            stage_label: string;
+            /** Objective */
+            objective: string;
+            /** Questions */
+            questions: components["schemas"]["LogQuestion"][];
+            /**
+             * Carried Out On
+             * @description Fecha en que se hizo (en castellano)
+             */
+            carried_out_on: string | null;
+            /** Study Learning */
+            study_learning: string;
+            /** Act Decision */
+            act_decision: string | null;
+            /** Decision Label */
+            decision_label: string | null;
+            /** Act Next Steps */
+            act_next_steps: string;
+            /** Updated Label */
+            updated_label: string;
+        };
+        /** LogDriver */
+        LogDriver: {
+            /**
+             * Primary
+             * @description Impulsor primario
+             */
+            primary: string | null;
+            /**
+             * Secondary
+             * @description Impulsor secundario (null: ciclos sin idea de cambio del diagrama)
+             */
+            secondary: string | null;
+            /** Change Ideas */
+            change_ideas: components["schemas"]["LogChangeIdea"][];
+        };
+        /** LogQuestion */
+        LogQuestion: {
+            /** Text */
+            text: string;
+            /** Prediction */
+            prediction: string;
+            /** Result */
+            result: string;
+        };
+        /**
+         * LogRamp
+         * @description A chain of cycles, each continuing the previous one (``previous_cycle_id``).
+         */
+        LogRamp: {
+            /** Cycles */
+            cycles: components["schemas"]["LogCycle"][];
         };
         /** MeRead */
         MeRead: {
@@ -6635,6 +6770,86 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ReliabilityRead"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    render_chart_api_v1_reports_charts_render_post: {
+        parameters: {
+            query?: {
+                /** @description svg o png */
+                format?: "svg" | "png";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LineChartSpec"] | components["schemas"]["BarChartSpec"];
+            };
+        };
+        responses: {
+            /** @description El gráfico */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": unknown;
+                    "image/png": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    cycles_log_api_v1_reports_networks__network_id__cycles_log_get: {
+        parameters: {
+            query?: {
+                /** @description html, pdf o json */
+                format?: "html" | "pdf" | "json";
+            };
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La bitácora */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesLog"];
+                    "text/html": unknown;
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description La red no existe o no eres miembro */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
