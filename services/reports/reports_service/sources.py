@@ -28,6 +28,8 @@ JSON = dict[str, Any]
 
 #: Page size used to read every page of a sibling list.
 PAGE_SIZE = 200
+#: Page size of ``observations:scores`` (that endpoint allows up to 5,000 rows a page).
+SCORES_PAGE_SIZE = 5000
 #: Safety bound on the pages read from one list (200 x 500 = 100,000 rows).
 MAX_PAGES = 500
 
@@ -55,14 +57,19 @@ class Sources:
 
     @staticmethod
     async def get_all(
-        client: ServiceClient, path: str, token: str, params: dict[str, Any] | None = None
+        client: ServiceClient,
+        path: str,
+        token: str,
+        params: dict[str, Any] | None = None,
+        *,
+        page_size: int = PAGE_SIZE,
     ) -> list[JSON] | None:
         """Every item of a paginated ``Page`` list (``None`` when the list answers 404)."""
         items: list[JSON] = []
         offset = 0
         for _ in range(MAX_PAGES):
             page = await client.get_json(
-                path, token=token, params={**(params or {}), "limit": PAGE_SIZE, "offset": offset}
+                path, token=token, params={**(params or {}), "limit": page_size, "offset": offset}
             )
             if page is None:
                 return None
@@ -150,7 +157,12 @@ class Sources:
         return dict(data) if data is not None else None
 
     async def network_scores(self, network_id: uuid.UUID, wave: str, token: str) -> list[JSON] | None:
-        """Scores of every complete observation of a wave (``observations:scores``); ``None`` if absent."""
+        """Scores of every submitted observation of a wave (``observations:scores``, second codings of the
+        same session left out by that service); ``None`` if the endpoint is absent."""
         return await self.get_all(
-            self.observations, "/api/v1/observations:scores", token, {"network_id": str(network_id), "wave": wave}
+            self.observations,
+            "/api/v1/observations:scores",
+            token,
+            {"network_id": str(network_id), "wave": wave},
+            page_size=SCORES_PAGE_SIZE,
         )

@@ -78,7 +78,9 @@ async def wave_rows(sources: Sources, network_id: uuid.UUID, wave: str, token: s
     if rows is not None:
         return rows
     # Fallback for an observations service without ``observations:scores``: list, then read each.
-    listed = await sources.observations_list(token, network_id=str(network_id), wave=wave, status="submitted")
+    listed = await sources.observations_list(
+        token, network_id=str(network_id), wave=wave, status="submitted", double_coding="false"
+    )
     gate = asyncio.Semaphore(FALLBACK_CONCURRENCY)
 
     async def one(obs: JSON) -> JSON | None:
@@ -413,7 +415,9 @@ async def list_waves(sources: Sources, principal: Principal, network_id: uuid.UU
     """The waves with submitted observations in the network (how many each), newest first."""
     viewer_role(principal, network_id)
     token = sources.service_token()
-    listed = await sources.observations_list(token, network_id=str(network_id), status="submitted")
+    listed = await sources.observations_list(
+        token, network_id=str(network_id), status="submitted", double_coding="false"
+    )
     counts = Counter(str(o.get("wave")) for o in listed if o.get("wave"))
     return WavesOut(
         network_id=network_id,
