@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, or_
@@ -21,15 +19,22 @@ from ..domain.instrument import InstrumentError, InstrumentSpec, load_instrument
 from ..models import Instrument, Observation
 from ..schemas import DimensionRead, DomainRead, InstrumentBody, InstrumentCreate, InstrumentRead, Scale
 
-
-@lru_cache(maxsize=256)
-def _spec_cached(instrument_id: uuid.UUID, updated_at: datetime, definition: str) -> InstrumentSpec:
-    return load_instrument(json.loads(definition))
+_SPECS: dict[tuple[uuid.UUID, datetime], InstrumentSpec] = {}
 
 
 def spec_of(instrument: Instrument) -> InstrumentSpec:
-    """The validated spec of a stored instrument (cached per id and last change)."""
-    return _spec_cached(instrument.id, instrument.updated_at, json.dumps(instrument.definition, sort_keys=True))
+    """The validated spec of a stored instrument, cached per id and last change.
+
+    A used instrument never changes; an unused one edited in place gets a new
+    ``updated_at``, hence a new cache entry.
+    """
+    key = (instrument.id, instrument.updated_at)
+    spec = _SPECS.get(key)
+    if spec is None:
+        if len(_SPECS) > 512:
+            _SPECS.clear()
+        spec = _SPECS[key] = load_instrument(instrument.definition)
+    return spec
 
 
 def _visible(principal: Principal, instrument: Instrument) -> bool:
