@@ -576,13 +576,19 @@ def amend(
 # --- scores ----------------------------------------------------------------------------------------
 
 
-def score_row(session: Session, row: Observation) -> tuple[Instrument, ObservationScore, bool]:
-    """(instrument, scores, complete). A draft is scored over the cycles that scored each dimension."""
+def score_row(
+    session: Session, row: Observation, *, check_complete: bool = True
+) -> tuple[Instrument, ObservationScore, bool]:
+    """(instrument, scores, complete). A draft is scored over the cycles that scored each dimension.
+
+    With ``check_complete=False`` (a submitted observation, complete by construction) the
+    completeness check is skipped and ``complete`` is reported as ``True``.
+    """
     instrument = session.get(Instrument, row.instrument_id)
     assert instrument is not None
     spec = spec_of(instrument)
     cycles = cycle_scores(row.cycles)
-    complete = not check_completeness(spec, cycles)
+    complete = not check_completeness(spec, cycles) if check_complete else True
     return instrument, score_observation(spec, cycles), complete
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from ..domain.scoring import ObservationScore
 from ..models import Instrument, Observation
-from ..schemas import DimensionScoreRead, DomainScoreRead, ObservationScoresRow, Scale, ScoresRead
+from ..schemas import DimensionScoreRead, DomainScoreRead, Scale, ScoresRead
 
 SCORES_RULE = (
     "Regla de puntaje: la `mean` de una dimensión es el promedio de sus puntajes en los ciclos; su `adjusted` es "
@@ -64,21 +65,34 @@ def scores_read(
     )
 
 
-def scores_row(row: Observation, instrument: Instrument, score: ObservationScore) -> ObservationScoresRow:
-    return ObservationScoresRow(
-        observation_id=row.id,
-        network_id=row.network_id,
-        school_id=row.school_id,
-        teacher_id=row.teacher_id,
-        observer_id=row.observer_id,
-        level=row.level,
-        wave=row.wave,
-        observed_on=row.observed_on,
-        instrument_id=instrument.id,
-        instrument_code=instrument.code,
-        instrument_version=instrument.version,
-        scale=Scale(min=score.scale_min, max=score.scale_max),
-        n_cycles=score.n_cycles,
-        dimensions=_dimensions(score, False),
-        domains=_domains(score, False),
-    )
+def scores_row(row: Observation, instrument: Instrument, score: ObservationScore) -> dict[str, Any]:
+    """One ``ObservationScoresRow`` as JSON-ready data, exact values (built directly: many rows, trusted values)."""
+    return {
+        "observation_id": str(row.id),
+        "network_id": str(row.network_id),
+        "school_id": str(row.school_id),
+        "teacher_id": str(row.teacher_id),
+        "observer_id": str(row.observer_id),
+        "level": row.level,
+        "wave": row.wave,
+        "observed_on": row.observed_on.isoformat(),
+        "instrument_id": str(instrument.id),
+        "instrument_code": instrument.code,
+        "instrument_version": instrument.version,
+        "scale": {"min": score.scale_min, "max": score.scale_max},
+        "n_cycles": score.n_cycles,
+        "dimensions": [
+            {
+                "code": d.code,
+                "name": d.name,
+                "domain": d.domain_code,
+                "mean": d.mean,
+                "adjusted": d.adjusted,
+                "band": d.band,
+                "reverse": d.reverse,
+                "n_cycles": d.n_cycles,
+            }
+            for d in score.dimensions
+        ],
+        "domains": [{"code": d.code, "name": d.name, "mean": d.mean, "band": d.band} for d in score.domains],
+    }
