@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -128,3 +129,13 @@ def test_teacher_sees_her_scores_and_coordinator_the_reliability_table(page: Any
     expect(observers).to_contain_text("Paula Fuentes Araya")
     expect(observers).to_contain_text("Rodrigo Pérez Lagos")
     expect(page.get_by_test_id("reliability-dimensions")).to_contain_text("Calidad de la retroalimentación (QF)")
+
+    page.goto(f"/redes/{DEMO_NETWORK_ID}/observaciones")
+    expect(page.get_by_test_id("observation-list")).to_be_visible()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Descargar CSV (formato largo)").click()
+    download = info.value
+    assert download.suggested_filename == "observaciones.csv"
+    lines = Path(download.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("observation_id,network_id,school_id,teacher_id,observer_id,instrument_code")
+    assert len(lines) > 34 * 4 * 10

@@ -59,6 +59,24 @@ export function ObservationListPage() {
   }, [networkId, wave, status, offset, pending.length]);
 
   const canRecord = membership && RECORDING_ROLES.includes(membership.role);
+  const isCoordinator = membership?.role === "coordinator";
+
+  const download = async (format: "csv" | "json") => {
+    try {
+      const result = await api.GET("/api/v1/observations:export", {
+        params: { query: { network_id: networkId, format, wave: wave || undefined } },
+        parseAs: "blob",
+      });
+      const blob = unwrap(result) as Blob;
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = `observaciones${wave ? `-${wave}` : ""}.${format}`;
+      link.click();
+      URL.revokeObjectURL(link.href);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.problem.detail : String(err));
+    }
+  };
   const instrumentCode = (id: string) => instruments.find((i) => i.id === id)?.code ?? "";
 
   return (
@@ -172,6 +190,16 @@ export function ObservationListPage() {
             </tbody>
           </table>
         </div>
+      )}
+      {isCoordinator && (
+        <p className="obs-downloads">
+          <button type="button" className="secondary" onClick={() => void download("csv")}>
+            {t("exportCsv")}
+          </button>{" "}
+          <button type="button" className="secondary" onClick={() => void download("json")}>
+            {t("exportJson")}
+          </button>
+        </p>
       )}
       {page && page.total > PAGE_SIZE && (
         <nav className="pager">

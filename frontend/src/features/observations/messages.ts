@@ -92,6 +92,8 @@ export const es = {
   save: "Guardar",
   chooseFirst: "Elige docente e instrumento para comenzar a registrar.",
   localOnly: "Solo en este dispositivo",
+  exportCsv: "Descargar CSV (formato largo)",
+  exportJson: "Descargar JSON",
 };
 
 export const en: Partial<typeof es> = {
