@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,6 +13,7 @@ from mejora_common.service_client import ServiceClient
 
 from .api import charts, cycles_log, feedback, results, run_chart, spc
 from .db import build_engine, check_ready
+from .render.pdf import warm_up
 from .settings import Settings, get_settings
 from .sources import Sources
 
@@ -39,6 +41,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             secret=app.state.jwt_secret,
         )
         app.state.sources = sources
+        if settings.pdf_warmup:
+            # In the background: the service is ready at once, and the first PDF does not pay for the fonts.
+            app.state.pdf_warmup = asyncio.get_running_loop().run_in_executor(None, warm_up)
         try:
             yield
         finally:

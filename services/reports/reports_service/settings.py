@@ -15,6 +15,12 @@ class Settings(CommonSettings):
         "Tamaño mínimo de grupo (aulas) que muestra un agregado; los grupos menores se suprimen",
     )
 
+    pdf_warmup: bool = env_field(  # type: ignore[assignment]
+        "MEJORA_REPORTS_PDF_WARMUP",
+        True,
+        "Cargar WeasyPrint y las fuentes al arrancar (en segundo plano) para que el primer PDF no espere",
+    )
+
     def effective_database_url(self) -> str:
         return self.database_url or self.sqlite_url("reports")
 

@@ -320,6 +320,7 @@ def build_client(tmp_path: Path, cycles_url: str, observations_url: str, **setti
             cycles_url=cycles_url,
             observations_url=observations_url,
             service_timeout_seconds=5.0,
+            pdf_warmup=False,
             **settings,
         )
     )

@@ -128,6 +128,7 @@ def test_network_aggregates(client: TestClient, headers: Headers, results_world:
     assert data["k"] == 5
     # Read with the reports service's own token: the aggregate needs rows no single reader may see.
     assert {c.role for c in results_world.calls if c.service == "observations"} == {"service"}
+    assert {c.role for c in results_world.calls if c.path.endswith("/cycles")} == {"service"}
 
 
 def test_small_groups_are_suppressed(client: TestClient, headers: Headers, results_world: FakeWorld) -> None:

@@ -103,7 +103,9 @@ def test_run_chart_json(client: TestClient, headers: Headers, measure_world: Fak
     # 15 Aug lies 14/31 of the way from August (index 5) to September (index 6).
     assert august["position"] == pytest.approx(5 + 14 / 31)
     assert data["events"][0]["position"] is None
-    assert any("señal de mejora" in line for line in data["interpretation"])
+    assert data["interpretation"][1].startswith("Desplazamiento: 6 puntos seguidos sobre la mediana")
+    assert "del lado favorable" in data["interpretation"][1]
+    assert "del lado desfavorable" in data["interpretation"][0]
     assert data["chart"]["percent"] is True
     events_call = next(c for c in measure_world.calls if c.path.endswith("/events"))
     assert events_call.params["kind"] == "learning_session"

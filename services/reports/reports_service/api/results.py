@@ -16,7 +16,7 @@ from ..render.responses import CSV_TYPE, PDF_TYPE, XLSX_TYPE, csv_response, html
 from ..render.tabular import to_csv, to_xlsx
 from ..reports.results import RESULTS_HEADER, build_results, list_waves, result_rows, result_sheets
 from ..schemas.results import NetworkResultsReport, WavesOut
-from .deps import SettingsDep, SourcesDep
+from .deps import CallerToken, SettingsDep, SourcesDep
 
 router = APIRouter(prefix="/api/v1/reports/networks", tags=["resultados de la red"])
 
@@ -55,6 +55,7 @@ async def network_results(
     network_id: uuid.UUID,
     *,
     principal: CurrentPrincipal,
+    token: CallerToken,
     sources: SourcesDep,
     settings: SettingsDep,
     wave: Annotated[str, Query(pattern=WAVE_PATTERN, description="Medición, p. ej. 2024-2", examples=["2024-2"])],
@@ -70,6 +71,7 @@ async def network_results(
         sources,
         principal,
         network_id,
+        caller_token=token,
         wave=wave,
         compare=compare,
         k=settings.min_group_size,

@@ -298,6 +298,7 @@ async def build_results(
     principal: Principal,
     network_id: uuid.UUID,
     *,
+    caller_token: str,
     wave: str,
     compare: str | None,
     k: int,
@@ -317,7 +318,8 @@ async def build_results(
         return []
 
     network, rows_now, rows_before, cycles, schools = await asyncio.gather(
-        sources.network(network_id, token),
+        # The network itself is read as the caller (a member): its name is theirs to see.
+        sources.network(network_id, caller_token),
         wave_rows(sources, network_id, wave, token),
         wave_rows(sources, network_id, compare, token) if compare else nothing(),
         sources.cycles_of(network_id, token),

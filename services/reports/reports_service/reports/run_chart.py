@@ -96,19 +96,23 @@ def interpret(analysis: RunChartAnalysis, values: Sequence[float], direction: st
     """
     lines: list[str] = []
     better_up = direction != "down"
-    verdict = {True: "una señal de mejora", False: "una señal de que empeora"}
+    verdict = {
+        True: "del lado favorable" + (" (más es mejor)" if better_up else " (menos es mejor)"),
+        False: "del lado desfavorable" + (" (más es mejor)" if better_up else " (menos es mejor)"),
+    }
     centre = analysis.median if analysis.median is not None else 0.0
     for first, last in analysis.shifts:
         above = values[first] > centre
         lines.append(
             f"Desplazamiento: {last - first + 1} puntos seguidos {'sobre' if above else 'bajo'} la mediana entre "
-            f"{labels[first]} y {labels[last]} — {verdict[above == better_up]}."
+            f"{labels[first]} y {labels[last]}, {verdict[above == better_up]}."
         )
     for first, last in analysis.trends:
         rising = values[last] > values[first]
+        good = rising == better_up
         lines.append(
-            f"Tendencia {'ascendente' if rising else 'descendente'} entre {labels[first]} y {labels[last]} — "
-            f"{verdict[rising == better_up]}."
+            f"Tendencia {'ascendente' if rising else 'descendente'} entre {labels[first]} y {labels[last]}: "
+            f"{'en la dirección de mejora' if good else 'en la dirección contraria a la mejora'}."
         )
     if analysis.runs_signal:
         lines.append(
