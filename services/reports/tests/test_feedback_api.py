@@ -281,6 +281,13 @@ def test_change_against_the_previous_observation(
     assert changes["NC"]["direction"] == "improved"
     assert changes["QF"]["change"] == pytest.approx(0.5)
     assert changes["TS"]["direction"] == "unchanged"
+    # A second coding of the first session (reliability) is not an earlier observation.
+    # Same date, an id that sorts before this one: without the rule it would be taken as the previous one.
+    second = observation("0aaaaaaa-0000-4000-8000-000000000009", TEACHER, "2024-09-12", "2024-2", {})
+    second["double_codes_id"] = OBS_NOW
+    feedback_world.observations[second["id"]] = second
+    feedback_world.scores[second["id"]] = scores({c: 1.0 for c in ORDER})
+    assert feedback(client, as_teacher(headers)).json()["previous"]["observation_id"] == OBS_BEFORE
     # The first observation has no previous one.
     first = feedback(client, as_teacher(headers), OBS_BEFORE).json()
     assert first["previous"] is None

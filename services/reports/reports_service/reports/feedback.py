@@ -275,6 +275,7 @@ async def _previous(
         if str(o.get("teacher_id")) == str(observation["teacher_id"])  # never another teacher's
         and str(o.get("instrument_id")) == str(observation["instrument_id"])
         and str(o.get("id")) != str(observation["id"])
+        and not o.get("double_codes_id")  # a second coding of a session is not an earlier observation
         and (str(o.get("observed_on")), str(o.get("id"))) < this_key
     ]
     if not earlier:
