@@ -1,12 +1,14 @@
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import { formatDateTime, Loaded, useLoad, useT } from "./common";
+import { kindsFor, useMembership } from "./EventPages";
 
 export function CalendarPage() {
   const { networkId = "" } = useParams();
   const [params, setParams] = useSearchParams();
   const year = Number(params.get("year")) || new Date().getFullYear();
   const t = useT();
+  const { role } = useMembership(networkId);
   const plan = useLoad(() => api.GET("/api/v1/networks/{network_id}/calendar", { params: { path: { network_id: networkId }, query: { year } } }).then(unwrap), [networkId, year]);
   return (
     <section>
@@ -16,6 +18,11 @@ export function CalendarPage() {
       <div className="cycles-head">
         <h1>{t("yearPlan", { year })}</h1>
         <nav className="pager">
+          {kindsFor(role).length > 0 && (
+            <Link to={`/redes/${networkId}/calendario/nuevo`} className="button">
+              {t("newEvent")}
+            </Link>
+          )}
           <button type="button" className="secondary" onClick={() => setParams({ year: String(year - 1) })}>← {year - 1}</button>
           <button type="button" className="secondary" onClick={() => setParams({ year: String(year + 1) })}>{year + 1} →</button>
         </nav>
@@ -47,7 +54,9 @@ export function CalendarPage() {
                       <li key={e.id} className={`event kind-${e.kind}`}>
                         <strong>{e.kind_label}</strong> · {formatDateTime(e.starts_at)}
                         <br />
-                        {e.title}
+                        <Link to={`/eventos/${e.id}`}>
+                          {e.title}
+                        </Link>
                         {e.agreements && <p className="muted">{e.agreements}</p>}
                       </li>
                     ))}

@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
-import { errorsOf, FieldError, Loaded, useLoad, useT, type T } from "./common";
+import { ensureOk, errorsOf, FieldError, Loaded, useLoad, useT, type T } from "./common";
 
 type Diagram = components["schemas"]["DiagramRead"];
 type Kind = components["schemas"]["NodeCreate"]["kind"];
@@ -15,6 +15,22 @@ interface TreeNode {
   children: TreeNode[];
 }
 const CHILD_KIND: Record<Kind, Kind | null> = { aim: "primary", primary: "secondary", secondary: "change_idea", change_idea: null };
+const PARENT_KIND: Record<Kind, Kind | null> = { aim: null, primary: "aim", secondary: "primary", change_idea: "secondary" };
+type Candidates = Record<Kind, { id: string; text: string }[]>;
+
+/** Every node of the version by kind (each once), for the "Mover a…" choices. */
+function candidatesOf(roots: (TreeNode | null)[]): Candidates {
+  const out: Candidates = { aim: [], primary: [], secondary: [], change_idea: [] };
+  const seen = new Set<string>();
+  const walk = (n: TreeNode) => {
+    if (seen.has(n.id)) return;
+    seen.add(n.id);
+    out[n.kind].push({ id: n.id, text: n.text });
+    n.children.forEach(walk);
+  };
+  roots.forEach((r) => r && walk(r));
+  return out;
+}
 
 export function DiagramPage() {
   const { networkId = "" } = useParams();
@@ -108,11 +124,13 @@ export function DiagramPage() {
       {diagram.data && (
         <Loaded state={diagram}>
           {(d) =>
-            d && (
+            d && (() => {
+              const candidates = candidatesOf([d.tree.aim as TreeNode | null, ...(d.tree.unlinked as TreeNode[])]);
+              return (
               <div className="diagram-tree" data-testid="diagram-tree">
                 {d.tree.aim ? (
                   <ul>
-                    <NodeView node={d.tree.aim as TreeNode} editable={canEdit && d.status === "draft"} diagramId={d.id} t={t} act={act} />
+                    <NodeView node={d.tree.aim as TreeNode} parentId={null} candidates={candidates} editable={canEdit && d.status === "draft"} diagramId={d.id} t={t} act={act} />
                   </ul>
                 ) : (
                   canEdit && d.status === "draft" && <AddNode diagramId={d.id} kind="aim" parentId={null} t={t} act={act} />
@@ -122,13 +140,14 @@ export function DiagramPage() {
                     <h2>{t("unlinked")}</h2>
                     <ul>
                       {(d.tree.unlinked as TreeNode[]).map((n) => (
-                        <NodeView key={n.id} node={n} editable={canEdit && d.status === "draft"} diagramId={d.id} t={t} act={act} />
+                        <NodeView key={n.id} node={n} parentId={null} candidates={candidates} editable={canEdit && d.status === "draft"} diagramId={d.id} t={t} act={act} />
                       ))}
                     </ul>
                   </>
                 )}
               </div>
-            )
+              );
+            })()
           }
         </Loaded>
       )}
@@ -138,8 +157,9 @@ export function DiagramPage() {
 
 type Act = (action: () => Promise<unknown>) => Promise<void>;
 
-function NodeView({ node, editable, diagramId, t, act }: { node: TreeNode; editable: boolean; diagramId: string; t: T; act: Act }) {
+function NodeView({ node, parentId, candidates, editable, diagramId, t, act }: { node: TreeNode; parentId: string | null; candidates: Candidates; editable: boolean; diagramId: string; t: T; act: Act }) {
   const [editing, setEditing] = useState(false);
+  const [moving, setMoving] = useState(false);
   const [text, setText] = useState(node.text);
   const [tags, setTags] = useState(node.tags.join(", "));
   const child = CHILD_KIND[node.kind];
@@ -160,17 +180,23 @@ function NodeView({ node, editable, diagramId, t, act }: { node: TreeNode; edita
           <span className="node-text">{node.text}</span>
         )}
         {node.tags.map((tag) => <span key={tag} className="badge tag">{tag}</span>)}
-        {editable && !editing && (
+        {editable && !editing && !moving && (
           <span className="node-actions">
             <button type="button" className="secondary" onClick={() => setEditing(true)}>{t("edit")}</button>
-            <button type="button" className="secondary" onClick={() => void act(() => api.DELETE("/api/v1/driver-diagram-nodes/{node_id}", { params: { path: { node_id: node.id } } }))}>{t("remove")}</button>
+            {PARENT_KIND[node.kind] && (
+              <button type="button" className="secondary" onClick={() => setMoving(true)} aria-label={`${t("moveTo")} ${node.text}`}>
+                {t("moveTo")}
+              </button>
+            )}
+            <button type="button" className="secondary" onClick={() => void act(async () => ensureOk(await api.DELETE("/api/v1/driver-diagram-nodes/{node_id}", { params: { path: { node_id: node.id } } })))}>{t("remove")}</button>
           </span>
         )}
       </div>
+      {moving && <MoveNode node={node} parentId={parentId} candidates={candidates} t={t} act={act} onDone={() => setMoving(false)} />}
       {(node.children.length > 0 || (editable && child)) && (
         <ul>
           {node.children.map((c) => (
-            <NodeView key={`${node.id}-${c.id}`} node={c} editable={editable} diagramId={diagramId} t={t} act={act} />
+            <NodeView key={`${node.id}-${c.id}`} node={c} parentId={node.id} candidates={candidates} editable={editable} diagramId={diagramId} t={t} act={act} />
           ))}
           {editable && child && (
             <li>
@@ -226,5 +252,54 @@ function AddNode({ diagramId, kind, parentId, t, act }: { diagramId: string; kin
       <button type="button" onClick={() => void act(submit)}>{t("addChild")}</button>
       <button type="button" className="secondary" onClick={() => setOpen(false)}>{t("cancel")}</button>
     </span>
+  );
+}
+
+/**
+ * "Mover a…": hangs the node from another parent of the kind above it (PATCH parent_ids). A change idea under
+ * several secondary drivers is moved away from the one it is shown under and keeps its other parents.
+ */
+function MoveNode({ node, parentId, candidates, t, act, onDone }: { node: TreeNode; parentId: string | null; candidates: Candidates; t: T; act: Act; onDone: () => void }) {
+  const parentKind = PARENT_KIND[node.kind];
+  const options = parentKind ? candidates[parentKind].filter((c) => !node.parent_ids.includes(c.id)) : [];
+  const [target, setTarget] = useState(options[0]?.id ?? "");
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const move = async () => {
+    const kept = node.parent_ids.filter((p) => p !== parentId);
+    try {
+      unwrap(await api.PATCH("/api/v1/driver-diagram-nodes/{node_id}", { params: { path: { node_id: node.id } }, body: { parent_ids: [...kept, target] } }));
+    } catch (err) {
+      const f = errorsOf(err).fields;
+      setFields(Object.keys(f).length ? { parent_ids: Object.values(f)[0] } : {});
+      throw err;
+    }
+    onDone();
+  };
+  return (
+    <div className="inline-form move-node" data-testid="move-node">
+      {options.length === 0 ? (
+        <p className="muted">{t("noOtherParent")}</p>
+      ) : (
+        <>
+          <label>
+            {t("newParent")} ({t(`kind_${parentKind ?? "aim"}`).toLowerCase()})
+            <select value={target} onChange={(e) => setTarget(e.target.value)} aria-invalid={!!fields.parent_ids}>
+              {options.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.text}
+                </option>
+              ))}
+            </select>
+            <FieldError errors={fields} name="parent_ids" />
+          </label>
+          <button type="button" onClick={() => void act(move)}>
+            {t("move")}
+          </button>
+        </>
+      )}
+      <button type="button" className="secondary" onClick={onDone}>
+        {t("cancel")}
+      </button>
+    </div>
   );
 }

@@ -1,18 +1,33 @@
 import { useState, type FormEvent } from "react";
-import { Link, useParams } from "react-router-dom";
+import { Link, useNavigate, useParams } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import { errorsOf, FieldError, formatMonth, Loaded, Pager, useLoad, useT } from "./common";
+import { useMembership } from "./EventPages";
+import { MeasureForm, PointsImport } from "./MeasureForms";
+
+const THEORY_EDITORS = ["coordinator", "facilitator"];
 
 export function MeasuresPage() {
   const { networkId = "" } = useParams();
   const t = useT();
+  const navigate = useNavigate();
+  const { role } = useMembership(networkId);
+  const [creating, setCreating] = useState(false);
   const measures = useLoad(() => api.GET("/api/v1/networks/{network_id}/measures", { params: { path: { network_id: networkId } } }).then(unwrap), [networkId]);
   return (
     <section>
       <p>
         <Link to={`/redes/${networkId}`}>← {t("measuresTitle")}</Link>
       </p>
-      <h1>{t("measuresTitle")}</h1>
+      <div className="cycles-head">
+        <h1>{t("measuresTitle")}</h1>
+        {THEORY_EDITORS.includes(role) && !creating && (
+          <button type="button" onClick={() => setCreating(true)}>
+            {t("newMeasure")}
+          </button>
+        )}
+      </div>
+      {creating && <MeasureForm networkId={networkId} t={t} onSaved={(m) => navigate(`/medidas/${m.id}`)} onCancel={() => setCreating(false)} />}
       <Loaded state={measures}>
         {(page) =>
           page.items.length === 0 ? (
@@ -46,6 +61,9 @@ export function MeasurePage() {
   const t = useT();
   const [offset, setOffset] = useState(0);
   const measure = useLoad(() => api.GET("/api/v1/measures/{measure_id}", { params: { path: { measure_id: measureId } } }).then(unwrap), [measureId]);
+  const { role } = useMembership(measure.data?.network_id ?? "");
+  const [editing, setEditing] = useState(false);
+  const [notice, setNotice] = useState("");
   const points = useLoad(
     () => api.GET("/api/v1/measures/{measure_id}/points", { params: { path: { measure_id: measureId }, query: { limit: POINTS_PAGE, offset } } }).then(unwrap),
     [measureId, offset],
@@ -79,14 +97,38 @@ export function MeasurePage() {
             <Link to={`/redes/${m.network_id}/medidas`}>← {t("measuresTitle")}</Link>
           </p>
           <h1>{m.name}</h1>
-          <p className="meta">
-            <span>{t(`kind_${m.kind}`)}</span>
-            <span>{m.unit}</span>
-            <span>{m.direction === "up" ? t("directionUp") : t("directionDown")}</span>
-          </p>
-          <p>
-            <strong>{t("operationalDefinition")}:</strong> {m.operational_definition}
-          </p>
+          {notice && <p className="notice" role="status">{notice}</p>}
+          {editing ? (
+            <MeasureForm
+              networkId={m.network_id}
+              measure={m}
+              t={t}
+              onSaved={(saved) => {
+                measure.setData(saved);
+                setEditing(false);
+                setNotice(t("measureSaved"));
+              }}
+              onCancel={() => setEditing(false)}
+            />
+          ) : (
+            <>
+              <p className="meta">
+                <span>{t(`kind_${m.kind}`)}</span>
+                <span>{t(`value_${m.value_type}`)}</span>
+                <span>{t(`freq_${m.frequency}`)}</span>
+                {m.unit && <span>{m.unit}</span>}
+                <span>{m.direction === "up" ? t("directionUp") : t("directionDown")}</span>
+              </p>
+              <p>
+                <strong>{t("operationalDefinition")}:</strong> {m.operational_definition}
+              </p>
+              {THEORY_EDITORS.includes(role) && (
+                <button type="button" className="secondary" onClick={() => { setNotice(""); setEditing(true); }}>
+                  {t("editMeasure")}
+                </button>
+              )}
+            </>
+          )}
           {/* The run chart comes from the reports feature (features/reports/RunChart.tsx, RunChart({measureId})). */}
           <div className="run-chart-slot" data-testid="run-chart-slot" data-measure-id={m.id}>
             <p className="muted">{t("runChartPlaceholder")}</p>
@@ -133,40 +175,55 @@ export function MeasurePage() {
               )
             }
           </Loaded>
-          <h2>{t("addPoint")}</h2>
-          {problem && <p className="alert" role="alert">{problem.detail}</p>}
-          <form onSubmit={submit} className="inline-form" noValidate>
-            <label>
-              {t("period")}
-              <input type="date" value={form.period} onChange={(e) => setForm({ ...form, period: e.target.value })} aria-invalid={!!fields.period} />
-              <FieldError errors={fields} name="period" />
-            </label>
-            {m.value_type === "proportion" ? (
-              <>
-                <label>
-                  {t("numerator")}
-                  <input inputMode="decimal" value={form.numerator} onChange={(e) => setForm({ ...form, numerator: e.target.value })} aria-invalid={!!fields.numerator} />
-                  <FieldError errors={fields} name="numerator" />
-                </label>
-                <label>
-                  {t("denominator")}
-                  <input inputMode="decimal" value={form.denominator} onChange={(e) => setForm({ ...form, denominator: e.target.value })} aria-invalid={!!fields.denominator} />
-                  <FieldError errors={fields} name="denominator" />
-                </label>
-              </>
-            ) : (
+          {[...THEORY_EDITORS, "leader"].includes(role) && (
+            <>
+            <h2>{t("addPoint")}</h2>
+            {problem && <p className="alert" role="alert">{problem.detail}</p>}
+            <form onSubmit={submit} className="inline-form" noValidate>
               <label>
-                {t("value")}
-                <input inputMode="decimal" value={form.value} onChange={(e) => setForm({ ...form, value: e.target.value })} aria-invalid={!!fields.value} />
-                <FieldError errors={fields} name="value" />
+                {t("period")}
+                <input type="date" value={form.period} onChange={(e) => setForm({ ...form, period: e.target.value })} aria-invalid={!!fields.period} />
+                <FieldError errors={fields} name="period" />
               </label>
-            )}
-            <label>
-              {t("note")}
-              <input value={form.note} onChange={(e) => setForm({ ...form, note: e.target.value })} />
-            </label>
-            <button type="submit">{t("addPoint")}</button>
-          </form>
+              {m.value_type === "proportion" ? (
+                <>
+                  <label>
+                    {t("numerator")}
+                    <input inputMode="decimal" value={form.numerator} onChange={(e) => setForm({ ...form, numerator: e.target.value })} aria-invalid={!!fields.numerator} />
+                    <FieldError errors={fields} name="numerator" />
+                  </label>
+                  <label>
+                    {t("denominator")}
+                    <input inputMode="decimal" value={form.denominator} onChange={(e) => setForm({ ...form, denominator: e.target.value })} aria-invalid={!!fields.denominator} />
+                    <FieldError errors={fields} name="denominator" />
+                  </label>
+                </>
+              ) : (
+                <label>
+                  {t("value")}
+                  <input inputMode="decimal" value={form.value} onChange={(e) => setForm({ ...form, value: e.target.value })} aria-invalid={!!fields.value} />
+                  <FieldError errors={fields} name="value" />
+                </label>
+              )}
+              <label>
+                {t("note")}
+                <input value={form.note} onChange={(e) => setForm({ ...form, note: e.target.value })} />
+              </label>
+              <button type="submit">{t("addPoint")}</button>
+              </form>
+            </>
+          )}
+          {[...THEORY_EDITORS, "leader"].includes(role) && (
+            <PointsImport
+              measureId={m.id}
+              t={t}
+              onImported={() => {
+                setOffset(0);
+                points.reload();
+                measure.reload();
+              }}
+            />
+          )}
         </section>
       )}
     </Loaded>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type ReactNode } from "react";
-import { ApiError } from "../../api/client";
+import { ApiError, unwrap } from "../../api/client";
 import { Loading } from "../../components/Layout";
 import { useMessages } from "../../i18n";
 import { en, es } from "./messages";
@@ -45,6 +45,11 @@ export function FieldError({ errors, name }: { errors: Record<string, string>; n
   ) : null;
 }
 
+/** For answers without a body (204): throws the ApiError when the request failed. */
+export function ensureOk(result: { error?: unknown; response: Response }): void {
+  if (result.error !== undefined || !result.response.ok) unwrap({ error: result.error ?? {}, response: result.response });
+}
+
 export function errorsOf(err: unknown): { detail: string; fields: Record<string, string> } {
   if (err instanceof ApiError) return { detail: err.problem.detail, fields: err.fieldErrors() };
   return { detail: String(err), fields: {} };
@@ -81,4 +86,104 @@ export function formatDay(isoDate: string): string {
 export function formatMonth(isoDate: string): string {
   const [y, m] = isoDate.split("-").map(Number);
   return new Intl.DateTimeFormat("es-CL", { month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, 1)));
+}
+
+// ---------------------------------------------------------------------------------------------- admin forms
+
+/** The fixed list of levels (cycles_service.domain.levels), in order. */
+export const LEVELS = ["sala_cuna", "medio", "prekinder", "kinder", "1basico", "2basico", "3basico", "4basico", "5basico", "6basico", "7basico", "8basico"] as const;
+export const ROLES = ["coordinator", "facilitator", "coach", "leader", "teacher"] as const;
+export type Role = (typeof ROLES)[number];
+
+export type FormProblem = { detail: string; fields: Record<string, string> } | null;
+
+export function levelLabel(t: T, level: string): string {
+  return (LEVELS as readonly string[]).includes(level) ? t(`lvl_${level}` as Parameters<T>[0]) : level;
+}
+
+/** Level checkboxes (the fixed list), with the API's error for `levels` beside them. */
+export function LevelChecks({ value, onChange, fields, t, name = "levels" }: { value: string[]; onChange: (v: string[]) => void; fields: Record<string, string>; t: T; name?: string }) {
+  const toggle = (level: string, on: boolean) => onChange(LEVELS.filter((l) => (l === level ? on : value.includes(l))));
+  return (
+    <fieldset className="checks" aria-invalid={!!fields[name]} aria-describedby={fields[name] ? `${name}-error` : undefined}>
+      <legend>{t("levels")}</legend>
+      {LEVELS.map((level) => (
+        <label key={level} className="check">
+          <input type="checkbox" checked={value.includes(level)} onChange={(e) => toggle(level, e.target.checked)} />
+          {t(`lvl_${level}`)}
+        </label>
+      ))}
+      <FieldError errors={fields} name={name} />
+    </fieldset>
+  );
+}
+
+/** The first message among fields named `name` or `name[i]…` (list items). */
+export function firstErrorOf(fields: Record<string, string>, name: string): Record<string, string> {
+  const key = Object.keys(fields).find((k) => k === name || k.startsWith(`${name}[`));
+  return key ? { [name]: fields[key] } : {};
+}
+
+/** A client-chosen id for a new record, so a retried create does not duplicate it. */
+export function newId(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** "12,5" or "12.5" → 12.5; empty → null. */
+export function parseNumber(s: string): number | null {
+  return s.trim() === "" ? null : Number(s.trim().replace(",", "."));
+}
+
+/** An ISO instant as the value of a `datetime-local` input, in Santiago time. */
+export function toLocalInput(iso: string): string {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: SANTIAGO, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(iso));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
+}
+
+/** A file error row: line and column when the API gave them (or its field says "línea 3: value"). */
+export interface FileError {
+  line: number | null;
+  column: string;
+  message: string;
+}
+
+export function fileErrorsOf(err: unknown): FileError[] {
+  if (!(err instanceof ApiError)) return [];
+  return (err.problem.errors ?? []).map((raw) => {
+    const e = raw as { field: string; message: string; line?: number | null; column?: string | null };
+    if (typeof e.line === "number") {
+      return { line: e.line, column: e.column ?? "", message: e.message.replace(/^Línea \d+(, columna «[^»]*»)?: /, "") };
+    }
+    const m = /^línea (\d+): (.*)$/i.exec(e.field);
+    return m ? { line: Number(m[1]), column: m[2], message: e.message } : { line: null, column: e.field, message: e.message };
+  });
+}
+
+export function FileErrorTable({ errors, t, testId }: { errors: FileError[]; t: T; testId: string }) {
+  return (
+    <table data-testid={testId}>
+      <thead>
+        <tr>
+          <th>{t("line")}</th>
+          <th>{t("column")}</th>
+          <th>{t("message")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {errors.map((e, i) => (
+          <tr key={i}>
+            <td>{e.line ?? "—"}</td>
+            <td>{e.column || "—"}</td>
+            <td>{e.message}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }

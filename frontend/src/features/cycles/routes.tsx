@@ -4,8 +4,10 @@ import { CalendarPage } from "./CalendarPage";
 import { CyclePage } from "./CyclePage";
 import { CyclesBoard } from "./CyclesBoard";
 import { DiagramPage } from "./DiagramPage";
+import { EventPage, NewEventPage } from "./EventPages";
 import { MeasurePage, MeasuresPage } from "./MeasuresPage";
 import { NewCyclePage } from "./NewCyclePage";
+import { RosterImportPage } from "./RosterImportPage";
 
 export const routes: FeatureRoute[] = [
   { path: "/redes/:networkId/ciclos", element: <CyclesBoard /> },
@@ -15,6 +17,9 @@ export const routes: FeatureRoute[] = [
   { path: "/redes/:networkId/medidas", element: <MeasuresPage /> },
   { path: "/medidas/:measureId", element: <MeasurePage /> },
   { path: "/redes/:networkId/calendario", element: <CalendarPage /> },
+  { path: "/redes/:networkId/calendario/nuevo", element: <NewEventPage /> },
+  { path: "/eventos/:eventId", element: <EventPage /> },
+  { path: "/redes/:networkId/nomina", element: <RosterImportPage /> },
   { path: "/redes/:networkId/barreras", element: <BarriersPage /> },
 ];
 
