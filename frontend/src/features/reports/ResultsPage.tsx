@@ -110,7 +110,6 @@ function Results({ networkId, wave, compare }: { networkId: string; wave: string
               {note}
             </p>
           ))}
-          <h2>{t("networkWide")}</h2>
           <GroupTable group={r.network_results} report={r} t={t} />
           {r.comparison && <Comparison report={r} t={t} />}
           <h2>{t("chartsTitle")}</h2>
