@@ -118,7 +118,15 @@ export function DiagramPage() {
         <section className="diagram-diff" data-testid="diagram-diff">
           {diff.data.added.map((n) => <p key={`a${n.key}`} className="diff-added">+ {t("added")}: {n.text}</p>)}
           {diff.data.removed.map((n) => <p key={`r${n.key}`} className="diff-removed">− {t("removed")}: {n.text}</p>)}
-          {diff.data.changed.map((n) => <p key={`c${n.key}`} className="diff-changed">~ {t("changed")}: {n.old_text} → {n.text}</p>)}
+          {diff.data.changed.map((n) => (
+            <p key={`c${n.key}`} className="diff-changed">
+              ~ {t("changed")}: {n.old_text === n.text ? n.text : `${n.old_text} → ${n.text}`}
+              {n.changes.some((c) => c.field === "parents") && ` (${t("diffMoved")})`}
+              {n.changes
+                .filter((c) => c.field === "tags")
+                .map((c) => ` (${t("tagsLabel")}: ${[c.old].flat().join(", ") || "—"} → ${[c.new].flat().join(", ") || "—"})`)}
+            </p>
+          ))}
         </section>
       )}
       {diagram.data && (

@@ -260,6 +260,8 @@ export const es = {
   newParent: "Nuevo padre",
   move: "Mover",
   noOtherParent: "No hay otro nodo donde moverlo.",
+  diffMoved: "cambió de lugar en el diagrama",
+  tagsLabel: "Etiquetas",
 };
 
 export const en: Partial<typeof es> = {
