@@ -163,6 +163,31 @@ _VALIDATION_MESSAGES = {
     "value_error": "{error}",
     "assertion_error": "{error}",
     "email": "Debe ser un correo electrónico válido.",
+    "value_error.email": "Debe ser un correo electrónico válido.",
+    "string_pattern_mismatch": "No tiene el formato esperado.",
+    "string_unicode": "Debe ser texto válido (UTF-8).",
+    "decimal_parsing": "Debe ser un número.",
+    "decimal_type": "Debe ser un número.",
+    "finite_number": "Debe ser un número finito.",
+    "multiple_of": "Debe ser múltiplo de {multiple_of}.",
+    "url_parsing": "Debe ser una dirección web válida.",
+    "url_type": "Debe ser una dirección web.",
+    "time_parsing": "Debe ser una hora válida (HH:MM).",
+    "time_type": "Debe ser una hora (HH:MM).",
+    "timezone_aware": "Debe incluir la zona horaria.",
+    "timezone_naive": "No debe incluir zona horaria.",
+    "date_past": "Debe ser una fecha pasada.",
+    "date_future": "Debe ser una fecha futura.",
+    "set_type": "Debe ser una lista sin repetidos.",
+    "tuple_type": "Debe ser una lista.",
+    "frozen_set_type": "Debe ser una lista sin repetidos.",
+    "is_instance_of": "Tiene un tipo de dato inválido.",
+    "union_tag_invalid": "Tiene un tipo no reconocido.",
+    "union_tag_not_found": "Falta el campo que indica el tipo.",
+    "none_required": "Debe estar vacío.",
+    "int_parsing_size": "El número es demasiado grande.",
+    "string_sub_type": "Debe ser texto.",
+    "bytes_type": "Debe ser texto.",
 }
 
 
@@ -220,7 +245,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = translate_validation_errors(exc.errors())
         fields = ", ".join(sorted({e["field"] for e in errors if e["field"]}))
-        detail = "La solicitud tiene datos inválidos" + (f": revisa {fields}." if fields else ".")
+        detail = "La solicitud tiene datos inválidos" + (f". Revisa los campos: {fields}." if fields else ".")
         return problem_response(422, "validation_error", detail, instance=request.url.path, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)

@@ -75,3 +75,13 @@ def test_value_error_prefix_is_removed() -> None:
 def test_nested_field_paths() -> None:
     errors = translate_validation_errors([{"type": "missing", "loc": ("body", "cycles", 1, "scores"), "msg": "x"}])
     assert errors[0]["field"] == "cycles[1].scores"
+
+
+def test_pattern_and_time_errors_are_spanish() -> None:
+    errors = translate_validation_errors(
+        [
+            {"type": "string_pattern_mismatch", "loc": ("body", "focus_domain"), "msg": "String should match pattern"},
+            {"type": "time_parsing", "loc": ("body", "starts_at"), "msg": "Input should be a valid time"},
+        ]
+    )
+    assert [e["message"] for e in errors] == ["No tiene el formato esperado.", "Debe ser una hora válida (HH:MM)."]
