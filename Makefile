@@ -36,9 +36,9 @@ infra/node_modules/.package-lock.json: infra/package.json infra/package-lock.jso
 frontend/dist/index.html: $(FRONTEND_INPUTS) frontend/node_modules/.package-lock.json
 	cd frontend && $(NPM) run build
 
-# Debian packages: Pango and fonts for the PDF reports (WeasyPrint); Chromium for the browser tests
+# Debian packages: Pango, Cairo and fonts for the PDF and PNG reports (WeasyPrint, CairoSVG); Chromium for the browser tests
 # (Debian's build, driven by Playwright: never a downloaded browser).
-RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core
 TEST_DEBS := chromium
 define apt_ensure
 	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -46,11 +46,6 @@ def test_feedback_then_a_phea_cycle_on_the_priority_area(page: Any, log_in: Any)
     expect(page.get_by_test_id("cycle-stage")).to_have_text("Planificar")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the measure page (features/cycles/MeasuresPage.tsx) still shows a placeholder where "
-    "<RunChart measureId={m.id} /> from features/reports/RunChart.tsx goes; remove this mark once it is mounted",
-)
 def test_run_chart_of_a_measure_with_its_signals(page: Any, log_in: Any) -> None:
     log_in("educadora@demo.cl")
     page.goto(f"/redes/{DEMO_NETWORK_ID}/medidas")

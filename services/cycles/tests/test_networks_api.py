@@ -39,3 +39,14 @@ def test_pagination_bounds_are_validated(client: TestClient, login: Any, bearer:
 def test_health_and_ready(client: TestClient, login: Any, bearer: Any) -> None:
     assert client.get("/health").json() == {"status": "ok", "service": "cycles"}
     assert client.get("/ready").json()["status"] == "ready"
+
+
+def test_service_token_reads_any_network(client: TestClient) -> None:
+    from mejora_common.auth import issue_service_token
+    from mejora_common.testing import TEST_SECRET
+
+    headers = auth_header(issue_service_token("reports", TEST_SECRET))
+    response = client.get(f"/api/v1/networks/{DEMO_NETWORK_ID}", headers=headers)
+    assert response.status_code == 200
+    assert response.json()["my_role"] == "service"
+    assert client.get(f"/api/v1/networks/{uuid.uuid4()}", headers=headers).status_code == 404

@@ -4,6 +4,7 @@ import { api, unwrap } from "../../api/client";
 import { errorsOf, FieldError, formatMonth, Loaded, Pager, useLoad, useT } from "./common";
 import { useMembership } from "./EventPages";
 import { MeasureForm, PointsImport } from "./MeasureForms";
+import { RunChart } from "../reports/RunChart";
 
 const THEORY_EDITORS = ["coordinator", "facilitator"];
 
@@ -129,10 +130,8 @@ export function MeasurePage() {
               )}
             </>
           )}
-          {/* The run chart comes from the reports feature (features/reports/RunChart.tsx, RunChart({measureId})). */}
-          <div className="run-chart-slot" data-testid="run-chart-slot" data-measure-id={m.id}>
-            <p className="muted">{t("runChartPlaceholder")}</p>
-          </div>
+          {/* The run chart is drawn by the reports service (the same SVG as in the PDFs). */}
+          <RunChart measureId={m.id} />
           <h2>{t("dataTable")}</h2>
           <Loaded state={points}>
             {(page) =>

@@ -106,7 +106,6 @@ export const es = {
   kind_process: "Proceso",
   kind_balancing: "Balance",
   points: "{count} datos",
-  runChartPlaceholder: "El gráfico de corrida se muestra aquí.",
   dataTable: "Datos",
   period: "Período",
   value: "Valor",
