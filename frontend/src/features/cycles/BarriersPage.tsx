@@ -41,7 +41,7 @@ export function BarriersPage() {
   return (
     <section>
       <p>
-        <Link to={`/redes/${networkId}`}>← {t("barriersTitle")}</Link>
+        <Link to={`/redes/${networkId}`}>← {t("backToNetwork")}</Link>
       </p>
       <h1>{t("barriersTitle")}</h1>
       <label className="inline">

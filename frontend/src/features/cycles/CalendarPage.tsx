@@ -13,7 +13,7 @@ export function CalendarPage() {
   return (
     <section>
       <p>
-        <Link to={`/redes/${networkId}`}>← {t("calendarTitle")}</Link>
+        <Link to={`/redes/${networkId}`}>← {t("backToNetwork")}</Link>
       </p>
       <div className="cycles-head">
         <h1>{t("yearPlan", { year })}</h1>

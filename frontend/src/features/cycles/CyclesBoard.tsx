@@ -12,7 +12,7 @@ export function CyclesBoard() {
   return (
     <section>
       <p>
-        <Link to={`/redes/${networkId}`}>← {t("board")}</Link>
+        <Link to={`/redes/${networkId}`}>← {t("backToNetwork")}</Link>
       </p>
       <div className="cycles-head">
         <h1>{t("board")}</h1>

@@ -72,7 +72,7 @@ export function DiagramPage() {
   return (
     <section>
       <p>
-        <Link to={`/redes/${networkId}`}>← {t("diagramTitle")}</Link>
+        <Link to={`/redes/${networkId}`}>← {t("backToNetwork")}</Link>
       </p>
       <h1>{t("diagramTitle")}</h1>
       {problem && <p className="alert" role="alert">{problem.detail}</p>}

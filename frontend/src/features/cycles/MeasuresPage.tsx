@@ -18,7 +18,7 @@ export function MeasuresPage() {
   return (
     <section>
       <p>
-        <Link to={`/redes/${networkId}`}>← {t("measuresTitle")}</Link>
+        <Link to={`/redes/${networkId}`}>← {t("backToNetwork")}</Link>
       </p>
       <div className="cycles-head">
         <h1>{t("measuresTitle")}</h1>

@@ -1,4 +1,5 @@
 export const es = {
+  backToNetwork: "Volver a la red",
   networkAim: "Meta compartida",
   noAim: "La red aún no define su meta compartida.",
   baseline: "Línea base",
@@ -264,6 +265,7 @@ export const es = {
 };
 
 export const en: Partial<typeof es> = {
+  backToNetwork: "Back to the network",
   networkAim: "Shared aim",
   noAim: "The network has not defined its shared aim yet.",
   schoolsTitle: "Schools",
