@@ -5,14 +5,22 @@ account, its highest role and its memberships (network, person, role,
 school), so a service can authorise a request without calling another
 service. Access tokens are short-lived, which bounds how stale a membership
 in a token can be.
+
+Integration clients (a SLEP system with an API key) get tokens with role
+``integration``, one membership in their network and a ``scopes`` claim. They
+are refused by every endpoint (403) unless the endpoint opts in with
+:func:`accepts_integrations` and then checks the scope it needs
+(:meth:`Principal.has_scope`, :func:`missing_scope`). The scope names belong
+to the services that check them.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import jwt
 from fastapi import Depends, Request
@@ -23,6 +31,7 @@ from .errors import ProblemError
 ALGORITHM = "HS256"
 ISSUER = "mejora-en-red"
 SERVICE_ROLE = "service"
+INTEGRATION_ROLE = "integration"
 ROLE_RANK = {"teacher": 1, "leader": 2, "coach": 3, "facilitator": 4, "coordinator": 5, "integration": 0}
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -45,6 +54,8 @@ class Principal:
     name: str
     role: str
     memberships: tuple[Membership, ...] = field(default_factory=tuple)
+    scopes: tuple[str, ...] = ()
+    """What an integration client was granted; user and service tokens have none."""
 
     def membership(self, network_id: uuid.UUID) -> Membership | None:
         return next((m for m in self.memberships if m.network_id == network_id), None)
@@ -60,6 +71,14 @@ class Principal:
     def is_service(self) -> bool:
         """A sibling service reading on behalf of a user it has already authorised."""
         return self.role == SERVICE_ROLE
+
+    @property
+    def is_integration(self) -> bool:
+        """An integration client (a SLEP system with an API key), not a person."""
+        return self.role == INTEGRATION_ROLE
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
 
 
 def highest_role(roles: list[str]) -> str:
@@ -89,6 +108,8 @@ def issue_access_token(principal: Principal, secret: str, minutes: int) -> tuple
         "jti": uuid.uuid4().hex,
         "typ": "access",
     }
+    if principal.scopes:
+        claims["scopes"] = list(principal.scopes)
     return jwt.encode(claims, secret, algorithm=ALGORITHM), expires
 
 
@@ -147,6 +168,7 @@ def verify_access_token(token: str, secret: str) -> Principal:
             name=str(claims.get("name", "")),
             role=str(claims.get("role", "teacher")),
             memberships=memberships,
+            scopes=tuple(str(s) for s in claims.get("scopes") or ()),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise _unauthorized("token_invalid", "El token de acceso no es válido.") from exc
@@ -162,10 +184,38 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
+_ACCEPTS_INTEGRATIONS = "__mejora_accepts_integrations__"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def accepts_integrations(endpoint: F) -> F:
+    """Marks an endpoint as reachable by integration clients; it must then check their scope itself."""
+    setattr(endpoint, _ACCEPTS_INTEGRATIONS, True)
+    return endpoint
+
+
+def missing_scope(scope: str) -> ProblemError:
+    """403 for an integration client of the network that was not granted ``scope``."""
+    return ProblemError(
+        403,
+        "insufficient_scope",
+        f"Esta integración no tiene el permiso «{scope}» necesario para este recurso.",
+        extra={"required_scope": scope},
+    )
+
+
 def current_principal(request: Request, _token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
-    """FastAPI dependency: the verified caller. The secret comes from ``app.state.jwt_secret``."""
+    """FastAPI dependency: the verified caller. The secret comes from ``app.state.jwt_secret``.
+
+    Integration clients are refused (403) unless the endpoint is marked with :func:`accepts_integrations`:
+    what they may reach is opt-in, endpoint by endpoint.
+    """
     secret: str = request.app.state.jwt_secret
     principal = verify_access_token(bearer_token(request), secret)
+    if principal.is_integration and not getattr(request.scope.get("endpoint"), _ACCEPTS_INTEGRATIONS, False):
+        raise ProblemError(
+            403, "integration_forbidden", "Este recurso no está disponible para integraciones (clientes de API)."
+        )
     request.state.principal = principal
     return principal
 

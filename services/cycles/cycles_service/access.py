@@ -31,6 +31,20 @@ barriers: create            any          any          any        school S or non
 barriers: edit              all          all          own        school S and own        own
 ==========================  ===========  ===========  =========  ======================  ========================
 
+Integration clients (role ``integration``, a SLEP system with an API key) reach only the endpoints that
+accept them (:func:`mejora_common.auth.accepts_integrations`), each with one scope; a client of another
+network gets 404, a client of the network without the scope 403 naming it:
+
+====================  ==============================================================================
+scope                 what it allows
+====================  ==============================================================================
+``roster:import``     ``POST /networks/{id}/roster:import`` (dry run and apply)
+``directory:read``    read schools and people, without RUNs (a national identifier is not needed to
+                      read the directory, and the system that imports the roster already has them)
+``aggregates:read``   network results in the reports service (which checks it)
+(any scope)           ``GET /networks`` and ``GET /networks/{id}`` of its own network
+====================  ==============================================================================
+
 "own" = the caller is the owner (or, for barriers, the owner or the person who raised it). Reopening is
 the owner's or a coordinator's (``domain.cycle_stages.may_reopen``). A member who may not read a
 particular cycle or barrier gets 404 for it (existence is not revealed); a member who may read but not
@@ -42,11 +56,18 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from mejora_common.auth import Principal
+from mejora_common.auth import INTEGRATION_ROLE, Principal, missing_scope
 from mejora_common.errors import ProblemError, not_found
 
 THEORY_EDITORS = frozenset({"coordinator", "facilitator"})
 ALL_SEEING = frozenset({"coordinator", "facilitator", "coach", "service"})
+
+# Scopes of integration clients (the fixed list a coordinator grants from).
+ROSTER_IMPORT = "roster:import"
+DIRECTORY_READ = "directory:read"
+AGGREGATES_READ = "aggregates:read"
+"""Checked by the reports service; granted here."""
+INTEGRATION_SCOPES = (ROSTER_IMPORT, DIRECTORY_READ, AGGREGATES_READ)
 
 
 def forbidden(detail: str) -> ProblemError:
@@ -63,10 +84,16 @@ class Actor:
     person_id: uuid.UUID | None
     school_id: uuid.UUID | None
     name: str
+    scopes: frozenset[str] = frozenset()
+    """An integration client's scopes (empty for people and services)."""
 
     @property
     def is_service(self) -> bool:
         return self.role == "service"
+
+    @property
+    def is_integration(self) -> bool:
+        return self.role == INTEGRATION_ROLE
 
     def require(self, allowed: bool, detail: str) -> None:
         if not allowed:
@@ -78,6 +105,10 @@ class Actor:
     @property
     def manages_directory(self) -> bool:
         return self.role == "coordinator"
+
+    @property
+    def imports_roster(self) -> bool:
+        return self.manages_directory or (self.is_integration and ROSTER_IMPORT in self.scopes)
 
     def sees_run_of(self, person_id: uuid.UUID) -> bool:
         return self.role in ("coordinator", "service") or person_id == self.person_id
@@ -157,11 +188,27 @@ class Actor:
         return self._owns_barrier(owner_id, raised_by_id)
 
 
-def actor_for(principal: Principal, network_id: uuid.UUID, what: str = "La red") -> Actor:
-    """The caller in ``network_id``; 404 naming ``what`` when not a member (services read every network)."""
+def actor_for(principal: Principal, network_id: uuid.UUID, what: str = "La red", *, scope: str | None = None) -> Actor:
+    """The caller in ``network_id``; 404 naming ``what`` when not a member (services read every network).
+
+    An integration client of the network also needs ``scope`` (403 naming it otherwise); ``scope=None``
+    refuses integration clients altogether.
+    """
     if principal.is_service:
         return Actor(network_id, "service", None, None, principal.name)
     membership = principal.membership(network_id)
     if membership is None:
         raise not_found(what)
-    return Actor(network_id, membership.role, membership.person_id, membership.school_id, principal.name)
+    if principal.is_integration:
+        if scope is None:
+            raise forbidden("Este recurso no está disponible para integraciones (clientes de API).")
+        if not principal.has_scope(scope):
+            raise missing_scope(scope)
+    return Actor(
+        network_id,
+        membership.role,
+        membership.person_id,
+        membership.school_id,
+        principal.name,
+        frozenset(principal.scopes),
+    )

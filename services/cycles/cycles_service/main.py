@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from mejora_common.app import create_service_app
 
-from .api import auth, calendar, directory, measures, networks, planning, work
+from .api import auth, calendar, directory, integrations, measures, networks, planning, work
 from .db import build_engine, check_ready
 from .settings import Settings, get_settings
 
@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             measures.router,
             calendar.router,
             planning.router,
+            integrations.router,
         ],
         ready_check=lambda: check_ready(engine),
     )

@@ -1,25 +1,118 @@
-"""``/api/v1/auth``: login, refresh, logout and the caller's profile."""
+"""``/api/v1/auth``: login (people and integration clients), refresh, logout and the caller's profile."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import unquote_plus
 
-from fastapi import APIRouter, Depends, Request, Response
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi.exceptions import RequestValidationError
 
 from mejora_common.auth import CurrentPrincipal
+from mejora_common.errors import ProblemError
 
-from ..crud import accounts
+from ..crud import accounts, integrations
 from ..db import DbSession
 from ..schemas import MeRead, RefreshRequest, TokenPair
+from ..schemas.integrations import TokenResponse
 
 router = APIRouter(prefix="/api/v1/auth", tags=["autenticación"])
 
+CLIENT_CREDENTIALS = "client_credentials"
 
-@router.post("/token", response_model=TokenPair, summary="Iniciar sesión (OAuth2 password: username = correo)")
-def login(request: Request, session: DbSession, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenPair:
+
+@dataclass(frozen=True)
+class TokenForm:
+    """The OAuth2 token request: ``password`` (people; the default, as before) or ``client_credentials``."""
+
+    grant_type: str
+    username: str | None
+    password: str | None
+    scope: str
+    client_id: str | None
+    client_secret: str | None
+
+
+def _missing(*fields: str) -> RequestValidationError:
+    """The same 422 FastAPI gives for required form fields that are absent."""
+    return RequestValidationError(
+        [{"type": "missing", "loc": ("body", name), "msg": "Field required", "input": None} for name in fields]
+    )
+
+
+def token_form(
+    *,
+    grant_type: Annotated[
+        str | None,
+        Form(
+            pattern=f"^(password|{CLIENT_CREDENTIALS})$",
+            description="`password` (por omisión: personas) o `client_credentials` (integraciones)",
+        ),
+    ] = None,
+    username: Annotated[str | None, Form(description="Correo (grant `password`)")] = None,
+    password: Annotated[str | None, Form(json_schema_extra={"format": "password"})] = None,
+    scope: Annotated[str, Form(description="Opcional: permisos pedidos, separados por espacio")] = "",
+    client_id: Annotated[str | None, Form(description="Grant `client_credentials` (o en HTTP Basic)")] = None,
+    client_secret: Annotated[str | None, Form(json_schema_extra={"format": "password"})] = None,
+) -> TokenForm:
+    grant = grant_type or "password"
+    if grant == "password":
+        missing = [name for name, value in (("username", username), ("password", password)) if value is None]
+        if missing:
+            raise _missing(*missing)
+    return TokenForm(grant, username, password, scope, client_id, client_secret)
+
+
+def client_credentials(request: Request, form: TokenForm) -> tuple[str, str]:
+    """``client_id`` and ``client_secret`` from HTTP Basic (RFC 6749 §2.3.1) or else from the form."""
+    header = request.headers.get("authorization", "")
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() == "basic" and encoded.strip():
+        try:
+            decoded = base64.b64decode(encoded.strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise ProblemError(
+                401,
+                "invalid_client",
+                "El encabezado Authorization Basic no es válido.",
+                headers={"WWW-Authenticate": 'Basic realm="mejora-en-red"'},
+            ) from exc
+        client_id, sep, secret = decoded.partition(":")
+        if sep:
+            return unquote_plus(client_id), unquote_plus(secret)
+    missing = [
+        name for name, value in (("client_id", form.client_id), ("client_secret", form.client_secret)) if not value
+    ]
+    if missing:
+        raise _missing(*missing)
+    assert form.client_id is not None and form.client_secret is not None
+    return form.client_id, form.client_secret
+
+
+@router.post(
+    "/token",
+    response_model=TokenResponse,
+    response_model_exclude_none=True,
+    summary="Iniciar sesión (OAuth2 password: username = correo) u obtener un token de integración",
+    description=(
+        "Personas: `username` (correo) y `password`; responde un token de acceso y uno de renovación. "
+        "Integraciones (sistemas del SLEP): `grant_type=client_credentials` con `client_id` y `client_secret` "
+        "en el formulario o en HTTP Basic; responde solo un token de acceso (sin renovación) con sus permisos "
+        "en `scope`."
+    ),
+)
+def login(request: Request, session: DbSession, form: Annotated[TokenForm, Depends(token_form)]) -> TokenResponse:
+    settings, secret = request.app.state.settings, request.app.state.jwt_secret
+    if form.grant_type == CLIENT_CREDENTIALS:
+        client_id, client_secret = client_credentials(request, form)
+        client = integrations.authenticate_client(session, client_id, client_secret)
+        return integrations.issue_client_token(session, client, form.scope, settings, secret)
+    assert form.username is not None and form.password is not None
     account = accounts.authenticate(session, form.username, form.password)
-    return accounts.issue_tokens(session, account, request.app.state.settings, request.app.state.jwt_secret)
+    return TokenResponse(**accounts.issue_tokens(session, account, settings, secret).model_dump())
 
 
 @router.post("/refresh", response_model=TokenPair, summary="Renovar el token de acceso")

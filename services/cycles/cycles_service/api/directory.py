@@ -1,6 +1,7 @@
 """Directory: ``/networks/{id}/schools``, ``/schools/{id}``, ``/networks/{id}/people``, ``/people/{id}``, roster import.
 
-Rules: see :mod:`cycles_service.access` (coordinators manage; every member and sibling services read).
+Rules: see :mod:`cycles_service.access` (coordinators manage; every member and sibling services read;
+integration clients read with ``directory:read``, without RUNs, and import the roster with ``roster:import``).
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from mejora_common.auth import CurrentPrincipal
+from mejora_common.auth import CurrentPrincipal, accepts_integrations
 from mejora_common.errors import ProblemError
 from mejora_common.pagination import Page, Pagination
 
-from ..access import actor_for
-from ..crud import directory
+from ..access import DIRECTORY_READ, ROSTER_IMPORT, actor_for
+from ..crud import directory, integrations
 from ..db import DbSession
 from ..schemas.directory import (
     PersonCreate,
@@ -35,6 +36,7 @@ MAX_ROSTER_BYTES = 5 * 1024 * 1024
 
 
 @router.get("/networks/{network_id}/schools", response_model=Page[SchoolRead], summary="Establecimientos de la red")
+@accepts_integrations
 def list_schools(
     network_id: uuid.UUID,
     *,
@@ -44,7 +46,7 @@ def list_schools(
     q: Annotated[str | None, Query(max_length=100, description="Busca en el nombre")] = None,
     commune: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Page[SchoolRead]:
-    actor_for(principal, network_id)
+    actor_for(principal, network_id, scope=DIRECTORY_READ)
     directory.require_network(session, network_id)
     items, total = directory.list_schools(
         session, network_id, q=q, commune=commune, limit=page.limit, offset=page.offset
@@ -67,9 +69,10 @@ def create_school(
 
 
 @router.get("/schools/{school_id}", response_model=SchoolRead, summary="Un establecimiento")
+@accepts_integrations
 def get_school(school_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> SchoolRead:
     school = directory.get_school(session, school_id)
-    actor_for(principal, school.network_id, "El establecimiento")
+    actor_for(principal, school.network_id, "El establecimiento", scope=DIRECTORY_READ)
     return directory.school_read(school)
 
 
@@ -93,6 +96,7 @@ def delete_school(school_id: uuid.UUID, session: DbSession, principal: CurrentPr
 
 
 @router.get("/networks/{network_id}/people", response_model=Page[PersonRead], summary="Personas de la red")
+@accepts_integrations
 def list_people(
     network_id: uuid.UUID,
     *,
@@ -103,7 +107,7 @@ def list_people(
     school_id: uuid.UUID | None = None,
     q: Annotated[str | None, Query(max_length=100, description="Busca en nombre y correo")] = None,
 ) -> Page[PersonRead]:
-    actor = actor_for(principal, network_id)
+    actor = actor_for(principal, network_id, scope=DIRECTORY_READ)
     directory.require_network(session, network_id)
     items, total = directory.list_people(
         session, actor, role=role, school_id=school_id, q=q, limit=page.limit, offset=page.offset
@@ -124,9 +128,10 @@ def create_person(
 
 
 @router.get("/people/{person_id}", response_model=PersonRead, summary="Una persona")
+@accepts_integrations
 def get_person(person_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> PersonRead:
     person = directory.get_person(session, person_id)
-    actor = actor_for(principal, person.network_id, "La persona")
+    actor = actor_for(principal, person.network_id, "La persona", scope=DIRECTORY_READ)
     return directory.person_read(person, actor)
 
 
@@ -162,6 +167,7 @@ def update_person(
         }
     },
 )
+@accepts_integrations
 async def import_roster(
     network_id: uuid.UUID,
     request: Request,
@@ -169,8 +175,11 @@ async def import_roster(
     principal: CurrentPrincipal,
     dry_run: bool = False,
 ) -> RosterReport:
-    actor = actor_for(principal, network_id)
-    actor.require(actor.manages_directory, MANAGE)
+    actor = actor_for(principal, network_id, scope=ROSTER_IMPORT)
+    actor.require(actor.imports_roster, MANAGE)
+    if actor.is_integration and not integrations.is_active(session, principal.account_id):
+        # A write: refused at once after revocation, not only when the access token expires.
+        raise ProblemError(401, "client_revoked", "Esta integración fue revocada por la coordinación de la red.")
     directory.require_network(session, network_id)
     data = await read_upload(request)
     return directory.import_roster(session, network_id, data, dry_run)

@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter
 
-from mejora_common.auth import CurrentPrincipal
+from mejora_common.auth import CurrentPrincipal, accepts_integrations
 from mejora_common.pagination import Page, Pagination
 
 from ..crud import networks
@@ -17,11 +17,13 @@ router = APIRouter(prefix="/api/v1/networks", tags=["redes"])
 
 
 @router.get("", response_model=Page[NetworkRead], summary="Las redes de quien consulta")
+@accepts_integrations  # an integration client sees its own network (any scope)
 def list_networks(session: DbSession, principal: CurrentPrincipal, page: Pagination) -> Page[NetworkRead]:
     items, total = networks.list_networks(session, principal, page.limit, page.offset)
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.get("/{network_id}", response_model=NetworkRead, summary="Una red (solo sus miembros)")
+@accepts_integrations  # its own network (any scope); the reports service reads the name with the caller's token
 def get_network(network_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> NetworkRead:
     return networks.get_network(session, principal, network_id)

@@ -1,0 +1,70 @@
+"""Integration clients of a network: ``/networks/{id}/integrations`` and ``/integrations/{id}``.
+
+Only the network's coordinators manage them (design.md §2: "integration — a SLEP system (API key)").
+The secret is shown once, in the answer to the create; a revoked client's secret stops working at once.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Response
+
+from mejora_common.auth import CurrentPrincipal
+from mejora_common.pagination import Page, Pagination
+
+from ..access import actor_for
+from ..crud import integrations
+from ..crud.directory import require_network
+from ..db import DbSession
+from ..schemas.integrations import IntegrationCreate, IntegrationCreated, IntegrationRead
+
+router = APIRouter(prefix="/api/v1", tags=["integraciones"])
+
+MANAGE = "Solo la coordinación de la red administra las integraciones."
+
+
+@router.get(
+    "/networks/{network_id}/integrations",
+    response_model=Page[IntegrationRead],
+    summary="Integraciones (clientes de API) de la red",
+)
+def list_integrations(
+    network_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, page: Pagination
+) -> Page[IntegrationRead]:
+    actor = actor_for(principal, network_id)
+    actor.require(actor.manages_directory, MANAGE)
+    require_network(session, network_id)
+    items, total = integrations.list_clients(session, network_id, page.limit, page.offset)
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post(
+    "/networks/{network_id}/integrations",
+    response_model=IntegrationCreated,
+    status_code=201,
+    summary="Crear una integración (el secreto se muestra solo en esta respuesta)",
+)
+def create_integration(
+    network_id: uuid.UUID, body: IntegrationCreate, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> IntegrationCreated:
+    actor = actor_for(principal, network_id)
+    actor.require(actor.manages_directory, MANAGE)
+    require_network(session, network_id)
+    created, new = integrations.create_client(session, network_id, body, principal.account_id)
+    if not new:
+        response.status_code = 200
+    return created
+
+
+@router.delete(
+    "/integrations/{integration_id}",
+    status_code=204,
+    summary="Revocar una integración (su secreto deja de servir de inmediato)",
+)
+def revoke_integration(integration_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> Response:
+    client = integrations.get_client(session, integration_id)
+    actor = actor_for(principal, client.network_id, "La integración")
+    actor.require(actor.manages_directory, MANAGE)
+    integrations.revoke_client(session, client)
+    return Response(status_code=204)

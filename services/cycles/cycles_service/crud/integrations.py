@@ -1,0 +1,156 @@
+"""Integration clients: create, list, revoke, and the OAuth2 client-credentials grant."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from sqlmodel import Session, col, func, select
+
+from mejora_common.auth import INTEGRATION_ROLE, Membership, Principal, issue_access_token
+from mejora_common.db import utcnow
+from mejora_common.errors import ProblemError, not_found
+
+from ..models import Account, IntegrationClient
+from ..schemas.integrations import IntegrationCreate, IntegrationCreated, IntegrationRead, TokenResponse
+from ..security import hash_password, verify_password
+from ..settings import Settings
+
+CLIENT_ID_PREFIX = "mr_"
+
+
+def _read(client: IntegrationClient, creator: str | None) -> IntegrationRead:
+    return IntegrationRead(
+        id=client.id,
+        network_id=client.network_id,
+        name=client.name,
+        client_id=client.client_id,
+        scopes=list(client.scopes),
+        created_by=client.created_by,
+        created_by_name=creator,
+        created_at=client.created_at,
+        revoked_at=client.revoked_at,
+        last_used_at=client.last_used_at,
+        active=client.revoked_at is None,
+    )
+
+
+def _creator(session: Session, client: IntegrationClient) -> str | None:
+    account = session.get(Account, client.created_by)
+    return account.name if account else None
+
+
+def list_clients(session: Session, network_id: uuid.UUID, limit: int, offset: int) -> tuple[list[IntegrationRead], int]:
+    where = IntegrationClient.network_id == network_id
+    total = session.exec(select(func.count()).select_from(IntegrationClient).where(where)).one()
+    rows = session.exec(
+        select(IntegrationClient, Account)
+        .join(Account, Account.id == IntegrationClient.created_by, isouter=True)  # type: ignore[arg-type]
+        .where(where)
+        .order_by(col(IntegrationClient.created_at).desc(), col(IntegrationClient.id))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return [_read(client, account.name if account else None) for client, account in rows], total
+
+
+def get_client(session: Session, integration_id: uuid.UUID) -> IntegrationClient:
+    client = session.get(IntegrationClient, integration_id)
+    if client is None:
+        raise not_found("La integración")
+    return client
+
+
+def create_client(
+    session: Session, network_id: uuid.UUID, body: IntegrationCreate, created_by: uuid.UUID
+) -> tuple[IntegrationCreated, bool]:
+    """A new client and its secret (shown only now). A retried create with the same id returns it without secret."""
+    if body.id is not None:
+        existing = session.get(IntegrationClient, body.id)
+        if existing is not None:
+            if existing.network_id != network_id:
+                raise ProblemError(409, "id_taken", "Ese identificador ya está en uso.")
+            read = _read(existing, _creator(session, existing))
+            return IntegrationCreated(**read.model_dump(), client_secret=None), False
+    secret = secrets.token_urlsafe(32)
+    client = IntegrationClient(
+        network_id=network_id,
+        name=body.name,
+        client_id=CLIENT_ID_PREFIX + secrets.token_hex(12),
+        secret_hash=hash_password(secret),
+        scopes=list(body.scopes),
+        created_by=created_by,
+    )
+    if body.id is not None:
+        client.id = body.id
+    session.add(client)
+    session.commit()
+    session.refresh(client)
+    read = _read(client, _creator(session, client))
+    return IntegrationCreated(**read.model_dump(), client_secret=secret), True
+
+
+def revoke_client(session: Session, client: IntegrationClient) -> None:
+    """Revoke at once (idempotent): the secret stops working; issued access tokens expire on their own."""
+    if client.revoked_at is None:
+        client.revoked_at = utcnow()
+        session.add(client)
+        session.commit()
+
+
+def is_active(session: Session, integration_id: uuid.UUID) -> bool:
+    client = session.get(IntegrationClient, integration_id)
+    return client is not None and client.revoked_at is None
+
+
+def _invalid_client() -> ProblemError:
+    return ProblemError(
+        401,
+        "invalid_client",
+        "Las credenciales del cliente no son válidas.",
+        headers={"WWW-Authenticate": 'Basic realm="mejora-en-red"'},
+    )
+
+
+def authenticate_client(session: Session, client_id: str, client_secret: str) -> IntegrationClient:
+    client = session.exec(select(IntegrationClient).where(IntegrationClient.client_id == client_id.strip())).first()
+    # Always verify (against a dummy hash for unknown ids), so timing does not reveal which ids exist.
+    if not verify_password(client.secret_hash if client else None, client_secret) or client is None:
+        raise _invalid_client()
+    if client.revoked_at is not None:
+        raise ProblemError(401, "client_revoked", "Esta integración fue revocada por la coordinación de la red.")
+    return client
+
+
+def principal_for_client(client: IntegrationClient, scopes: list[str]) -> Principal:
+    return Principal(
+        account_id=client.id,
+        email="",
+        name=client.name,
+        role=INTEGRATION_ROLE,
+        memberships=(Membership(network_id=client.network_id, person_id=client.id, role=INTEGRATION_ROLE),),
+        scopes=tuple(scopes),
+    )
+
+
+def issue_client_token(
+    session: Session, client: IntegrationClient, requested: str | None, settings: Settings, secret: str
+) -> TokenResponse:
+    """An access token (no refresh token) with the granted scopes, or the requested subset of them."""
+    scopes = list(client.scopes)
+    if requested and requested.strip():
+        wanted = sorted(set(requested.split()))
+        extra = [s for s in wanted if s not in scopes]
+        if extra:
+            raise ProblemError(
+                400,
+                "invalid_scope",
+                f"Esta integración no tiene los permisos solicitados: {', '.join(extra)}.",
+                errors=[{"field": "scope", "message": f"Permisos no concedidos: {', '.join(extra)}."}],
+            )
+        scopes = wanted
+    access, _ = issue_access_token(principal_for_client(client, scopes), secret, settings.access_token_minutes)
+    client.last_used_at = utcnow()
+    session.add(client)
+    session.commit()
+    return TokenResponse(access_token=access, expires_in=settings.access_token_minutes * 60, scope=" ".join(scopes))
