@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from mejora_common.auth import CurrentPrincipal
+from mejora_common.auth import CurrentPrincipal, accepts_integrations
 
 from ..render.html import render_html
 from ..render.pdf import html_to_pdf
@@ -31,7 +31,8 @@ PHEA de la red (ciclos por etapa y por decisión, por establecimiento) y un grá
 
 Quién ve qué (design.md §2): coordinación, facilitación y acompañantes ven la red, los niveles y cada
 establecimiento; la dirección ve la red, los niveles y **solo su establecimiento** (si tiene al menos k aulas);
-las docentes ven los agregados de la red y de los niveles. Quien no es miembro de la red recibe 404.
+las docentes ven los agregados de la red y de los niveles; una integración (sistema del SLEP) con el permiso
+`aggregates:read` ve lo mismo que facilitación. Quien no es miembro de la red recibe 404.
 
 Formatos: `json`, `html`, `pdf` (A4), `csv` (UTF-8 con BOM, separado por `;`, coma decimal) y `xlsx`.
 """
@@ -51,6 +52,7 @@ Formatos: `json`, `html`, `pdf` (A4), `csv` (UTF-8 con BOM, separado por `;`, co
         503: {"description": "Un servicio del que depende no está disponible"},
     },
 )
+@accepts_integrations  # with aggregates:read (checked in build_results)
 async def network_results(
     network_id: uuid.UUID,
     *,
@@ -98,5 +100,6 @@ async def network_results(
     description="Las mediciones (p. ej. 2024-1) con cuántas observaciones enviadas tiene cada una, la más reciente "
     "primero; solo conteos, sin puntajes. Quien no es miembro de la red recibe 404.",
 )
+@accepts_integrations  # with aggregates:read (checked in list_waves)
 async def network_waves(network_id: uuid.UUID, principal: CurrentPrincipal, sources: SourcesDep) -> WavesOut:
     return await list_waves(sources, principal, network_id)

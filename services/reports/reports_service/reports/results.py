@@ -9,7 +9,9 @@ service token and applies the rules itself before anything leaves it:
   (:func:`reports_service.domain.results.aggregate_results`);
 * who sees which groups: coordinators, facilitators and coaches see the network, each level and
   each school; a school leader sees the network, each level and **only their own school**
-  (shown only when it has at least ``k`` classrooms); a teacher sees the network and each level.
+  (shown only when it has at least ``k`` classrooms); a teacher sees the network and each level;
+* integration clients (a SLEP system with an API key) of the network need the scope
+  ``aggregates:read`` (403 naming it otherwise) and then see what a facilitator sees.
 
 A classroom is a teacher at a level (``teacher_id:level``); when a classroom was observed more
 than once in a wave, its latest observation counts.
@@ -23,7 +25,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from mejora_common.auth import Principal
+from mejora_common.auth import Principal, missing_scope
 from mejora_common.errors import ProblemError, not_found
 
 from ..domain.results import (
@@ -57,7 +59,9 @@ from ..sources import JSON, Sources
 from .feedback import band_ranges
 from .labels import DECISION_LABELS, DECISIONS, STAGE_LABELS, STAGES, level_label
 
-FULL_VIEW = {"coordinator", "facilitator", "coach", "service"}
+FULL_VIEW = {"coordinator", "facilitator", "coach", "service", "integration"}
+#: The scope an integration client needs to read network results (granted in the cycles service).
+AGGREGATES_READ = "aggregates:read"
 #: Concurrent score reads when the observations service has no ``observations:scores``.
 FALLBACK_CONCURRENCY = 8
 
@@ -69,6 +73,8 @@ def viewer_role(principal: Principal, network_id: uuid.UUID) -> tuple[str, uuid.
     membership = principal.membership(network_id)
     if membership is None:
         raise not_found("La red")
+    if principal.is_integration and not principal.has_scope(AGGREGATES_READ):
+        raise missing_scope(AGGREGATES_READ)
     return membership.role, membership.school_id
 
 
