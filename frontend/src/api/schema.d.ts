@@ -81,7 +81,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Iniciar sesión (OAuth2 password: username = correo) */
+        /**
+         * Iniciar sesión (OAuth2 password: username = correo) u obtener un token de integración
+         * @description Personas: `username` (correo) y `password`; responde un token de acceso y uno de renovación. Integraciones (sistemas del SLEP): `grant_type=client_credentials` con `client_id` y `client_secret` en el formulario o en HTTP Basic; responde solo un token de acceso (sin renovación) con sus permisos en `scope`.
+         */
         post: operations["login_api_v1_auth_token_post"];
         delete?: never;
         options?: never;
@@ -375,6 +378,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations/{integration_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revocar una integración (su secreto deja de servir de inmediato) */
+        delete: operations["revoke_integration_api_v1_integrations__integration_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/measures/{measure_id}": {
         parameters: {
             query?: never;
@@ -573,6 +593,24 @@ export interface paths {
         put?: never;
         /** Programar un evento */
         post: operations["create_event_api_v1_networks__network_id__events_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/networks/{network_id}/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Integraciones (clientes de API) de la red */
+        get: operations["list_integrations_api_v1_networks__network_id__integrations_get"];
+        put?: never;
+        /** Crear una integración (el secreto se muestra solo en esta respuesta) */
+        post: operations["create_integration_api_v1_networks__network_id__integrations_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -941,7 +979,8 @@ export interface paths {
          *
          *     Quién ve qué (design.md §2): coordinación, facilitación y acompañantes ven la red, los niveles y cada
          *     establecimiento; la dirección ve la red, los niveles y **solo su establecimiento** (si tiene al menos k aulas);
-         *     las docentes ven los agregados de la red y de los niveles. Quien no es miembro de la red recibe 404.
+         *     las docentes ven los agregados de la red y de los niveles; una integración (sistema del SLEP) con el permiso
+         *     `aggregates:read` ve lo mismo que facilitación. Quien no es miembro de la red recibe 404.
          *
          *     Formatos: `json`, `html`, `pdf` (A4), `csv` (UTF-8 con BOM, separado por `;`, coma decimal) y `xlsx`.
          */
@@ -1449,21 +1488,31 @@ export interface components {
         };
         /** Body_login_api_v1_auth_token_post */
         Body_login_api_v1_auth_token_post: {
-            /** Grant Type */
+            /**
+             * Grant Type
+             * @description `password` (por omisión: personas) o `client_credentials` (integraciones)
+             */
             grant_type?: string | null;
-            /** Username */
-            username: string;
+            /**
+             * Username
+             * @description Correo (grant `password`)
+             */
+            username?: string | null;
             /**
              * Password
              * Format: password
              */
-            password: string;
+            password?: string | null;
             /**
              * Scope
+             * @description Opcional: permisos pedidos, separados por espacio
              * @default
              */
             scope: string;
-            /** Client Id */
+            /**
+             * Client Id
+             * @description Grant `client_credentials` (o en HTTP Basic)
+             */
             client_id?: string | null;
             /**
              * Client Secret
@@ -2695,6 +2744,117 @@ export interface components {
             dimensions: components["schemas"]["DimensionAgreementRead"][];
             overall: components["schemas"]["AgreementRead"];
         };
+        /** IntegrationCreate */
+        IntegrationCreate: {
+            /**
+             * Id
+             * @description Opcional: id elegido por el cliente (reintentos seguros)
+             */
+            id?: string | null;
+            /**
+             * Name
+             * @description Nombre del sistema, p. ej. «Sistema de matrícula»
+             */
+            name: string;
+            /**
+             * Scopes
+             * @description Permisos: `roster:import` (importar la nómina), `directory:read` (leer establecimientos y personas, sin RUN), `aggregates:read` (leer resultados agregados de la red)
+             */
+            scopes: ("roster:import" | "directory:read" | "aggregates:read")[];
+        };
+        /** IntegrationCreated */
+        IntegrationCreated: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Client Id
+             * @description Identificador público del cliente (OAuth2 `client_id`)
+             */
+            client_id: string;
+            /** Scopes */
+            scopes: string[];
+            /**
+             * Created By
+             * Format: uuid
+             * @description Cuenta que la creó
+             */
+            created_by: string;
+            /** Created By Name */
+            created_by_name: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Last Used At
+             * @description Última vez que obtuvo un token
+             */
+            last_used_at: string | null;
+            /** Active */
+            active: boolean;
+            /**
+             * Client Secret
+             * @description El secreto, mostrado solo en esta respuesta (se guarda solo su hash). Nulo al repetir una creación ya hecha: el secreto no se puede volver a mostrar.
+             */
+            client_secret: string | null;
+        };
+        /** IntegrationRead */
+        IntegrationRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Client Id
+             * @description Identificador público del cliente (OAuth2 `client_id`)
+             */
+            client_id: string;
+            /** Scopes */
+            scopes: string[];
+            /**
+             * Created By
+             * Format: uuid
+             * @description Cuenta que la creó
+             */
+            created_by: string;
+            /** Created By Name */
+            created_by_name: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Last Used At
+             * @description Última vez que obtuvo un token
+             */
+            last_used_at: string | null;
+            /** Active */
+            active: boolean;
+        };
         /**
          * ItemStats
          * @description A domain's or dimension's aggregate in one group; statistics null when suppressed.
@@ -3553,6 +3713,17 @@ export interface components {
             /** Offset */
             offset: number;
         };
+        /** Page[IntegrationRead] */
+        Page_IntegrationRead_: {
+            /** Items */
+            items: components["schemas"]["IntegrationRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
         /** Page[MeasureRead] */
         Page_MeasureRead_: {
             /** Items */
@@ -4271,6 +4442,34 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
+        /**
+         * TokenResponse
+         * @description Answer of ``POST /auth/token``: a token pair for people, an access token alone for integration clients.
+         */
+        TokenResponse: {
+            /** Access Token */
+            access_token: string;
+            /**
+             * Token Type
+             * @default bearer
+             */
+            token_type: string;
+            /**
+             * Expires In
+             * @description Segundos de validez del token de acceso
+             */
+            expires_in: number;
+            /**
+             * Refresh Token
+             * @description Solo para personas (grant `password`)
+             */
+            refresh_token?: string | null;
+            /**
+             * Scope
+             * @description Permisos concedidos (grant `client_credentials`)
+             */
+            scope?: string | null;
+        };
         /** TrajectoryObservation */
         TrajectoryObservation: {
             /**
@@ -4531,7 +4730,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/x-www-form-urlencoded": components["schemas"]["Body_login_api_v1_auth_token_post"];
             };
@@ -4543,7 +4742,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenPair"];
+                    "application/json": components["schemas"]["TokenResponse"];
                 };
             };
             /** @description Validation Error */
@@ -5386,6 +5585,35 @@ export interface operations {
             };
         };
     };
+    revoke_integration_api_v1_integrations__integration_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                integration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     get_measure_api_v1_measures__measure_id__get: {
         parameters: {
             query?: never;
@@ -5995,6 +6223,77 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_integrations_api_v1_networks__network_id__integrations_get: {
+        parameters: {
+            query?: {
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_IntegrationRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_integration_api_v1_networks__network_id__integrations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegrationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationCreated"];
                 };
             };
             /** @description Validation Error */

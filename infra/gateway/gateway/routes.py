@@ -24,6 +24,7 @@ ROUTES: dict[tuple[str, ...], str] = {
     ("measures",): "cycles",
     ("events",): "cycles",
     ("barriers",): "cycles",
+    ("integrations",): "cycles",
     ("instruments",): "observations",
     ("observations",): "observations",
     ("reliability",): "observations",

@@ -5,6 +5,7 @@ import { CyclePage } from "./CyclePage";
 import { CyclesBoard } from "./CyclesBoard";
 import { DiagramPage } from "./DiagramPage";
 import { EventPage, NewEventPage } from "./EventPages";
+import { IntegrationsPage } from "./IntegrationsPage";
 import { MeasurePage, MeasuresPage } from "./MeasuresPage";
 import { NewCyclePage } from "./NewCyclePage";
 import { RosterImportPage } from "./RosterImportPage";
@@ -21,6 +22,7 @@ export const routes: FeatureRoute[] = [
   { path: "/eventos/:eventId", element: <EventPage /> },
   { path: "/redes/:networkId/nomina", element: <RosterImportPage /> },
   { path: "/redes/:networkId/barreras", element: <BarriersPage /> },
+  { path: "/redes/:networkId/integraciones", element: <IntegrationsPage /> },
 ];
 
 export const networkLinks: NetworkLink[] = [
@@ -31,5 +33,10 @@ export const networkLinks: NetworkLink[] = [
   {
     label: { es: "Barreras", en: "Barriers" },
     to: (id) => `/redes/${id}/barreras`,
+  },
+  {
+    label: { es: "Integraciones", en: "Integrations" },
+    to: (id) => `/redes/${id}/integraciones`,
+    roles: ["coordinator"],
   },
 ];
