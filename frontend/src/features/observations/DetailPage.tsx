@@ -1,10 +1,11 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { api, ApiError, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { Loading } from "../../components/Layout";
 import { formatDate, useI18n } from "../../i18n";
 import { NotFoundPage } from "../../pages/StatusPages";
+import { AmendmentForm, AmendmentHistory, originalOf, useInstrument } from "./Amendments";
 import {
   BandBadge,
   ClassNotice,
@@ -35,6 +36,10 @@ export function ObservationDetailPage() {
   const [scoresError, setScoresError] = useState<string | null>(null);
   const [amendments, setAmendments] = useState<Amendment[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
+  const [amending, setAmending] = useState(false);
+  const [saved, setSaved] = useState<number | null>(null);
+  const [reload, setReload] = useState(0);
+  const instrument = useInstrument(amending ? observation?.instrument_id : undefined);
 
   useEffect(() => {
     let cancelled = false;
@@ -45,6 +50,7 @@ export function ObservationDetailPage() {
         const found = unwrap(result);
         if (cancelled) return;
         setObservation(found);
+        setScoresError(null);
         try {
           const scored = unwrap(await api.GET("/api/v1/observations/{observation_id}/scores", path));
           if (!cancelled) setScores(scored);
@@ -60,7 +66,13 @@ export function ObservationDetailPage() {
     return () => {
       cancelled = true;
     };
-  }, [observationId]);
+  }, [observationId, reload]);
+
+  const amended = useCallback((amendment: Amendment) => {
+    setAmending(false);
+    setSaved(amendment.number);
+    setReload((n) => n + 1);
+  }, []);
 
   if (error && [404, 422].includes(error.problem.status)) return <NotFoundPage />;
   if (error) return <p className="alert" role="alert">{error.problem.detail}</p>;
@@ -68,6 +80,11 @@ export function ObservationDetailPage() {
 
   const dims = scores?.dimensions ?? [];
   const canContinue = observation.status === "draft" && membership?.person_id === observation.observer_id;
+  // The observer or a coordinator corrects a submitted observation with an amendment (the API checks it too).
+  const canAmend =
+    observation.status === "submitted" &&
+    (membership?.role === "coordinator" || (membership !== null && membership.person_id === observation.observer_id));
+  const original = amendments.length > 0 ? originalOf(observation, amendments) : null;
 
   return (
     <section className="obs-detail">
@@ -101,6 +118,29 @@ export function ObservationDetailPage() {
         </p>
       )}
       <p className="muted">{t("privacyNotice")}</p>
+      {saved !== null && (
+        <p className="notice success" role="status" data-testid="amendment-saved">
+          {t("amendSaved", { n: saved })}
+        </p>
+      )}
+      {canAmend && !amending && (
+        <p>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setSaved(null);
+              setAmending(true);
+            }}
+          >
+            {t("amend")}
+          </button>
+        </p>
+      )}
+      {amending && !instrument && <Loading />}
+      {amending && instrument && (
+        <AmendmentForm observation={observation} instrument={instrument} onSaved={amended} onCancel={() => setAmending(false)} />
+      )}
 
       {scoresError && <p className="notice">{t("scoresNotReady")}</p>}
       {scores && !scores.complete && <p className="notice">{t("scoresPartial")}</p>}
@@ -204,17 +244,50 @@ export function ObservationDetailPage() {
         </>
       )}
 
-      {amendments.length > 0 && (
+      {amendments.length > 0 && original && (
         <>
           <h2>{t("amendments")}</h2>
-          <ul>
-            {amendments.map((a) => (
-              <li key={a.id}>
-                {t("amendmentBy", { n: a.number, reason: a.reason })} · {formatDate(a.created_at, language)} ·{" "}
-                {a.changed_fields.join(", ")}
-              </li>
-            ))}
-          </ul>
+          <AmendmentHistory amendments={amendments} byId={byId} />
+          <details className="card obs-original" data-testid="original-observation">
+            <summary>{t("original")}</summary>
+            <p className="meta">
+              <span>{formatDate(`${original.observed_on}T12:00:00Z`, language)}</span>
+              <span>{LEVEL_NAMES[original.level] ?? original.level}</span>
+              <span>{t(`mode_${original.mode === "video" ? "video" : "live"}`)}</span>
+            </p>
+            <div className="obs-table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>{t("dimension")}</th>
+                    {original.cycles.map((c) => (
+                      <th key={c.number}>{t("cycle", { n: c.number })}</th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {Object.keys(original.cycles[0]?.scores ?? {}).map((code) => (
+                    <tr key={code}>
+                      <td>{code}</td>
+                      {original.cycles.map((c) => (
+                        <td key={c.number}>{c.scores[code] ?? "—"}</td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {Object.keys(original.evidence).length > 0 && (
+              <dl className="obs-evidence-list">
+                {Object.entries(original.evidence).map(([code, text]) => (
+                  <div key={code}>
+                    <dt>{code}</dt>
+                    <dd>{text}</dd>
+                  </div>
+                ))}
+              </dl>
+            )}
+          </details>
         </>
       )}
       {isClass(observation.instrument_code) && <ClassNotice />}

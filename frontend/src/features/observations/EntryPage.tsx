@@ -3,7 +3,7 @@
 // (offline.ts) and sent with the idempotent PUT whenever there is a connection.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { api, ApiError, unwrap } from "../../api/client";
+import { api, unwrap } from "../../api/client";
 import { Loading } from "../../components/Layout";
 import {
   ClassNotice,
@@ -21,11 +21,10 @@ import {
   type Instrument,
 } from "./common";
 import {
-  isPending,
+  hasUnsentChanges,
   loadLocal,
-  removeLocal,
+  requestSubmit,
   saveLocal,
-  sendDraft,
   useSyncQueue,
   type CycleIn,
   type LocalDraft,
@@ -104,10 +103,19 @@ export function ObservationEntryPage() {
   const draftRef = useRef<LocalDraft | null>(null);
   const [cycleIndex, setCycleIndex] = useState(0);
   const [now, setNow] = useState(Date.now());
-  const [gaps, setGaps] = useState<{ field: string; message: string }[] | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const syncTimer = useRef<number | undefined>(undefined);
+  const leaving = useRef(false);
+
+  /** Once submitted (now or by the queue when the connection returned), the detail page shows the scores. */
+  const goToDetail = useCallback(
+    (id: string) => {
+      if (leaving.current) return;
+      leaving.current = true;
+      navigate(`/redes/${networkId}/observaciones/${id}`, { replace: true });
+    },
+    [navigate, networkId],
+  );
 
   useEffect(() => {
     if (!observationId) navigate(`/redes/${networkId}/observaciones/${uuid4()}/registro`, { replace: true });
@@ -161,19 +169,25 @@ export function ObservationEntryPage() {
     };
   }, [observationId, networkId, navigate]);
 
-  // Keep the view in step with the queue (a sync in the background marks the draft as sent).
+  // Keep the view in step with the queue (a sync in the background marks the draft as sent, a queued submit as
+  // submitted — the local copy is then pruned — or lists the gaps the server found).
   useEffect(() => {
     const refresh = () => {
       if (!observationId) return;
       const local = loadLocal(observationId);
-      if (local && draftRef.current && local.version === draftRef.current.version) {
+      const shown = draftRef.current;
+      if (shown?.submitRequested && (!local || local.serverStatus === "submitted") && !hasUnsentChanges(local ?? shown)) {
+        goToDetail(observationId);
+        return;
+      }
+      if (local && shown && local.version === shown.version) {
         draftRef.current = local;
         setDraft(local);
       }
     };
     window.addEventListener("mejora:observations-queue", refresh);
     return () => window.removeEventListener("mejora:observations-queue", refresh);
-  }, [observationId]);
+  }, [observationId, goToDetail]);
 
   const anyTimerRunning = Boolean(draft && Object.values(draft.timers).some((tm) => tm.runningSince));
   useEffect(() => {
@@ -194,11 +208,12 @@ export function ObservationEntryPage() {
         version: current.version + 1,
         updatedAt: new Date().toISOString(),
         lastError: null,
+        // An edit after "Enviar" cancels the queued submit (the coach presses "Enviar" again) and clears old gaps.
+        submitRequested: false,
+        submitGaps: null,
       };
       draftRef.current = next;
       setDraft(next);
-      setGaps(null);
-      setMessage(null);
       if (headerComplete(next.body)) {
         saveLocal(next);
         window.clearTimeout(syncTimer.current);
@@ -236,7 +251,8 @@ export function ObservationEntryPage() {
 
   let state: SyncState = "local";
   if (draft.lastError) state = "error";
-  else if (ready && isPending(draft)) state = online && syncing ? "syncing" : "pending";
+  else if (ready && draft.submitRequested) state = "submitPending";
+  else if (ready && hasUnsentChanges(draft)) state = online && syncing ? "syncing" : "pending";
   else if (ready && draft.syncedVersion > 0) state = "synced";
 
   const setCycle = (index: number, edit: (c: CycleIn) => CycleIn) =>
@@ -296,46 +312,31 @@ export function ObservationEntryPage() {
     });
   };
 
+  /**
+   * "Enviar": the submit is queued on the device after the draft (offline.ts) and sent now if there is a
+   * connection, else when it returns ("Envío pendiente"). Gaps found by the server are kept on the draft.
+   */
   const submit = async () => {
-    setGaps(null);
-    setMessage(null);
     const current = draftRef.current;
     if (!current || !headerComplete(current.body)) return;
-    if (!navigator.onLine) {
-      setMessage(t("submitNeedsConnection"));
-      return;
-    }
     setSubmitting(true);
     try {
-      const sent = await sendDraft(current);
-      if (sent.kind === "offline") {
-        setMessage(t("submitNeedsConnection"));
+      await requestSubmit(current);
+      const after = loadLocal(current.id);
+      if (!after || (after.serverStatus === "submitted" && !after.submitRequested && !hasUnsentChanges(after))) {
+        goToDetail(current.id);
         return;
       }
-      if (sent.kind === "rejected") {
-        const marked = { ...current, lastError: { detail: sent.detail, fields: sent.fields } };
-        saveLocal(marked);
-        draftRef.current = marked;
-        setDraft(marked);
-        return;
+      if (draftRef.current && after.version === draftRef.current.version) {
+        draftRef.current = after;
+        setDraft(after);
       }
-      const synced = { ...current, syncedVersion: current.version, lastError: null };
-      saveLocal(synced);
-      draftRef.current = synced;
-      const result = await api.POST("/api/v1/observations/{observation_id}/submit", {
-        params: { path: { observation_id: current.id } },
-      });
-      unwrap(result);
-      removeLocal(current.id);
-      navigate(`/redes/${networkId}/observaciones/${current.id}`);
-    } catch (error) {
-      if (error instanceof ApiError && error.problem.status === 422) setGaps(error.problem.errors ?? []);
-      else setMessage(error instanceof ApiError ? error.problem.detail : t("submitNeedsConnection"));
     } finally {
       setSubmitting(false);
     }
   };
 
+  const gaps = draft.submitGaps ?? null;
   const gapCycles = new Set(
     (gaps ?? []).map((g) => /^cycles\[(\d+)\]/.exec(g.field)?.[1]).filter((x): x is string => x !== undefined),
   );
@@ -572,9 +573,9 @@ export function ObservationEntryPage() {
             <button type="button" onClick={() => void submit()} disabled={submitting}>
               {submitting ? t("submitting") : t("submit")}
             </button>
-            {message && (
-              <p className="notice" role="status">
-                {message}
+            {draft.submitRequested && (
+              <p className="notice" role="status" data-testid="submit-pending">
+                {t("submitPending")}
               </p>
             )}
             {gaps && gaps.length > 0 && (

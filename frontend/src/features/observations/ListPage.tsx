@@ -100,7 +100,7 @@ export function ObservationListPage() {
           <ul>
             {pending.map((d) => (
               <li key={d.id}>
-                <span className="obs-sync obs-sync-pending">{t("sync_pending")}</span>{" "}
+                <span className="obs-sync obs-sync-pending">{t(d.submitRequested ? "sync_submitPending" : "sync_pending")}</span>{" "}
                 {personName(byId, d.body.teacher_id, t)} · {d.body.observed_on} ·{" "}
                 <Link to={`/redes/${networkId}/observaciones/${d.id}/registro`}>{t("openDraft")}</Link>
                 {d.lastError && <span className="field-error"> {d.lastError.detail}</span>}
@@ -198,7 +198,13 @@ export function ObservationListPage() {
           </button>{" "}
           <button type="button" className="secondary" onClick={() => void download("json")}>
             {t("exportJson")}
-          </button>
+          </button>{" "}
+          <Link className="button secondary" to={`/redes/${networkId}/observaciones/importar`}>
+            {t("importLink")}
+          </Link>{" "}
+          <Link className="button secondary" to={`/redes/${networkId}/instrumentos`}>
+            {t("instrumentsLink")}
+          </Link>
         </p>
       )}
       {page && page.total > PAGE_SIZE && (

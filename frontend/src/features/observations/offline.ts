@@ -1,10 +1,24 @@
 // Observation drafts kept on the device (localStorage) and sent with the idempotent PUT when there is a connection.
 //
 // Every change is written locally first, so nothing is lost when the tablet has no network or the page reloads.
-// The queue is the set of drafts whose local version is newer than what the server confirmed. Sending is
-// `PUT /api/v1/observations/{id}` with the client-chosen id: a retry after a dropped connection never creates a
-// second observation. Plain `fetch` is used (not the shared client) so that a failed sync never replaces the
-// entry screen with the service-down page: the tablet keeps working and retries later.
+// The queue is the set of drafts whose local version is newer than what the server confirmed, plus the drafts whose
+// submit ("Enviar") is waiting for a connection. Sending is `PUT /api/v1/observations/{id}` with the client-chosen id:
+// a retry after a dropped connection never creates a second observation. A queued submit is sent after its draft:
+// first the PUT of the last local version, then `POST /api/v1/observations/{id}/submit`. Both are safe to repeat —
+// the server answers a PUT of exactly the stored content with 200 even once submitted, and a second submit of a
+// submitted observation does nothing — so a submit whose answer was lost is simply sent again. The gaps of a refused
+// submit (422) are kept on the draft and shown on the entry page. Plain `fetch` is used (not the shared client) so
+// that a failed sync never replaces the entry screen with the service-down page: the tablet keeps working and
+// retries later.
+//
+// Pruning (so the device does not fill up), see `pruneLocal`: a local draft is removed when
+//   1. the server has it as submitted and nothing local is waiting (no newer local version, no queued submit) —
+//      the server copy is the record from then on; or
+//   2. the server confirmed exactly the local version (version == syncedVersion: the server copy equals the local
+//      one), no submit is queued, no cycle timer is running, and that confirmation is older than PRUNE_AFTER_DAYS —
+//      an old synced draft is opened from the server copy instead.
+// A draft with unsent changes, a queued submit or a refused version (lastError) is never pruned. Pruning runs when a
+// screen that uses the queue opens and after every sync run.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { refreshTokens, tokens } from "../../api/client";
 import type { components } from "../../api/schema";
@@ -29,7 +43,21 @@ export interface LocalDraft {
   timers: Record<string, TimerState>;
   lastError?: { detail: string; fields: Record<string, string> } | null;
   serverStatus?: "draft" | "submitted";
+  /** When the server last confirmed a version (ISO 8601); used by the pruning rule. */
+  syncedAt?: string;
+  /** "Enviar" was pressed: submit once the draft is on the server (queued while offline). */
+  submitRequested?: boolean;
+  /** The gaps the server listed when it refused the last submit (422). */
+  submitGaps?: Gap[] | null;
 }
+
+export interface Gap {
+  field: string;
+  message: string;
+}
+
+/** Synced drafts older than this many days are pruned from the device (rule 2 above). */
+export const PRUNE_AFTER_DAYS = 14;
 
 const KEY = "mejora.observations.drafts";
 export const QUEUE_EVENT = "mejora:observations-queue";
@@ -64,8 +92,35 @@ export function removeLocal(id: string): void {
   writeAll(all);
 }
 
-export function isPending(draft: LocalDraft): boolean {
+/** Local changes the server has not confirmed yet. */
+export function hasUnsentChanges(draft: LocalDraft): boolean {
   return draft.version > draft.syncedVersion;
+}
+
+/** Something of this draft waits for the connection: unsent changes or a queued submit. */
+export function isPending(draft: LocalDraft): boolean {
+  return hasUnsentChanges(draft) || Boolean(draft.submitRequested);
+}
+
+/** Whether the pruning rule (see the top of this file) removes this draft now. */
+export function isPrunable(draft: LocalDraft, now: number = Date.now(), maxAgeDays: number = PRUNE_AFTER_DAYS): boolean {
+  if (isPending(draft) || draft.lastError) return false;
+  if (draft.serverStatus === "submitted") return true;
+  if (draft.syncedVersion === 0 || Object.values(draft.timers ?? {}).some((tm) => tm.runningSince)) return false;
+  const confirmed = Date.parse(draft.syncedAt ?? draft.updatedAt);
+  return Number.isFinite(confirmed) && now - confirmed > maxAgeDays * 86_400_000;
+}
+
+/** Removes the drafts the pruning rule allows; returns their ids. */
+export function pruneLocal(now: number = Date.now(), maxAgeDays: number = PRUNE_AFTER_DAYS): string[] {
+  const all = readAll();
+  const removed = Object.values(all)
+    .filter((d) => isPrunable(d, now, maxAgeDays))
+    .map((d) => d.id);
+  if (removed.length === 0) return removed;
+  for (const id of removed) delete all[id];
+  writeAll(all);
+  return removed;
 }
 
 export function pendingDrafts(networkId?: string): LocalDraft[] {
@@ -77,7 +132,7 @@ export function pendingDrafts(networkId?: string): LocalDraft[] {
 export type SyncOutcome =
   | { kind: "ok"; observation: ObservationRead }
   | { kind: "offline" }
-  | { kind: "rejected"; status: number; detail: string; fields: Record<string, string> };
+  | { kind: "rejected"; status: number; detail: string; fields: Record<string, string>; errors: Gap[] };
 
 async function authHeaders(): Promise<Record<string, string>> {
   let access = tokens.access;
@@ -92,14 +147,13 @@ async function authHeaders(): Promise<Record<string, string>> {
   return access ? { Authorization: `Bearer ${access}` } : {};
 }
 
-/** Sends one draft (PUT). Network failures and 5xx are "offline": the draft stays queued. */
-export async function sendDraft(draft: LocalDraft): Promise<SyncOutcome> {
+async function send(path: string, method: "PUT" | "POST", body?: unknown): Promise<SyncOutcome> {
   let response: Response;
   try {
-    response = await fetch(`/api/v1/observations/${draft.id}`, {
-      method: "PUT",
+    response = await fetch(path, {
+      method,
       headers: { "Content-Type": "application/json", ...(await authHeaders()) },
-      body: JSON.stringify(draft.body),
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
     return { kind: "offline" };
@@ -107,42 +161,97 @@ export async function sendDraft(draft: LocalDraft): Promise<SyncOutcome> {
   const payload = await response.json().catch(() => ({}));
   if (response.ok) return { kind: "ok", observation: payload as ObservationRead };
   if (response.status >= 500 || response.status === 401) return { kind: "offline" };
-  const fields = Object.fromEntries(
-    ((payload.errors ?? []) as { field: string; message: string }[]).map((e) => [e.field, e.message]),
-  );
-  return { kind: "rejected", status: response.status, detail: String(payload.detail ?? response.status), fields };
+  const errors = ((payload.errors ?? []) as Gap[]).map((e) => ({ field: e.field, message: e.message }));
+  const fields = Object.fromEntries(errors.map((e) => [e.field, e.message]));
+  return { kind: "rejected", status: response.status, detail: String(payload.detail ?? response.status), fields, errors };
 }
 
-let running: Promise<void> | null = null;
+/** Sends one draft (PUT). Network failures and 5xx are "offline": the draft stays queued. */
+export function sendDraft(draft: LocalDraft): Promise<SyncOutcome> {
+  return send(`/api/v1/observations/${draft.id}`, "PUT", draft.body);
+}
 
-/** Sends every queued draft, oldest first; stops at the first network failure. One run at a time. */
-export function syncQueue(): Promise<void> {
-  running ??= (async () => {
-    for (const draft of pendingDrafts()) {
+/** Submits one observation already on the server (a repeated submit is harmless). */
+export function sendSubmit(id: string): Promise<SyncOutcome> {
+  return send(`/api/v1/observations/${id}/submit`, "POST");
+}
+
+/** One pass over the queue; false when the connection failed (the rest waits for the next pass). */
+async function syncOnce(): Promise<boolean> {
+  for (const draft of pendingDrafts()) {
+    if (draft.lastError && !hasUnsentChanges(draft)) continue; // refused as is: waits for a fix
+    if (hasUnsentChanges(draft)) {
       const sentVersion = draft.version;
       const outcome = await sendDraft(draft);
-      if (outcome.kind === "offline") break;
+      if (outcome.kind === "offline") return false;
       const current = loadLocal(draft.id);
       if (!current) continue;
-      if (outcome.kind === "ok") {
-        saveLocal({
-          ...current,
-          syncedVersion: Math.max(current.syncedVersion, sentVersion),
-          lastError: null,
-          serverStatus: outcome.observation.status,
-        });
-      } else {
+      if (outcome.kind === "rejected") {
         // The server refused this version (e.g. an unknown teacher): keep it on the device, marked, for a fix.
-        saveLocal({ ...current, lastError: { detail: outcome.detail, fields: outcome.fields } });
+        // A queued submit is dropped with it: the coach fixes the draft and presses "Enviar" again.
+        saveLocal({ ...current, submitRequested: false, lastError: { detail: outcome.detail, fields: outcome.fields } });
+        continue;
       }
+      saveLocal({
+        ...current,
+        syncedVersion: Math.max(current.syncedVersion, sentVersion),
+        syncedAt: new Date().toISOString(),
+        lastError: null,
+        serverStatus: outcome.observation.status,
+      });
     }
+    const queued = loadLocal(draft.id);
+    if (!queued?.submitRequested || hasUnsentChanges(queued)) continue; // edited meanwhile: next pass
+    const outcome = await sendSubmit(queued.id);
+    if (outcome.kind === "offline") return false;
+    const current = loadLocal(draft.id);
+    if (!current) continue;
+    if (outcome.kind === "ok") {
+      saveLocal({ ...current, submitRequested: false, submitGaps: null, serverStatus: "submitted", syncedAt: new Date().toISOString() });
+    } else if (outcome.status === 422) {
+      saveLocal({ ...current, submitRequested: false, submitGaps: outcome.errors });
+    } else {
+      saveLocal({ ...current, submitRequested: false, lastError: { detail: outcome.detail, fields: outcome.fields } });
+    }
+  }
+  return true;
+}
+
+let running: Promise<boolean> | null = null;
+let again = false;
+
+/**
+ * Sends every queued draft (and queued submit), oldest first; stops at the first network failure. One run at a
+ * time: a call during a run makes that run pass over the queue once more (so nothing queued meanwhile waits).
+ * Resolves to false when the connection failed. Prunes the device afterwards.
+ */
+export function syncQueue(): Promise<boolean> {
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
+    let ok = true;
+    do {
+      again = false;
+      ok = await syncOnce();
+    } while (again && ok);
+    pruneLocal();
+    return ok;
   })().finally(() => {
     running = null;
   });
   return running;
 }
 
-export type SyncState = "local" | "pending" | "syncing" | "synced" | "error";
+/** "Enviar": queue the submit of this draft (after its latest version) and try now. */
+export async function requestSubmit(draft: LocalDraft): Promise<boolean> {
+  const current = loadLocal(draft.id) ?? draft;
+  saveLocal({ ...current, submitRequested: true, submitGaps: null, lastError: null });
+  return syncQueue();
+}
+
+export type SyncState = "local" | "pending" | "syncing" | "synced" | "error" | "submitPending";
 
 /** Keeps the queue moving: now, when the browser comes back online, and every few seconds while drafts wait. */
 export function useSyncQueue(networkId?: string): { pending: LocalDraft[]; online: boolean; syncing: boolean; syncNow: () => void } {
@@ -172,6 +281,7 @@ export function useSyncQueue(networkId?: string): { pending: LocalDraft[]; onlin
     const timer = window.setInterval(() => {
       if (pendingDrafts().some((d) => !d.lastError)) syncNow();
     }, 4000);
+    pruneLocal();
     syncNow();
     return () => {
       mounted.current = false;
