@@ -397,3 +397,23 @@ def test_gaps_of_a_queued_submit_are_shown_on_the_entry_page(page: Any, log_in: 
     assert (stored["status"], len(stored["cycles"])) == ("draft", 2)
     held = local_drafts(page)[observation_id]  # a draft with gaps stays on the device
     assert held["submitRequested"] is False
+
+
+def test_old_synced_drafts_are_pruned_from_the_device_and_unsent_ones_kept(page: Any, log_in: Any) -> None:
+    log_in("acompanante2@demo.cl")
+    teacher = PEOPLE["educadora15@demo.cl"]
+    body = {"network_id": str(DEMO_NETWORK_ID), "teacher_id": teacher["id"], "school_id": teacher["school_id"]}
+
+    def held(version: int, synced: int, days_ago: int) -> dict[str, Any]:
+        stamp = f"2020-01-{days_ago:02d}T12:00:00.000Z"
+        return {"id": str(uuid.uuid4()), "body": body, "version": version, "syncedVersion": synced, "updatedAt": stamp}
+
+    old_synced = {**held(3, 3, 1), "syncedAt": "2020-01-01T12:00:00.000Z", "timers": {}}
+    old_unsent = {**held(4, 3, 2), "timers": {}, "lastError": {"detail": "Docente desconocida", "fields": {}}}
+    drafts = {old_synced["id"]: old_synced, old_unsent["id"]: old_unsent}
+    page.evaluate("(d) => localStorage.setItem('mejora.observations.drafts', JSON.stringify(d))", drafts)
+    page.goto(f"{NETWORK}/observaciones")
+    expect(page.get_by_test_id("pending-drafts")).to_contain_text("Docente desconocida")
+    kept = local_drafts(page)
+    assert old_synced["id"] not in kept  # the server copy equals it and it is older than the limit
+    assert old_unsent["id"] in kept  # changes the server never accepted stay on the device
