@@ -8,11 +8,12 @@ again on a throwaway PostgreSQL database created and dropped for it.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,69 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
     finally:
         drop_postgres_database(url)
+
+
+Builder = Callable[[str], None]
+
+
+def _sqlite_path(url: str) -> Path:
+    database = make_url(url).database
+    assert database, url
+    return Path(database)
+
+
+class DatabaseTemplates:
+    """Prepared databases (migrated, seeded), built once per session and copied into each test's database.
+
+    Building a schema and a demo seed takes seconds; copying a template is fast: a file copy on SQLite,
+    ``CREATE DATABASE … TEMPLATE`` on PostgreSQL.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.templates: dict[tuple[str, str], str] = {}
+
+    def _template(self, backend: str, key: str, build: Builder) -> str:
+        if (backend, key) not in self.templates:
+            if backend == "sqlite":
+                url = f"sqlite:///{self.folder / f'{key}.db'}"
+            else:
+                admin = postgres_admin_url()
+                assert admin is not None
+                url = create_postgres_database(admin)
+            build(url)
+            self.templates[(backend, key)] = url
+        return self.templates[(backend, key)]
+
+    def fill(self, url: str, key: str, build: Builder) -> None:
+        """Make the (new, empty) database at ``url`` a copy of the prepared template ``key``."""
+        backend = make_url(url).get_backend_name()
+        template = self._template(backend, key, build)
+        if backend == "sqlite":
+            target = _sqlite_path(url)
+            for suffix in ("", "-wal", "-shm"):
+                source = Path(str(_sqlite_path(template)) + suffix)
+                if source.exists():
+                    shutil.copyfile(source, Path(str(target) + suffix))
+            return
+        name = make_url(url).database
+        template_name = make_url(template).database
+        admin = make_url(url).set(database="postgres").render_as_string(hide_password=False)
+        with psycopg.connect(_libpq(admin), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
+
+    def drop_all(self) -> None:
+        for (backend, _key), url in self.templates.items():
+            if backend != "sqlite":
+                drop_postgres_database(url)
+
+
+@pytest.fixture(scope="session")
+def database_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseTemplates]:
+    templates = DatabaseTemplates(tmp_path_factory.mktemp("templates"))
+    yield templates
+    templates.drop_all()
 
 
 def make_principal(

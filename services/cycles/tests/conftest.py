@@ -11,14 +11,18 @@ from cycles_service.main import create_app
 from cycles_service.seed import seed_demo
 from cycles_service.settings import Settings
 from mejora_common.db import upgrade
-from mejora_common.testing import DEMO_FILE, DEMO_PASSWORD, TEST_SECRET
+from mejora_common.testing import DEMO_FILE, DEMO_PASSWORD, TEST_SECRET, DatabaseTemplates
+
+
+def migrate_and_seed(url: str) -> None:
+    upgrade(MIGRATIONS_DIR, url)
+    seed_demo(url, DEMO_FILE)
 
 
 @pytest.fixture
-def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    """The cycles service on a migrated database holding the demo network."""
-    upgrade(MIGRATIONS_DIR, database_url)
-    seed_demo(database_url, DEMO_FILE)
+def client(database_url: str, tmp_path: Path, database_templates: DatabaseTemplates) -> Iterator[TestClient]:
+    """The cycles service on a migrated database holding the demo network (a copy of a session template)."""
+    database_templates.fill(database_url, "cycles-demo", migrate_and_seed)
     app = create_app(Settings(database_url=database_url, jwt_secret=TEST_SECRET, data_dir=tmp_path))
     with TestClient(app) as test_client:
         yield test_client

@@ -13,7 +13,15 @@ from fastapi.testclient import TestClient
 
 from mejora_common.auth import Membership, Principal, issue_service_token
 from mejora_common.db import upgrade
-from mejora_common.testing import DEMO_FILE, DEMO_NETWORK_ID, TEST_SECRET, ServerThread, free_port, make_token
+from mejora_common.testing import (
+    DEMO_FILE,
+    DEMO_NETWORK_ID,
+    TEST_SECRET,
+    DatabaseTemplates,
+    ServerThread,
+    free_port,
+    make_token,
+)
 from observations_service.db import MIGRATIONS_DIR
 from observations_service.instruments import instrument_uuid
 from observations_service.main import create_app
@@ -66,8 +74,11 @@ def fake_cycles(cycles_calls: list[str]) -> Iterator[str]:
         yield server.url
 
 
+def migrate(url: str) -> None:
+    upgrade(MIGRATIONS_DIR, url)
+
+
 def build_app(database_url: str, tmp_path: Path, cycles_url: str) -> FastAPI:
-    upgrade(MIGRATIONS_DIR, database_url)
     settings = Settings(
         database_url=database_url,
         jwt_secret=TEST_SECRET,
@@ -80,8 +91,11 @@ def build_app(database_url: str, tmp_path: Path, cycles_url: str) -> FastAPI:
 
 
 @pytest.fixture
-def app_factory(database_url: str, tmp_path: Path, fake_cycles: str) -> Callable[..., FastAPI]:
+def app_factory(
+    database_url: str, tmp_path: Path, fake_cycles: str, database_templates: DatabaseTemplates
+) -> Callable[..., FastAPI]:
     """Builds the observations app on the migrated test database (cycles: the fake, or another URL)."""
+    database_templates.fill(database_url, "observations-migrated", migrate)
 
     def make(cycles_url: str | None = None) -> FastAPI:
         return build_app(database_url, tmp_path, cycles_url or fake_cycles)
