@@ -52,12 +52,21 @@ def _service_problem(status: int, code: str, service: str, detail: str, path: st
 async def forward(request: Request, client: httpx.AsyncClient, service: str, base_url: str) -> Response:
     label = SERVICE_NAMES_ES.get(service, service)
     has_body = "content-length" in request.headers or "transfer-encoding" in request.headers
-    upstream = client.build_request(
-        request.method,
-        httpx.URL(base_url + request.url.path, query=request.url.query.encode("latin-1")),
-        headers=_request_headers(request),
-        content=request.stream() if has_body else None,
-    )
+    # Forward the path exactly as the client sent it (still percent-encoded), so that odd
+    # characters reach the service, which answers them with its own validation error.
+    raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode("utf-8")
+    query: bytes = request.scope.get("query_string", b"")
+    try:
+        url = httpx.URL(base_url).copy_with(raw_path=raw_path + (b"?" + query if query else b""))
+        upstream = client.build_request(
+            request.method,
+            url,
+            headers=_request_headers(request),
+            content=request.stream() if has_body else None,
+        )
+    except (httpx.InvalidURL, UnicodeError):
+        detail = "La ruta contiene caracteres no válidos."
+        return problem_response(400, "invalid_path", detail, instance=request.url.path)
     try:
         response = await client.send(upstream, stream=True)
     except (httpx.ConnectError, httpx.ConnectTimeout):
