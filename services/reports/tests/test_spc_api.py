@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from xml.dom.minidom import parseString
 
 import pytest
 from fastapi.testclient import TestClient
@@ -204,3 +205,29 @@ def test_svg_and_png_of_the_same_chart(client: TestClient, headers: Headers) -> 
     assert png.content.startswith(b"\x89PNG\r\n\x1a\n")
     bad = client.post("/api/v1/spc/run-chart?format=gif", json=body, headers=headers())
     assert bad.status_code == 422
+
+
+def test_values_that_would_overflow_are_rejected_not_a_500(client: TestClient, headers: Headers) -> None:
+    response = client.post(
+        "/api/v1/spc/run-chart?format=svg", json={"values": [-1.7e308, 5.0, 1.7e308]}, headers=headers("teacher")
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert {e["field"] for e in response.json()["errors"]} == {"values[0]", "values[2]"}
+
+
+def test_control_characters_in_labels_give_a_well_formed_svg_and_png(client: TestClient, headers: Headers) -> None:
+    spec = {
+        "type": "line",
+        "title": "Medida \x0b con \x0c controles \x90",
+        "points": [{"label": "ene\x0b 2024", "value": 1.0}, {"label": "feb 2024", "value": 2.0}],
+        "markers": [{"position": 0.5, "label": "Sesión\x00 1"}],
+    }
+    svg = client.post("/api/v1/reports/charts:render", json=spec, headers=headers("teacher"))
+    assert svg.status_code == 200
+    document = parseString(svg.text)  # noqa: S318 - our own output; raises on characters XML forbids
+    assert "Medida  con  controles" in document.toxml()
+    png = client.post("/api/v1/reports/charts:render?format=png", json=spec, headers=headers("teacher"))
+    assert png.status_code in (200, 406)
+    if png.status_code == 200:
+        assert png.content.startswith(b"\x89PNG")

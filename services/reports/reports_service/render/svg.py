@@ -12,11 +12,26 @@ references) that WeasyPrint draws into the PDF as vectors.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _sax_escape
+from xml.sax.saxutils import quoteattr as _sax_quoteattr
 
 from ..schemas.charts import BarChartSpec, ChartLine, ChartSpec, LineChartSpec
 from .fmt import number
+
+# Characters XML 1.0 forbids (control characters, lone surrogates): dropped from user text, since
+# an SVG holding one is not well-formed and no viewer or converter can read it.
+_XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def escape(text: str) -> str:
+    return _sax_escape(_XML_INVALID.sub("", text))
+
+
+def quoteattr(text: str) -> str:
+    return _sax_quoteattr(_XML_INVALID.sub("", text))
+
 
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
 COLORS = {

@@ -13,10 +13,13 @@ from pydantic import BaseModel, Field
 
 SignalKind = Literal["shift", "trend", "sigma"]
 
+# Chart numbers are finite and bounded, so scales and coordinates stay finite.
+ChartNumber = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
+
 
 class ChartPoint(BaseModel):
     label: str = Field(description="Etiqueta del eje horizontal (fecha o número)")
-    value: float | None
+    value: ChartNumber | None
     signal: bool = False
     signal_kinds: list[SignalKind] = Field(default_factory=list)
     note: str = ""
@@ -25,11 +28,11 @@ class ChartPoint(BaseModel):
 class ChartLine(BaseModel):
     role: Literal["centre", "limit", "target"]
     label: str
-    values: list[float | None] = Field(description="Valor de la línea en cada punto (null: sin línea)")
+    values: list[ChartNumber | None] = Field(description="Valor de la línea en cada punto (null: sin línea)")
 
 
 class ChartMarker(BaseModel):
-    position: float = Field(description="Posición horizontal en unidades de punto (0 = primer punto)")
+    position: ChartNumber = Field(description="Posición horizontal en unidades de punto (0 = primer punto)")
     label: str
     kind: str = "learning_session"
 
@@ -44,19 +47,19 @@ class LineChartSpec(BaseModel):
     points: list[ChartPoint]
     lines: list[ChartLine] = Field(default_factory=list)
     markers: list[ChartMarker] = Field(default_factory=list)
-    y_min: float | None = None
-    y_max: float | None = None
+    y_min: ChartNumber | None = None
+    y_max: ChartNumber | None = None
     percent: bool = Field(default=False, description="Valores entre 0 y 1 mostrados como porcentaje")
 
 
 class BarSeries(BaseModel):
     label: str
-    values: list[float | None] = Field(description="Un valor por categoría (null: suprimido o sin datos)")
+    values: list[ChartNumber | None] = Field(description="Un valor por categoría (null: suprimido o sin datos)")
 
 
 class BandRange(BaseModel):
-    start: float
-    end: float
+    start: ChartNumber
+    end: ChartNumber
     label: str
     band: Literal["low", "mid", "high"]
 
@@ -69,8 +72,8 @@ class BarChartSpec(BaseModel):
     subtitle: str = ""
     categories: list[str]
     series: list[BarSeries]
-    x_min: float
-    x_max: float
+    x_min: ChartNumber
+    x_max: ChartNumber
     bands: list[BandRange] = Field(default_factory=list)
     missing_label: str = "suprimido"
 

@@ -11,7 +11,9 @@ from ..domain.spc import ChartPart, ControlChartResult, RunChartAnalysis
 
 MAX_POINTS = 100_000
 
-FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+# Finite and bounded: sums of squares of larger values overflow to infinity.
+MAX_ABS_VALUE = 1e12
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False, ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE)]
 
 
 class IndexRange(BaseModel):
