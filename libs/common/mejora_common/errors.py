@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -262,6 +263,29 @@ def install_problem_handlers(app: FastAPI) -> None:
             detail,
             instance=request.url.path,
             headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # e.g. PostgreSQL refuses the NUL character in text, or a number out of a column's range.
+        logger.info("data rejected by the database: %s", type(exc.orig).__name__)
+        return problem_response(
+            422,
+            "invalid_data",
+            "Algún dato no se puede guardar: revisa que los textos no tengan caracteres de control "
+            "(como el carácter nulo) y que los números estén en un rango razonable.",
+            instance=request.url.path,
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        # Services turn the conflicts they expect into precise problems; this is the safety net.
+        logger.warning("integrity error not handled by the service: %s", type(exc.orig).__name__)
+        return problem_response(
+            409,
+            "conflict",
+            "La operación choca con datos existentes (por ejemplo, un registro repetido).",
+            instance=request.url.path,
         )
 
     @app.exception_handler(Exception)

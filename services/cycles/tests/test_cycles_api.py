@@ -265,3 +265,18 @@ def test_other_networks_get_404_and_services_read(client: TestClient, bearer: An
     assert client.get(f"/api/v1/cycles?network_id={NET}", headers=service).json()["total"] >= 1
     assert client.get(f"/api/v1/cycles/{cycle['id']}", headers=service).status_code == 200
     assert client.post(f"/api/v1/cycles/{cycle['id']}/advance", headers=service).status_code == 403
+
+
+def test_a_nul_character_is_never_a_500(client: TestClient, bearer: Any, database_url: str) -> None:
+    response = client.post(
+        "/api/v1/cycles",
+        json={"network_id": str(DEMO_NETWORK_ID), "title": "Ciclo \u0000 con nulo"},
+        headers=bearer("coordinacion@demo.cl"),
+    )
+    if database_url.startswith("postgresql"):
+        # PostgreSQL cannot store NUL in text: a clear 422, and nothing stored.
+        assert response.status_code == 422
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["code"] == "invalid_data"
+    else:
+        assert response.status_code == 201
