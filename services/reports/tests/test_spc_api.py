@@ -231,3 +231,10 @@ def test_control_characters_in_labels_give_a_well_formed_svg_and_png(client: Tes
     assert png.status_code in (200, 406)
     if png.status_code == 200:
         assert png.content.startswith(b"\x89PNG")
+
+
+def test_limits_from_the_largest_accepted_values_can_still_be_drawn(client: TestClient, headers: Headers) -> None:
+    body = {"chart": "s", "subgroups": [[1e-38, -2e-38, -3e-15], [3.9e11, -1.7e11, -1e12, 3.2e11]]}
+    response = client.post("/api/v1/spc/control-chart?format=svg", json=body, headers=headers("teacher"))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/svg+xml")

@@ -13,8 +13,9 @@ from pydantic import BaseModel, Field
 
 SignalKind = Literal["shift", "trend", "sigma"]
 
-# Chart numbers are finite and bounded, so scales and coordinates stay finite.
-ChartNumber = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
+# Chart numbers are finite and bounded (above what the SPC inputs, at most 1e12, can produce),
+# so scales and coordinates stay finite.
+ChartNumber = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
 
 
 class ChartPoint(BaseModel):
