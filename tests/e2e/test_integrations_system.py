@@ -14,7 +14,8 @@ pytestmark = pytest.mark.e2e
 NETWORK = str(DEMO_NETWORK_ID)
 ROSTER = (
     "rbd;establecimiento;comuna;run;nombre;email;rol;niveles\n"
-    "24695;Escuela Integración Sur;San Ramón;21.000.111-5;Paula Rojas Vera;;docente;kinder\n"
+    # An existing demo school (so the shared demo keeps its six schools) and a new teacher.
+    "9102;Escuela Básica Los Aromos;La Granja;21.000.111-5;Paula Rojas Vera;;docente;kinder\n"
 )
 
 
@@ -52,8 +53,8 @@ def test_slep_system_imports_a_roster_and_reads_results_but_no_individual_observ
         done = client.post(f"/api/v1/networks/{NETWORK}/roster:import", content=ROSTER.encode(), headers=csv_headers)
         assert done.status_code == 200, done.text
         assert done.json()["dry_run"] is False
-        schools = client.get(f"/api/v1/networks/{NETWORK}/schools?q=Integración", headers=coordinator).json()
-        assert [s["rbd"] for s in schools["items"]] == [24695]
+        people = client.get(f"/api/v1/networks/{NETWORK}/people?limit=200", headers=coordinator).json()
+        assert [p["name"] for p in people["items"] if p["run"] == "21000111-5"] == ["Paula Rojas Vera"]
 
         # It reads network results (the same k-suppression as everyone: no school has 5 observed classrooms).
         results = client.get(
@@ -66,8 +67,8 @@ def test_slep_system_imports_a_roster_and_reads_results_but_no_individual_observ
         assert data["by_school"] and all(g["suppressed"] and g["n_classrooms"] is None for g in data["by_school"])
 
         # Without directory:read it may not read people, and no scope gives individual observations.
-        people = client.get(f"/api/v1/networks/{NETWORK}/people", headers=system_headers)
-        assert people.status_code == 403 and "directory:read" in people.json()["detail"]
+        refused = client.get(f"/api/v1/networks/{NETWORK}/people", headers=system_headers)
+        assert refused.status_code == 403 and "directory:read" in refused.json()["detail"]
         observations = client.get(
             "/api/v1/observations", params={"network_id": NETWORK, "status": "submitted"}, headers=coordinator
         ).json()["items"]
