@@ -89,3 +89,11 @@ def test_one_postgres_database_per_service_on_a_volume() -> None:
         assert f"CREATE DATABASE {service};" in init
         url = data["services"][service]["environment"][f"MEJORA_{service.upper()}_DATABASE_URL"]
         assert url.endswith(f"@postgres:5432/{service}")
+
+
+def test_the_readme_configuration_table_lists_every_variable() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    variables = set().union(*(variables_read(settings) for settings in SETTINGS.values()))
+    missing = sorted(name for name in variables if f"`{name}`" not in table)
+    assert missing == [], f"README: faltan en la tabla de configuración: {missing}"
