@@ -108,10 +108,10 @@ def login(request: Request, session: DbSession, form: Annotated[TokenForm, Depen
     settings, secret = request.app.state.settings, request.app.state.jwt_secret
     if form.grant_type == CLIENT_CREDENTIALS:
         client_id, client_secret = client_credentials(request, form)
-        client = integrations.authenticate_client(session, client_id, client_secret)
+        client = integrations.authenticate_client(session, client_id, client_secret, settings)
         return integrations.issue_client_token(session, client, form.scope, settings, secret)
     assert form.username is not None and form.password is not None
-    account = accounts.authenticate(session, form.username, form.password)
+    account = accounts.authenticate(session, form.username, form.password, settings)
     return TokenResponse(**accounts.issue_tokens(session, account, settings, secret).model_dump())
 
 

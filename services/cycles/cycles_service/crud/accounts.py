@@ -14,6 +14,7 @@ from ..models import Account, Network, Person, RefreshToken, School
 from ..schemas import MembershipRead, MeRead, TokenPair
 from ..security import digest, new_refresh_token, verify_password
 from ..settings import Settings
+from . import throttling
 
 
 def _invalid_credentials() -> ProblemError:
@@ -22,10 +23,16 @@ def _invalid_credentials() -> ProblemError:
     )
 
 
-def authenticate(session: Session, email: str, password: str) -> Account:
+def authenticate(session: Session, email: str, password: str, settings: Settings) -> Account:
+    """The account of a correct email and password; repeated failures lock it for a while (``throttling``)."""
     account = session.exec(select(Account).where(Account.email == email.strip().lower())).first()
+    if account is not None:
+        throttling.ensure_not_locked(account)
     if not verify_password(account.password_hash if account else None, password) or account is None:
+        if account is not None:
+            throttling.record_failure(session, account, settings)
         raise _invalid_credentials()
+    throttling.reset(session, account)
     if not account.is_active:
         raise ProblemError(401, "account_disabled", "La cuenta está desactivada. Contacta a tu coordinación.")
     return account

@@ -15,6 +15,7 @@ from ..models import Account, IntegrationClient
 from ..schemas.integrations import IntegrationCreate, IntegrationCreated, IntegrationRead, TokenResponse
 from ..security import hash_password, verify_password
 from ..settings import Settings
+from . import throttling
 
 CLIENT_ID_PREFIX = "mr_"
 
@@ -112,11 +113,17 @@ def _invalid_client() -> ProblemError:
     )
 
 
-def authenticate_client(session: Session, client_id: str, client_secret: str) -> IntegrationClient:
+def authenticate_client(session: Session, client_id: str, client_secret: str, settings: Settings) -> IntegrationClient:
+    """The client of a correct id and secret; repeated failures lock it for a while (``throttling``)."""
     client = session.exec(select(IntegrationClient).where(IntegrationClient.client_id == client_id.strip())).first()
+    if client is not None:
+        throttling.ensure_not_locked(client)
     # Always verify (against a dummy hash for unknown ids), so timing does not reveal which ids exist.
     if not verify_password(client.secret_hash if client else None, client_secret) or client is None:
+        if client is not None:
+            throttling.record_failure(session, client, settings)
         raise _invalid_client()
+    throttling.reset(session, client)
     if client.revoked_at is not None:
         raise ProblemError(401, "client_revoked", "Esta integración fue revocada por la coordinación de la red.")
     return client
