@@ -1,5 +1,6 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
+import { FileCheckForm, type FileCheckBusy } from "../../components/FileCheckForm";
 import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { errorsOf, FileErrorTable, fileErrorsOf, Loaded, useLoad, useT, type FileError, type T } from "./common";
@@ -13,7 +14,7 @@ export function RosterImportPage() {
   const network = useLoad(() => api.GET("/api/v1/networks/{network_id}", { params: { path: { network_id: networkId } } }).then(unwrap), [networkId]);
   const [file, setFile] = useState<File | null>(null);
   const [inputKey, setInputKey] = useState(0);
-  const [busy, setBusy] = useState<"" | "check" | "import">("");
+  const [busy, setBusy] = useState<FileCheckBusy>("");
   const [report, setReport] = useState<Report | null>(null);
   const [detail, setDetail] = useState("");
   const [fileErrors, setFileErrors] = useState<FileError[]>([]);
@@ -50,10 +51,6 @@ export function RosterImportPage() {
       setBusy("");
     }
   };
-  const check = (event: FormEvent) => {
-    event.preventDefault();
-    void send(true);
-  };
 
   return (
     <section>
@@ -71,31 +68,22 @@ export function RosterImportPage() {
           ) : (
             <>
               <p className="muted">{t("rosterIntro")}</p>
-              <form onSubmit={check} className="inline-form" noValidate>
-                <label>
-                  {t("csvFile")}
-                  <input
-                    key={inputKey}
-                    type="file"
-                    name="file"
-                    accept=".csv,text/csv,text/plain"
-                    onChange={(e) => {
-                      setFile(e.target.files?.[0] ?? null);
-                      setReport(null);
-                      setDetail("");
-                      setFileErrors([]);
-                    }}
-                  />
-                </label>
-                <button type="submit" className="secondary" disabled={busy !== ""}>
-                  {busy === "check" ? t("checking") : t("dryRun")}
-                </button>
-                {report?.dry_run && (
-                  <button type="button" disabled={busy !== ""} onClick={() => void send(false)}>
-                    {busy === "import" ? t("importing") : t("importNow")}
-                  </button>
-                )}
-              </form>
+              <FileCheckForm
+                fileLabel={t("csvFile")}
+                accept=".csv,text/csv,text/plain"
+                labels={{ check: t("dryRun"), checking: t("checking"), apply: t("importNow"), applying: t("importing") }}
+                busy={busy}
+                canApply={Boolean(report?.dry_run)}
+                inputKey={inputKey}
+                onFile={(chosen) => {
+                  setFile(chosen);
+                  setReport(null);
+                  setDetail("");
+                  setFileErrors([]);
+                }}
+                onCheck={() => void send(true)}
+                onApply={() => void send(false)}
+              />
               {detail && (
                 <p className="alert" role="alert">
                   {detail}

@@ -1,7 +1,8 @@
 // Import of observations in long format (coordinators): the file is first checked without saving (dry run, a
 // summary), then imported. The API is all-or-nothing: a rejected file lists every row error, shown in a table.
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
+import { FileCheckForm, type FileCheckBusy } from "../../components/FileCheckForm";
 import { api, ApiError, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { useMembership, useT } from "./common";
@@ -31,7 +32,7 @@ export function ImportPage() {
   const membership = useMembership(networkId);
   const [file, setFile] = useState<File | null>(null);
   const [inputKey, setInputKey] = useState(0);
-  const [busy, setBusy] = useState<"" | "check" | "import">("");
+  const [busy, setBusy] = useState<FileCheckBusy>("");
   const [result, setResult] = useState<ImportResult | null>(null);
   const [detail, setDetail] = useState("");
   const [rowErrors, setRowErrors] = useState<RowError[]>([]);
@@ -77,10 +78,6 @@ export function ImportPage() {
     }
   };
 
-  const check = (event: FormEvent) => {
-    event.preventDefault();
-    void send(true);
-  };
 
   return (
     <section className="obs-import">
@@ -89,31 +86,22 @@ export function ImportPage() {
       </p>
       <h1>{t("importTitle")}</h1>
       <p className="muted">{t("importIntro")}</p>
-      <form onSubmit={check} className="inline-form" noValidate>
-        <label>
-          {t("importFile")}
-          <input
-            key={inputKey}
-            type="file"
-            name="file"
-            accept=".csv,.json,text/csv,application/json,text/plain"
-            onChange={(e) => {
-              setFile(e.target.files?.[0] ?? null);
-              setResult(null);
-              setDetail("");
-              setRowErrors([]);
-            }}
-          />
-        </label>
-        <button type="submit" className="secondary" disabled={busy !== ""}>
-          {busy === "check" ? t("checking") : t("dryRun")}
-        </button>
-        {result?.dry_run && (
-          <button type="button" disabled={busy !== ""} onClick={() => void send(false)}>
-            {busy === "import" ? t("importing") : t("importNow")}
-          </button>
-        )}
-      </form>
+      <FileCheckForm
+        fileLabel={t("importFile")}
+        accept=".csv,.json,text/csv,application/json,text/plain"
+        labels={{ check: t("dryRun"), checking: t("checking"), apply: t("importNow"), applying: t("importing") }}
+        busy={busy}
+        canApply={Boolean(result?.dry_run)}
+        inputKey={inputKey}
+        onFile={(chosen) => {
+          setFile(chosen);
+          setResult(null);
+          setDetail("");
+          setRowErrors([]);
+        }}
+        onCheck={() => void send(true)}
+        onApply={() => void send(false)}
+      />
       {detail && (
         <p className="alert" role="alert" data-testid="import-detail">
           {detail}
