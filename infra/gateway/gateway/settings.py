@@ -11,11 +11,11 @@ REPO_FRONTEND_DIST = Path(__file__).resolve().parents[3] / "frontend" / "dist"
 
 
 class GatewaySettings(CommonSettings):
-    frontend_dir: Path = env_field("MEJORA_FRONTEND_DIR", REPO_FRONTEND_DIST)  # type: ignore[assignment]
-    cors_origins: str = env_field("MEJORA_CORS_ORIGINS", "")  # type: ignore[assignment]
-    connect_timeout: float = env_field("MEJORA_GATEWAY_CONNECT_TIMEOUT", 3.0)  # type: ignore[assignment]
-    read_timeout: float = env_field("MEJORA_GATEWAY_READ_TIMEOUT", 60.0)  # type: ignore[assignment]
-    health_timeout: float = env_field("MEJORA_GATEWAY_HEALTH_TIMEOUT", 2.0)  # type: ignore[assignment]
+    frontend_dir: Path = env_field("MEJORA_FRONTEND_DIR", REPO_FRONTEND_DIST)
+    cors_origins: str = env_field("MEJORA_CORS_ORIGINS", "")
+    connect_timeout: float = env_field("MEJORA_GATEWAY_CONNECT_TIMEOUT", 3.0)
+    read_timeout: float = env_field("MEJORA_GATEWAY_READ_TIMEOUT", 60.0)
+    health_timeout: float = env_field("MEJORA_GATEWAY_HEALTH_TIMEOUT", 2.0)
 
     def cors_origin_list(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]

@@ -123,7 +123,21 @@ def problem_response(
 
 
 def not_found(what: str = "El recurso") -> ProblemError:
+    """404 that does not tell a resource that exists elsewhere from one that does not exist."""
     return ProblemError(404, "not_found", f"{what} no existe o no tienes acceso.")
+
+
+def forbidden(detail: str, code: str = "forbidden") -> ProblemError:
+    return ProblemError(403, code, detail)
+
+
+def conflict(code: str, detail: str, *, extra: Mapping[str, Any] | None = None) -> ProblemError:
+    return ProblemError(409, code, detail, extra=extra)
+
+
+def invalid(field: str, message: str, code: str = "validation_error") -> ProblemError:
+    """422 naming one field, shaped like the translated validation errors."""
+    return ProblemError(422, code, message, errors=[{"field": field, "message": message}])
 
 
 # Spanish messages for the pydantic error types clients meet most.

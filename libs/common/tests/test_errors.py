@@ -85,3 +85,14 @@ def test_pattern_and_time_errors_are_spanish() -> None:
         ]
     )
     assert [e["message"] for e in errors] == ["No tiene el formato esperado.", "Debe ser una hora válida (HH:MM)."]
+
+
+def test_problem_helpers_carry_status_code_and_field() -> None:
+    from mejora_common.errors import conflict, forbidden, invalid, not_found
+
+    assert (not_found("La red").status, not_found("La red").detail) == (404, "La red no existe o no tienes acceso.")
+    assert (forbidden("No puedes.").status, forbidden("No puedes.").code) == (403, "forbidden")
+    assert (conflict("id_taken", "Ya existe.").status, conflict("id_taken", "Ya existe.").code) == (409, "id_taken")
+    problem = invalid("rbd", "El RBD no es válido.")
+    assert (problem.status, problem.code) == (422, "validation_error")
+    assert problem.errors == [{"field": "rbd", "message": "El RBD no es válido."}]

@@ -1,4 +1,4 @@
-"""Who may read and change what in a network (design.md §2, decided precisely here).
+"""Who may read and change what in a network (docs/architecture.md, "Users and roles", decided precisely here).
 
 Every rule starts from the caller's membership in the resource's network:
 

@@ -1,31 +1,20 @@
-"""Cycles service database: engine, sessions and readiness."""
+"""Cycles service database: its migrations and readiness (engine and sessions: ``mejora_common.db``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from mejora_common.db import make_engine, readiness
+from mejora_common.db import DbSession, get_session, make_engine, readiness
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
-
-def build_engine(url: str) -> Engine:
-    return make_engine(url)
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine) as session:
-        yield session
+build_engine = make_engine
 
 
 def check_ready(engine: Engine) -> tuple[bool, str]:
     return readiness(engine, MIGRATIONS_DIR)
 
 
-DbSession = Annotated[Session, Depends(get_session)]
+__all__ = ["MIGRATIONS_DIR", "DbSession", "build_engine", "check_ready", "get_session"]

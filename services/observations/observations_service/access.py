@@ -1,4 +1,4 @@
-"""Who may see and do what with observations (design.md §2).
+"""Who may see and do what with observations (docs/architecture.md, "Users and roles").
 
 * Individual observations and scores are formative and private. They are read by
   the **observed teacher** (once submitted: a draft is the observer's working

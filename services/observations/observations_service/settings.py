@@ -8,7 +8,7 @@ from mejora_common.settings import CommonSettings, env_field
 
 
 class Settings(CommonSettings):
-    database_url: str = env_field("MEJORA_OBSERVATIONS_DATABASE_URL", "")  # type: ignore[assignment]
+    database_url: str = env_field("MEJORA_OBSERVATIONS_DATABASE_URL", "")
 
     def effective_database_url(self) -> str:
         return self.database_url or self.sqlite_url("observations")

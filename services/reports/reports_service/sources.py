@@ -1,6 +1,6 @@
 """Reading the sibling services (cycles, observations) over HTTP.
 
-The reports service owns no source data (design.md §3): every report is computed
+The reports service owns no source data (docs/architecture.md, "Services and data ownership"): every report is computed
 from what these calls return. Two kinds of reads:
 
 * **on behalf of the caller** (``token=`` the caller's own token): the sibling
@@ -8,7 +8,7 @@ from what these calls return. Two kinds of reads:
   with the teacher's token, so the observations service's privacy rules hold;
 * **as the reports service** (:meth:`Sources.service_token`): for network
   aggregates the caller may not read row by row; the reports service then applies
-  design.md §2 itself (minimum group size, who sees which aggregates).
+  docs/architecture.md, "Users and roles" itself (minimum group size, who sees which aggregates).
 
 Sibling answers are JSON dictionaries; the builders read them leniently (``.get``)
 so an added field never breaks a report.

@@ -1,6 +1,7 @@
 """Integration clients of a network: ``/networks/{id}/integrations`` and ``/integrations/{id}``.
 
-Only the network's coordinators manage them (design.md §2: "integration — a SLEP system (API key)").
+Only the network's coordinators manage them (docs/architecture.md, "Users and roles":
+"integration — a SLEP system (API key)").
 The secret is shown once, in the answer to the create; a revoked client's secret stops working at once.
 """
 

@@ -29,7 +29,8 @@ Por dominio y dimensión: número de aulas, promedio, desviación estándar y di
 dos mediciones (solo aulas observadas en ambas) con su DE y el tamaño del efecto d_z de Cohen. Incluye la actividad
 PHEA de la red (ciclos por etapa y por decisión, por establecimiento) y un gráfico por dominio.
 
-Quién ve qué (design.md §2): coordinación, facilitación y acompañantes ven la red, los niveles y cada
+Quién ve qué (docs/architecture.md, "Users and roles"): coordinación, facilitación y acompañantes ven la red, los
+niveles y cada
 establecimiento; la dirección ve la red, los niveles y **solo su establecimiento** (si tiene al menos k aulas);
 las docentes ven los agregados de la red y de los niveles; una integración (sistema del SLEP) con el permiso
 `aggregates:read` ve lo mismo que facilitación. Quien no es miembro de la red recibe 404.

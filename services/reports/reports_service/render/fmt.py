@@ -1,6 +1,6 @@
 """Spanish (es-CL) formatting of numbers and dates for reports.
 
-Dates are shown in America/Santiago (design.md §4); numbers with a decimal comma.
+Dates are shown in America/Santiago (docs/architecture.md, "Conventions"); numbers with a decimal comma.
 """
 
 from __future__ import annotations

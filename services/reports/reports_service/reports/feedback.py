@@ -2,7 +2,7 @@
 
 Everything is read **with the caller's token**: the observations service decides who
 may read an observation's scores (the teacher, the coach who observed, network
-coordinators — design.md §2), so a report never shows more than its reader could
+coordinators — docs/architecture.md, "Users and roles"), so a report never shows more than its reader could
 read one by one. Only this teacher's observations are read; nothing about any other
 teacher reaches the report.
 """

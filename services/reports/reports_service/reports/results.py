@@ -1,7 +1,7 @@
 """Network results for a learning session: aggregates of classroom observations, paired wave
 comparison and the network's PHEA activity.
 
-Individual scores are private (design.md §2), so the reports service reads them with its own
+Individual scores are private (docs/architecture.md, "Users and roles"), so the reports service reads them with its own
 service token and applies the rules itself before anything leaves it:
 
 * every group (the network, a level, a school) and every domain/dimension inside a group with
@@ -67,7 +67,7 @@ FALLBACK_CONCURRENCY = 8
 
 
 def viewer_role(principal: Principal, network_id: uuid.UUID) -> tuple[str, uuid.UUID | None]:
-    """The caller's role in the network and school; 404 for non-members (design.md §2)."""
+    """The caller's role in the network and school; 404 for non-members (docs/architecture.md, "Users and roles")."""
     if principal.is_service:
         return "service", None
     membership = principal.membership(network_id)
