@@ -74,7 +74,7 @@ test: install $(STAMPS)/debs-test infra/node_modules/.package-lock.json
 	exit $$status
 
 api-types: $(STAMPS)/python frontend/node_modules/.package-lock.json
-	$(PY) infra/openapi_export.py var/openapi.json
+	$(PY) infra/openapi_export.py --snapshots var/openapi.json
 	cd frontend && npx openapi-typescript ../var/openapi.json -o src/api/schema.d.ts
 
 clean:

@@ -1,7 +1,10 @@
 """Writes the merged public OpenAPI document, built in-process from the services' apps.
 
 The frontend's API types are generated from this file (``make api-types``) and a
-test fails when the committed types differ from a fresh generation.
+test fails when the committed types differ from a fresh generation. With
+``--snapshots`` it also writes each service's own document to
+``services/<name>/openapi.json``: the contract its consumers' ``clients/`` models
+are checked against (``mejora_common.contracts``).
 """
 
 from __future__ import annotations
@@ -18,21 +21,39 @@ from gateway.openapi import merge_openapi
 from observations_service.main import create_app as observations_app
 from reports_service.main import create_app as reports_app
 
+ROOT = Path(__file__).resolve().parents[1]
 
-def merged_document() -> dict[str, Any]:
+
+def service_documents() -> dict[str, dict[str, Any]]:
+    """Each service's own OpenAPI document, keyed by service name."""
     os.environ.setdefault("MEJORA_JWT_SECRET", "solo-para-exportar-openapi")
     os.environ.setdefault("MEJORA_DATA_DIR", tempfile.mkdtemp(prefix="mejora-openapi-"))
-    docs = {
+    return {
         "cycles": cycles_app().openapi(),
         "observations": observations_app().openapi(),
         "reports": reports_app().openapi(),
     }
-    return merge_openapi(docs)
+
+
+def merged_document() -> dict[str, Any]:
+    return merge_openapi(service_documents())
+
+
+def as_text(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def snapshot_path(service: str, root: Path = ROOT) -> Path:
+    return root / "services" / service / "openapi.json"
 
 
 def main() -> None:
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else None
-    text = json.dumps(merged_document(), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    args = [a for a in sys.argv[1:] if a != "--snapshots"]
+    if "--snapshots" in sys.argv[1:]:
+        for service, document in service_documents().items():
+            snapshot_path(service).write_text(as_text(document), encoding="utf-8")
+    target = Path(args[0]) if args else None
+    text = as_text(merged_document())
     if target is None:
         sys.stdout.write(text)
     else:
