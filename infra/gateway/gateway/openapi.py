@@ -1,8 +1,12 @@
 """One OpenAPI document for the public API, merged from the services' own.
 
-Only ``/api/v1`` paths are kept. Component schemas with the same name and the
-same content are shared; a name that means different things in two services
-is prefixed with the service name and its references rewritten.
+Only public paths (under ``/api/``) are kept; a service's own endpoints
+(``/health``, ``/ready``) are not. A public path the route table does not give
+to the service that declares it, or that two documents declare, is an error
+(:class:`RouteOwnershipError`), never silently dropped: the gateway would not
+route it there. Component schemas with the same name and the same content are
+shared; a name that means different things in two services is prefixed with
+the service name and its references rewritten.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .routes import resolve
+
+PUBLIC_PREFIX = "/api/"
 
 GATEWAY_PATHS: dict[str, Any] = {
     "/api/v1/health": {
@@ -85,8 +91,27 @@ def _rewrite_refs(node: Any, renames: Mapping[str, str]) -> Any:
     return node
 
 
+class RouteOwnershipError(ValueError):
+    """A service declares a public path that the gateway would not route to it."""
+
+
+def _check_owner(service: str, path: str, paths: Mapping[str, Any]) -> None:
+    if path in paths:
+        raise RouteOwnershipError(f"{path} is declared twice (again by the {service} service)")
+    owner = resolve(path)
+    if owner != service:
+        routed = f"routes it to {owner}" if owner else "routes it nowhere"
+        raise RouteOwnershipError(
+            f"the {service} service declares {path} but the gateway's route table (gateway/routes.py) {routed}"
+        )
+
+
 def merge_openapi(docs: Mapping[str, Mapping[str, Any]], *, unavailable: list[str] | None = None) -> dict[str, Any]:
-    """Merge service documents (``{service: openapi}``) into the public one."""
+    """Merge service documents (``{service: openapi}``) into the public one.
+
+    Raises :class:`RouteOwnershipError` when a document declares a public path
+    that the route table does not give to it (or that is already declared).
+    """
     schemas: dict[str, Any] = dict(copy.deepcopy(GATEWAY_SCHEMAS))
     security_schemes: dict[str, Any] = {}
     paths: dict[str, Any] = dict(copy.deepcopy(GATEWAY_PATHS))
@@ -103,7 +128,8 @@ def merge_openapi(docs: Mapping[str, Mapping[str, Any]], *, unavailable: list[st
             schemas[renames.get(name, name)] = _rewrite_refs(schema, renames)
         security_schemes.update(components.get("securitySchemes", {}))
         for path, item in doc.get("paths", {}).items():
-            if resolve(path) == service:
+            if path.startswith(PUBLIC_PREFIX):
+                _check_owner(service, path, paths)
                 paths[path] = _rewrite_refs(item, renames)
         for tag in doc.get("tags", []):
             tags.setdefault(tag["name"], tag)

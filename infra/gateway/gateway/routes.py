@@ -1,18 +1,27 @@
-"""The prefix table: which service owns each public ``/api/v1`` path.
+"""The prefix table: the one place that says which service owns each public ``/api/v1`` path.
 
 A rule is a tuple of path segments after ``/api/v1/``; ``*`` matches any one
 segment, and a segment is compared without its ``:action`` suffix (so
 ``observations:export`` belongs to ``observations``). The longest matching
 rule wins, which lets ``measures/*/run-chart`` go to reports while the rest of
 ``measures`` stays with cycles.
+
+``tests/test_route_ownership.py`` checks the table against the services' own
+OpenAPI documents: every path template resolves to the service that declares
+it, no concrete path of it can reach another service, no template is declared
+twice and every rule decides at least one template. The merged OpenAPI
+document (``gateway.openapi``) refuses a path whose owner the table disagrees with.
 """
 
 from __future__ import annotations
 
-API_PREFIX = "/api/v1/"
-SERVICES = ("cycles", "observations", "reports")
+from .topology import SERVICES
 
-ROUTES: dict[tuple[str, ...], str] = {
+API_PREFIX = "/api/v1/"
+
+Rule = tuple[str, ...]
+
+ROUTES: dict[Rule, str] = {
     ("auth",): "cycles",
     ("networks",): "cycles",
     ("schools",): "cycles",
@@ -37,23 +46,37 @@ ROUTES: dict[tuple[str, ...], str] = {
 PUBLIC_PATHS = {"auth/token", "auth/refresh", "auth/logout", "health", "openapi.json"}
 
 
-def _matches(rule: tuple[str, ...], segments: list[str]) -> bool:
-    if len(segments) < len(rule):
+def segments(path: str) -> list[str]:
+    """The segments of a public path after ``/api/v1/`` (empty segments dropped)."""
+    return [s for s in path[len(API_PREFIX) :].split("/") if s]
+
+
+def matches(rule: Rule, path_segments: list[str]) -> bool:
+    if len(path_segments) < len(rule):
         return False
-    return all(r == "*" or r == s.split(":", 1)[0] for r, s in zip(rule, segments, strict=False))
+    return all(r == "*" or r == s.split(":", 1)[0] for r, s in zip(rule, path_segments, strict=False))
+
+
+def owning_rule(path: str) -> Rule | None:
+    """The rule that decides a public path's owner (the longest that matches), or ``None``."""
+    if not path.startswith(API_PREFIX):
+        return None
+    path_segments = segments(path)
+    best: Rule | None = None
+    for rule in ROUTES:
+        if matches(rule, path_segments) and (best is None or len(rule) > len(best)):
+            best = rule
+    return best
 
 
 def resolve(path: str) -> str | None:
     """The service that owns a public path, or ``None``."""
-    if not path.startswith(API_PREFIX):
-        return None
-    segments = [s for s in path[len(API_PREFIX) :].split("/") if s]
-    best: tuple[int, str] | None = None
-    for rule, service in ROUTES.items():
-        if _matches(rule, segments) and (best is None or len(rule) > best[0]):
-            best = (len(rule), service)
-    return best[1] if best else None
+    rule = owning_rule(path)
+    return ROUTES[rule] if rule is not None else None
 
 
 def is_public(path: str) -> bool:
     return path.startswith(API_PREFIX) and path[len(API_PREFIX) :].rstrip("/") in PUBLIC_PATHS
+
+
+__all__ = ["API_PREFIX", "PUBLIC_PATHS", "ROUTES", "SERVICES", "Rule", "is_public", "matches", "owning_rule", "resolve"]

@@ -1,6 +1,6 @@
 import pytest
 
-from gateway.routes import is_public, resolve
+from gateway.routes import ROUTES, SERVICES, is_public, owning_rule, resolve
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,21 @@ def test_public_paths() -> None:
     assert is_public("/api/v1/health")
     assert not is_public("/api/v1/auth/me")
     assert not is_public("/api/v1/networks")
+
+
+@pytest.mark.parametrize(
+    ("path", "rule"),
+    [
+        ("/api/v1/measures/123/run-chart", ("measures", "*", "run-chart")),
+        ("/api/v1/measures/123/points", ("measures",)),
+        ("/api/v1/reports/charts:render", ("reports",)),
+        ("/api/v1/desconocido", None),
+        ("/api/v2/networks", None),
+    ],
+)
+def test_the_longest_matching_rule_decides(path: str, rule: tuple[str, ...] | None) -> None:
+    assert owning_rule(path) == rule
+
+
+def test_every_rule_names_a_known_service() -> None:
+    assert set(ROUTES.values()) <= set(SERVICES)
