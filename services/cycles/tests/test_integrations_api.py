@@ -8,7 +8,7 @@ from typing import Any
 import jwt
 from fastapi.testclient import TestClient
 
-from cycles_service.access import INTEGRATION_SCOPES
+from cycles_service.domain.access import INTEGRATION_SCOPES
 from cycles_service.schemas.integrations import IntegrationScope
 from mejora_common.auth import INTEGRATION_ROLE, verify_access_token
 from mejora_common.testing import DEMO_NETWORK_ID, TEST_SECRET, auth_header, make_principal, make_token

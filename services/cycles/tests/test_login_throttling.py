@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from cycles_service.crud import throttling
 from cycles_service.models import Account, IntegrationClient
+from cycles_service.service import throttling
 from cycles_service.settings import Settings
 from mejora_common.testing import DEMO_NETWORK_ID, DEMO_PASSWORD
 

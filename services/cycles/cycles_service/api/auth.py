@@ -14,10 +14,10 @@ from fastapi.exceptions import RequestValidationError
 from mejora_common.auth import CurrentPrincipal
 from mejora_common.errors import ProblemError
 
-from ..crud import accounts, integrations
 from ..db import DbSession
 from ..schemas import MeRead, RefreshRequest, TokenPair
 from ..schemas.integrations import TokenResponse
+from ..service import accounts, integrations
 
 router = APIRouter(prefix="/api/v1/auth", tags=["autenticación"])
 

@@ -1,5 +1,5 @@
 """Calendar and barriers: ``/networks/{id}/events``, ``/events/{id}``, ``/networks/{id}/calendar``,
-``/networks/{id}/barriers``, ``/barriers/{id}``. Rules: :mod:`cycles_service.access`."""
+``/networks/{id}/barriers``, ``/barriers/{id}``. Rules: :mod:`cycles_service.domain.access`."""
 
 from __future__ import annotations
 
@@ -11,9 +11,6 @@ from fastapi import APIRouter, Query, Response
 from mejora_common.auth import CurrentPrincipal
 from mejora_common.pagination import Page, Pagination
 
-from ..access import actor_for
-from ..crud import calendar
-from ..crud.directory import require_network
 from ..db import DbSession
 from ..schemas.calendar import (
     BarrierCreate,
@@ -27,6 +24,9 @@ from ..schemas.calendar import (
     EventUpdate,
     YearPlanRead,
 )
+from ..service import calendar
+from ..service.access import actor_for
+from ..service.directory import require_network
 
 router = APIRouter(prefix="/api/v1", tags=["calendario y barreras"])
 
@@ -49,7 +49,7 @@ def list_events(
     items, total = calendar.list_events(
         session, network_id, kind=kind, year=year, school_id=school_id, limit=page.limit, offset=page.offset
     )
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 @router.post("/networks/{network_id}/events", response_model=EventRead, status_code=201, summary="Programar un evento")
@@ -108,7 +108,7 @@ def list_barriers(
         limit=page.limit,
         offset=page.offset,
     )
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 @router.post(

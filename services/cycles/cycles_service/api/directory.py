@@ -1,6 +1,6 @@
 """Directory: ``/networks/{id}/schools``, ``/schools/{id}``, ``/networks/{id}/people``, ``/people/{id}``, roster import.
 
-Rules: see :mod:`cycles_service.access` (coordinators manage; every member and sibling services read;
+Rules: see :mod:`cycles_service.domain.access` (coordinators manage; every member and sibling services read;
 integration clients read with ``directory:read``, without RUNs, and import the roster with ``roster:import``).
 """
 
@@ -12,12 +12,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from mejora_common.auth import CurrentPrincipal, accepts_integrations
-from mejora_common.errors import ProblemError
 from mejora_common.pagination import Page, Pagination
 
-from ..access import DIRECTORY_READ, ROSTER_IMPORT, actor_for
-from ..crud import directory, integrations
 from ..db import DbSession
+from ..domain.access import DIRECTORY_READ, ROSTER_IMPORT
 from ..schemas.directory import (
     PersonCreate,
     PersonRead,
@@ -28,11 +26,13 @@ from ..schemas.directory import (
     SchoolRead,
     SchoolUpdate,
 )
+from ..service import directory
+from ..service.access import actor_for, require
+from .uploads import read_upload
 
 router = APIRouter(prefix="/api/v1", tags=["directorio"])
 
 MANAGE = "Solo la coordinación de la red administra establecimientos y personas."
-MAX_ROSTER_BYTES = 5 * 1024 * 1024
 
 
 @router.get("/networks/{network_id}/schools", response_model=Page[SchoolRead], summary="Establecimientos de la red")
@@ -51,7 +51,7 @@ def list_schools(
     items, total = directory.list_schools(
         session, network_id, q=q, commune=commune, limit=page.limit, offset=page.offset
     )
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 @router.post(
@@ -61,7 +61,7 @@ def create_school(
     network_id: uuid.UUID, body: SchoolCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> SchoolRead:
     actor = actor_for(principal, network_id)
-    actor.require(actor.manages_directory, MANAGE)
+    require(actor, actor.manages_directory, MANAGE)
     school, created = directory.create_school(session, network_id, body)
     if not created:
         response.status_code = 200
@@ -82,7 +82,7 @@ def update_school(
 ) -> SchoolRead:
     school = directory.get_school(session, school_id)
     actor = actor_for(principal, school.network_id, "El establecimiento")
-    actor.require(actor.manages_directory, MANAGE)
+    require(actor, actor.manages_directory, MANAGE)
     return directory.update_school(session, school, body)
 
 
@@ -90,7 +90,7 @@ def update_school(
 def delete_school(school_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> Response:
     school = directory.get_school(session, school_id)
     actor = actor_for(principal, school.network_id, "El establecimiento")
-    actor.require(actor.manages_directory, MANAGE)
+    require(actor, actor.manages_directory, MANAGE)
     directory.delete_school(session, school)
     return Response(status_code=204)
 
@@ -112,7 +112,7 @@ def list_people(
     items, total = directory.list_people(
         session, actor, role=role, school_id=school_id, q=q, limit=page.limit, offset=page.offset
     )
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 @router.post("/networks/{network_id}/people", response_model=PersonRead, status_code=201, summary="Agregar una persona")
@@ -120,7 +120,7 @@ def create_person(
     network_id: uuid.UUID, body: PersonCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> PersonRead:
     actor = actor_for(principal, network_id)
-    actor.require(actor.manages_directory, MANAGE)
+    require(actor, actor.manages_directory, MANAGE)
     person, created = directory.create_person(session, actor, body)
     if not created:
         response.status_code = 200
@@ -141,7 +141,7 @@ def update_person(
 ) -> PersonRead:
     person = directory.get_person(session, person_id)
     actor = actor_for(principal, person.network_id, "La persona")
-    actor.require(actor.manages_directory, MANAGE)
+    require(actor, actor.manages_directory, MANAGE)
     return directory.update_person(session, actor, person, body)
 
 
@@ -176,31 +176,7 @@ async def import_roster(
     dry_run: bool = False,
 ) -> RosterReport:
     actor = actor_for(principal, network_id, scope=ROSTER_IMPORT)
-    actor.require(actor.imports_roster, MANAGE)
-    if actor.is_integration and not integrations.is_active(session, principal.account_id):
-        # A write: refused at once after revocation, not only when the access token expires.
-        raise ProblemError(401, "client_revoked", "Esta integración fue revocada por la coordinación de la red.")
-    directory.require_network(session, network_id)
+    require(actor, actor.imports_roster, MANAGE)
+    directory.check_roster_import(session, actor, principal.account_id)
     data = await read_upload(request)
     return directory.import_roster(session, network_id, data, dry_run)
-
-
-async def read_upload(request: Request, max_bytes: int = MAX_ROSTER_BYTES) -> bytes:
-    """The CSV bytes: the body itself, or the multipart field ``file``."""
-    content_type = request.headers.get("content-type", "").lower()
-    if content_type.startswith("multipart/form-data"):
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise ProblemError(
-                422,
-                "file_missing",
-                "Falta el archivo: envíalo en el campo «file» del formulario.",
-                errors=[{"field": "file", "message": "Este campo es obligatorio."}],
-            )
-        data = await upload.read()
-    else:
-        data = await request.body()
-    if len(data) > max_bytes:
-        raise ProblemError(413, "payload_too_large", f"El archivo supera el máximo de {max_bytes // 1024 // 1024} MB.")
-    return data

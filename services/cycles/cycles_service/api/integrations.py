@@ -14,11 +14,11 @@ from fastapi import APIRouter, Response
 from mejora_common.auth import CurrentPrincipal
 from mejora_common.pagination import Page, Pagination
 
-from ..access import actor_for
-from ..crud import integrations
-from ..crud.directory import require_network
 from ..db import DbSession
 from ..schemas.integrations import IntegrationCreate, IntegrationCreated, IntegrationRead
+from ..service import integrations
+from ..service.access import actor_for, require
+from ..service.directory import require_network
 
 router = APIRouter(prefix="/api/v1", tags=["integraciones"])
 
@@ -34,10 +34,10 @@ def list_integrations(
     network_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, page: Pagination
 ) -> Page[IntegrationRead]:
     actor = actor_for(principal, network_id)
-    actor.require(actor.manages_directory, MANAGE)
+    require(actor, actor.manages_directory, MANAGE)
     require_network(session, network_id)
     items, total = integrations.list_clients(session, network_id, page.limit, page.offset)
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 @router.post(
@@ -50,7 +50,7 @@ def create_integration(
     network_id: uuid.UUID, body: IntegrationCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> IntegrationCreated:
     actor = actor_for(principal, network_id)
-    actor.require(actor.manages_directory, MANAGE)
+    require(actor, actor.manages_directory, MANAGE)
     require_network(session, network_id)
     created, new = integrations.create_client(session, network_id, body, principal.account_id)
     if not new:
@@ -66,6 +66,6 @@ def create_integration(
 def revoke_integration(integration_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> Response:
     client = integrations.get_client(session, integration_id)
     actor = actor_for(principal, client.network_id, "La integración")
-    actor.require(actor.manages_directory, MANAGE)
+    require(actor, actor.manages_directory, MANAGE)
     integrations.revoke_client(session, client)
     return Response(status_code=204)

@@ -1,7 +1,7 @@
 """Measures: ``/networks/{id}/measures``, ``/measures/{id}``, ``/measures/{id}/points`` and ``points:import``.
 
 Coordinators and facilitators define measures and record data; leaders record their school's data; every
-member and sibling services read (:mod:`cycles_service.access`). The run chart lives in the reports service.
+member and sibling services read (:mod:`cycles_service.domain.access`). The run chart lives in the reports service.
 """
 
 from __future__ import annotations
@@ -15,9 +15,6 @@ from fastapi import APIRouter, Query, Request, Response
 from mejora_common.auth import CurrentPrincipal
 from mejora_common.pagination import Page, Pagination
 
-from ..access import actor_for
-from ..crud import measures
-from ..crud.directory import require_network
 from ..db import DbSession
 from ..schemas.measures import (
     MeasureCreate,
@@ -28,7 +25,10 @@ from ..schemas.measures import (
     PointIn,
     PointRead,
 )
-from .directory import read_upload
+from ..service import measures
+from ..service.access import actor_for, require
+from ..service.directory import require_network
+from .uploads import read_upload
 
 router = APIRouter(prefix="/api/v1", tags=["medidas"])
 
@@ -46,7 +46,7 @@ def list_measures(
     actor_for(principal, network_id)
     require_network(session, network_id)
     items, total = measures.list_measures(session, network_id, kind, page.limit, page.offset)
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 @router.post(
@@ -56,7 +56,7 @@ def create_measure(
     network_id: uuid.UUID, body: MeasureCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> MeasureRead:
     actor = actor_for(principal, network_id)
-    actor.require(actor.edits_theory, EDIT)
+    require(actor, actor.edits_theory, EDIT)
     measure, created = measures.create_measure(session, network_id, body)
     if not created:
         response.status_code = 200
@@ -76,7 +76,7 @@ def update_measure(
 ) -> MeasureRead:
     measure = measures.get_measure(session, measure_id)
     actor = actor_for(principal, measure.network_id, "La medida")
-    actor.require(actor.edits_theory, EDIT)
+    require(actor, actor.edits_theory, EDIT)
     return measures.measure_read(session, measures.update_measure(session, measure, body))
 
 
@@ -104,7 +104,7 @@ def list_points(
         limit=page.limit,
         offset=page.offset,
     )
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 @router.post(
@@ -148,6 +148,6 @@ async def import_points(
 ) -> PointImportResult:
     measure = measures.get_measure(session, measure_id)
     actor = actor_for(principal, measure.network_id, "La medida")
-    actor.require(actor.records_points_for(None) or actor.role == "leader", EDIT)
+    require(actor, actor.imports_points, EDIT)
     data = await read_upload(request)
     return measures.import_points(session, actor, measure, data, request.headers.get("content-type", "").lower())

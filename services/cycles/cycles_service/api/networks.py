@@ -9,9 +9,9 @@ from fastapi import APIRouter
 from mejora_common.auth import CurrentPrincipal, accepts_integrations
 from mejora_common.pagination import Page, Pagination
 
-from ..crud import networks
 from ..db import DbSession
 from ..schemas import NetworkRead
+from ..service import networks
 
 router = APIRouter(prefix="/api/v1/networks", tags=["redes"])
 
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1/networks", tags=["redes"])
 @accepts_integrations  # an integration client sees its own network (any scope)
 def list_networks(session: DbSession, principal: CurrentPrincipal, page: Pagination) -> Page[NetworkRead]:
     items, total = networks.list_networks(session, principal, page.limit, page.offset)
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 @router.get("/{network_id}", response_model=NetworkRead, summary="Una red (solo sus miembros)")

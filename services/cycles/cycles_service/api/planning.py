@@ -12,12 +12,8 @@ import uuid
 from fastapi import APIRouter, Response
 
 from mejora_common.auth import CurrentPrincipal
-from mejora_common.errors import not_found
 from mejora_common.pagination import Page, Pagination
 
-from ..access import actor_for
-from ..crud import planning
-from ..crud.directory import require_network
 from ..db import DbSession
 from ..models import DriverDiagram
 from ..schemas.planning import (
@@ -34,6 +30,9 @@ from ..schemas.planning import (
     NodeRead,
     NodeUpdate,
 )
+from ..service import planning
+from ..service.access import actor_for, require
+from ..service.directory import require_network
 
 router = APIRouter(prefix="/api/v1", tags=["meta y diagrama conductor"])
 
@@ -47,7 +46,7 @@ def list_aims(
     actor_for(principal, network_id)
     require_network(session, network_id)
     items, total = planning.list_aims(session, network_id, page.limit, page.offset)
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 @router.post("/networks/{network_id}/aims", response_model=AimRead, status_code=201, summary="Definir una meta")
@@ -55,7 +54,7 @@ def create_aim(
     network_id: uuid.UUID, body: AimCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> AimRead:
     actor = actor_for(principal, network_id)
-    actor.require(actor.edits_theory, EDIT)
+    require(actor, actor.edits_theory, EDIT)
     aim, created = planning.create_aim(session, network_id, body)
     if not created:
         response.status_code = 200
@@ -66,7 +65,7 @@ def create_aim(
 def update_aim(aim_id: uuid.UUID, body: AimUpdate, session: DbSession, principal: CurrentPrincipal) -> AimRead:
     aim = planning.get_aim(session, aim_id)
     actor = actor_for(principal, aim.network_id, "La meta")
-    actor.require(actor.edits_theory, EDIT)
+    require(actor, actor.edits_theory, EDIT)
     return planning.update_aim(session, aim, body)
 
 
@@ -85,7 +84,7 @@ def list_diagrams(
     actor_for(principal, network_id)
     require_network(session, network_id)
     items, total = planning.list_diagrams(session, network_id, status, page.limit, page.offset)
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 @router.post(
@@ -98,7 +97,7 @@ def create_diagram(
     network_id: uuid.UUID, body: DiagramCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> DiagramRead:
     actor = actor_for(principal, network_id)
-    actor.require(actor.edits_theory, EDIT)
+    require(actor, actor.edits_theory, EDIT)
     require_network(session, network_id)
     diagram, created = planning.create_diagram(session, network_id, body)
     if not created:
@@ -112,7 +111,7 @@ def _diagram(
     diagram = planning.get_diagram(session, diagram_id)
     actor = actor_for(principal, diagram.network_id, "El diagrama conductor")
     if edit:
-        actor.require(actor.edits_theory, EDIT)
+        require(actor, actor.edits_theory, EDIT)
     return diagram
 
 
@@ -142,10 +141,7 @@ def publish(diagram_id: uuid.UUID, session: DbSession, principal: CurrentPrincip
 )
 def diff(diagram_id: uuid.UUID, against: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> DiagramDiffRead:
     diagram = _diagram(session, principal, diagram_id)
-    other = planning.get_diagram(session, against)
-    if other.network_id != diagram.network_id:
-        raise not_found("La otra versión del diagrama")
-    return planning.diff(session, diagram, other)
+    return planning.diff(session, diagram, against)
 
 
 @router.post(

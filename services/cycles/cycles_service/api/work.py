@@ -1,7 +1,7 @@
 """PHEA cycles: ``/cycles``, ``/cycles/{id}``, ``advance``, ``reopen``, ``next``, ``ramp``.
 
 ``GET`` answers an ``ETag``; ``PATCH`` requires ``If-Match`` (428 without it, 412 when someone else saved
-meanwhile). ``advance`` and ``reopen`` check ``If-Match`` when it is sent. Rules: :mod:`cycles_service.access`.
+meanwhile). ``advance`` and ``reopen`` check ``If-Match`` when it is sent. Rules: :mod:`cycles_service.domain.access`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from fastapi import APIRouter, Header, Query, Response
 from mejora_common.auth import CurrentPrincipal
 from mejora_common.pagination import Page, Pagination
 
-from ..access import Actor, actor_for
-from ..crud import work
 from ..db import DbSession
+from ..domain.access import Actor
 from ..models import Cycle
 from ..schemas.work import (
     CycleCreate,
@@ -28,6 +27,8 @@ from ..schemas.work import (
     ReopenRequest,
     StageCode,
 )
+from ..service import work, work_reads
+from ..service.access import actor_for
 
 router = APIRouter(prefix="/api/v1/cycles", tags=["ciclos PHEA"])
 
@@ -35,13 +36,13 @@ IfMatch = Annotated[str | None, Header(alias="If-Match", description="ETag leíd
 
 
 def _answer(session: DbSession, cycle: Cycle, response: Response) -> CycleRead:
-    response.headers["ETag"] = work.etag(cycle)
-    return work.cycle_read(session, cycle)
+    response.headers["ETag"] = work_reads.etag(cycle)
+    return work_reads.cycle_read(session, cycle)
 
 
 def _actor(principal: CurrentPrincipal, cycle: Cycle) -> Actor:
     actor = actor_for(principal, cycle.network_id, "El ciclo")
-    work.require_readable(actor, cycle)
+    work_reads.require_readable(actor, cycle)
     return actor
 
 
@@ -58,15 +59,9 @@ def list_cycles(
     owner_id: uuid.UUID | None = None,
     previous_cycle_id: Annotated[uuid.UUID | None, Query(description="Ciclos que continúan a este")] = None,
 ) -> Page[CycleSummary]:
-    if network_id is not None:
-        actors = [actor_for(principal, network_id)]
-    elif principal.is_service:
-        actors = []
-    else:
-        actors = [actor_for(principal, m.network_id) for m in principal.memberships]
-    items, total = work.list_cycles(
+    items, total = work_reads.list_cycles(
         session,
-        actors,
+        work_reads.listing_actors(principal, network_id),
         school_id=school_id,
         change_idea_id=change_idea_id,
         stage=stage,
@@ -75,7 +70,7 @@ def list_cycles(
         limit=page.limit,
         offset=page.offset,
     )
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 @router.post("", response_model=CycleRead, status_code=201, summary="Crear un ciclo (empieza en Planificar)")
@@ -90,7 +85,7 @@ def create_cycle(body: CycleCreate, session: DbSession, principal: CurrentPrinci
 
 @router.get("/{cycle_id}", response_model=CycleRead, summary="Un ciclo, con ETag")
 def get_cycle(cycle_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response) -> CycleRead:
-    cycle = work.get_cycle(session, cycle_id)
+    cycle = work_reads.get_cycle(session, cycle_id)
     _actor(principal, cycle)
     return _answer(session, cycle, response)
 
@@ -110,7 +105,7 @@ def update_cycle(
     response: Response,
     if_match: IfMatch = None,
 ) -> CycleRead:
-    cycle = work.get_cycle(session, cycle_id)
+    cycle = work_reads.get_cycle(session, cycle_id)
     actor = _actor(principal, cycle)
     return _answer(session, work.update_cycle(session, actor, cycle, body, if_match), response)
 
@@ -123,7 +118,7 @@ def update_cycle(
 def advance(
     cycle_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response, if_match: IfMatch = None
 ) -> CycleRead:
-    cycle = work.get_cycle(session, cycle_id)
+    cycle = work_reads.get_cycle(session, cycle_id)
     actor = _actor(principal, cycle)
     return _answer(session, work.advance(session, actor, cycle, if_match), response)
 
@@ -140,7 +135,7 @@ def reopen(
     response: Response,
     if_match: IfMatch = None,
 ) -> CycleRead:
-    cycle = work.get_cycle(session, cycle_id)
+    cycle = work_reads.get_cycle(session, cycle_id)
     actor = _actor(principal, cycle)
     return _answer(session, work.reopen(session, actor, cycle, body, if_match), response)
 
@@ -155,7 +150,7 @@ def start_next(
     response: Response,
     body: NextCycleRequest | None = None,
 ) -> CycleRead:
-    cycle = work.get_cycle(session, cycle_id)
+    cycle = work_reads.get_cycle(session, cycle_id)
     actor = _actor(principal, cycle)
     new, created = work.start_next(session, actor, cycle, body or NextCycleRequest())
     if not created:
@@ -165,6 +160,6 @@ def start_next(
 
 @router.get("/{cycle_id}/ramp", response_model=Ramp, summary="La rampa: la cadena de ciclos de esta idea de cambio")
 def ramp(cycle_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> Ramp:
-    cycle = work.get_cycle(session, cycle_id)
+    cycle = work_reads.get_cycle(session, cycle_id)
     actor = _actor(principal, cycle)
-    return work.ramp(session, actor, cycle)
+    return work_reads.ramp(session, actor, cycle)

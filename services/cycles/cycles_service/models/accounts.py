@@ -19,7 +19,7 @@ class Account(Base, table=True):
     name: str = Field(max_length=200)
     password_hash: str = Field(max_length=255)
     is_active: bool = True
-    # Login throttling (crud/throttling.py): consecutive failed passwords, and the lock they led to.
+    # Login throttling (service/throttling.py): consecutive failed passwords, and the lock they led to.
     failed_logins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -28,6 +28,6 @@ class IntegrationClient(Base, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     last_used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
-    # Login throttling (crud/throttling.py): consecutive failed secrets, and the lock they led to.
+    # Login throttling (service/throttling.py): consecutive failed secrets, and the lock they led to.
     failed_logins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from mejora_common.errors import ProblemError, not_found
+from mejora_common.errors import conflict, invalid, not_found
+from mejora_common.pagination import paginate
 
-from ..access import ALL_SEEING, Actor
+from ..domain.access import ALL_SEEING, Actor
 from ..domain.calendar import EVENT_KIND_LABELS, year_plan
 from ..models import Barrier, Event, School
 from ..schemas.calendar import (
@@ -27,7 +28,8 @@ from ..schemas.calendar import (
     SchoolCoachingRead,
     YearPlanRead,
 )
-from .common import apply, invalid, paginate, person_in_network, school_in_network
+from .access import require
+from .common import apply, person_in_network, school_in_network
 
 SANTIAGO = ZoneInfo("America/Santiago")
 
@@ -91,9 +93,9 @@ def create_event(session: Session, actor: Actor, body: EventCreate) -> tuple[Eve
         existing = session.get(Event, body.id)
         if existing is not None:
             if existing.network_id != actor.network_id:
-                raise ProblemError(409, "id_taken", "Ese identificador ya está en uso.")
+                raise conflict("id_taken", "Ese identificador ya está en uso.")
             return event_read(existing), False
-    actor.require(actor.edits_event(body.kind, body.school_ids), EVENT_EDIT)
+    require(actor, actor.edits_event(body.kind, body.school_ids), EVENT_EDIT)
     values = body.model_dump(exclude={"id"})
     _check_event(session, actor.network_id, values)
     event = Event(network_id=actor.network_id, **_stored(values))
@@ -107,12 +109,12 @@ def create_event(session: Session, actor: Actor, body: EventCreate) -> tuple[Eve
 
 def update_event(session: Session, actor: Actor, event: Event, body: EventUpdate) -> EventRead:
     current = [uuid.UUID(s) for s in event.school_ids]
-    actor.require(actor.edits_event(event.kind, current), EVENT_EDIT)
+    require(actor, actor.edits_event(event.kind, current), EVENT_EDIT)
     changes = body.model_dump(exclude_unset=True)
     for name in ("kind", "title", "starts_at", "place", "school_ids", "agenda", "attendance", "notes", "agreements"):
         if name in changes and changes[name] is None:
             del changes[name]
-    actor.require(actor.edits_event(changes.get("kind", event.kind), changes.get("school_ids", current)), EVENT_EDIT)
+    require(actor, actor.edits_event(changes.get("kind", event.kind), changes.get("school_ids", current)), EVENT_EDIT)
     merged = {
         "starts_at": changes.get("starts_at", event.starts_at),
         "ends_at": changes.get("ends_at", event.ends_at),
@@ -281,9 +283,9 @@ def create_barrier(session: Session, actor: Actor, body: BarrierCreate) -> tuple
         existing = session.get(Barrier, body.id)
         if existing is not None:
             if existing.network_id != actor.network_id:
-                raise ProblemError(409, "id_taken", "Ese identificador ya está en uso.")
+                raise conflict("id_taken", "Ese identificador ya está en uso.")
             return barrier_read(existing), False
-    actor.require(actor.creates_barrier(body.school_id), "Solo puedes registrar barreras de tu establecimiento.")
+    require(actor, actor.creates_barrier(body.school_id), "Solo puedes registrar barreras de tu establecimiento.")
     values = body.model_dump(exclude={"id"})
     _check_barrier(session, actor.network_id, values)
     barrier = Barrier(network_id=actor.network_id, raised_by_id=actor.person_id, **values)
@@ -296,16 +298,18 @@ def create_barrier(session: Session, actor: Actor, body: BarrierCreate) -> tuple
 
 
 def update_barrier(session: Session, actor: Actor, barrier: Barrier, body: BarrierUpdate) -> BarrierRead:
-    actor.require(
-        actor.edits_barrier(barrier.school_id, barrier.owner_id, barrier.raised_by_id), "No puedes editar esta barrera."
+    require(
+        actor,
+        actor.edits_barrier(barrier.school_id, barrier.owner_id, barrier.raised_by_id),
+        "No puedes editar esta barrera.",
     )
     changes = body.model_dump(exclude_unset=True)
     for name in ("description", "level", "status", "resolution"):
         if name in changes and changes[name] is None:
             del changes[name]
     if "school_id" in changes:
-        actor.require(
-            actor.creates_barrier(changes["school_id"]), "No puedes asignar la barrera a ese establecimiento."
+        require(
+            actor, actor.creates_barrier(changes["school_id"]), "No puedes asignar la barrera a ese establecimiento."
         )
     merged = {name: changes.get(name, getattr(barrier, name)) for name in ("status", "resolution")}
     _check_barrier(session, barrier.network_id, {**{k: v for k, v in changes.items() if k.endswith("_id")}, **merged})

@@ -19,12 +19,14 @@ from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from mejora_common.errors import ProblemError, not_found, translate_validation_errors
+from mejora_common.errors import ProblemError, conflict, invalid, not_found, translate_validation_errors
+from mejora_common.pagination import paginate
 
-from ..access import Actor
+from ..domain.access import Actor
 from ..models import NETWORK_SCOPE, Measure, MeasurePoint, School
 from ..schemas.measures import MeasureCreate, MeasureRead, MeasureUpdate, PointImportResult, PointIn, PointRead
-from .common import apply, invalid, paginate
+from .access import require
+from .common import apply
 
 
 def measure_read(session: Session, measure: Measure) -> MeasureRead:
@@ -60,7 +62,7 @@ def create_measure(session: Session, network_id: uuid.UUID, body: MeasureCreate)
         existing = session.get(Measure, body.id)
         if existing is not None:
             if existing.network_id != network_id:
-                raise ProblemError(409, "id_taken", "Ese identificador ya está en uso.")
+                raise conflict("id_taken", "Ese identificador ya está en uso.")
             return existing, False
     measure = Measure(network_id=network_id, **body.model_dump(exclude={"id"}))
     if body.id is not None:
@@ -172,7 +174,8 @@ def _upsert(session: Session, measure: Measure, point: PointIn, value: float) ->
 
 
 def record_point(session: Session, actor: Actor, measure: Measure, point: PointIn) -> tuple[PointRead, bool]:
-    actor.require(
+    require(
+        actor,
         actor.records_points_for(point.school_id),
         "Solo coordinación y facilitación (o la dirección, para su establecimiento) registran datos.",
     )

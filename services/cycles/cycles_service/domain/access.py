@@ -49,6 +49,9 @@ scope                 what it allows
 the owner's or a coordinator's (``domain.cycle_stages.may_reopen``). A member who may not read a
 particular cycle or barrier gets 404 for it (existence is not revealed); a member who may read but not
 change gets 403.
+
+This module only decides (pure, no I/O); :mod:`cycles_service.service.access` finds the caller's
+:class:`Actor` and turns a refusal into the 404 or 403 above.
 """
 
 from __future__ import annotations
@@ -56,8 +59,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from mejora_common.auth import INTEGRATION_ROLE, Principal, missing_scope
-from mejora_common.errors import ProblemError, not_found
+SERVICE = "service"
+"""The role of a sibling service's principal."""
+INTEGRATION = "integration"
+"""The role of an integration client's tokens (``mejora_common.auth.INTEGRATION_ROLE``, checked by a test)."""
 
 THEORY_EDITORS = frozenset({"coordinator", "facilitator"})
 ALL_SEEING = frozenset({"coordinator", "facilitator", "coach", "service"})
@@ -68,10 +73,6 @@ DIRECTORY_READ = "directory:read"
 AGGREGATES_READ = "aggregates:read"
 """Checked by the reports service; granted here."""
 INTEGRATION_SCOPES = (ROSTER_IMPORT, DIRECTORY_READ, AGGREGATES_READ)
-
-
-def forbidden(detail: str) -> ProblemError:
-    return ProblemError(403, "forbidden", detail)
 
 
 @dataclass(frozen=True)
@@ -89,17 +90,11 @@ class Actor:
 
     @property
     def is_service(self) -> bool:
-        return self.role == "service"
+        return self.role == SERVICE
 
     @property
     def is_integration(self) -> bool:
-        return self.role == INTEGRATION_ROLE
-
-    def require(self, allowed: bool, detail: str) -> None:
-        if not allowed:
-            if self.is_service:
-                raise forbidden("Un servicio solo puede leer datos de la red.")
-            raise forbidden(detail)
+        return self.role == INTEGRATION
 
     # directory ---------------------------------------------------------------------------------------------
     @property
@@ -122,6 +117,11 @@ class Actor:
         if self.role in THEORY_EDITORS:
             return True
         return self.role == "leader" and school_id is not None and school_id == self.school_id
+
+    @property
+    def imports_points(self) -> bool:
+        """May send a points import at all; each row is then checked with :meth:`records_points_for`."""
+        return self.records_points_for(None) or self.role == "leader"
 
     # calendar ---------------------------------------------------------------------------------------------
     def edits_event(self, kind: str, school_ids: list[uuid.UUID]) -> bool:
@@ -186,29 +186,3 @@ class Actor:
         if self.role == "leader" and school_id is not None and school_id == self.school_id:
             return True
         return self._owns_barrier(owner_id, raised_by_id)
-
-
-def actor_for(principal: Principal, network_id: uuid.UUID, what: str = "La red", *, scope: str | None = None) -> Actor:
-    """The caller in ``network_id``; 404 naming ``what`` when not a member (services read every network).
-
-    An integration client of the network also needs ``scope`` (403 naming it otherwise); ``scope=None``
-    refuses integration clients altogether.
-    """
-    if principal.is_service:
-        return Actor(network_id, "service", None, None, principal.name)
-    membership = principal.membership(network_id)
-    if membership is None:
-        raise not_found(what)
-    if principal.is_integration:
-        if scope is None:
-            raise forbidden("Este recurso no está disponible para integraciones (clientes de API).")
-        if not principal.has_scope(scope):
-            raise missing_scope(scope)
-    return Actor(
-        network_id,
-        membership.role,
-        membership.person_id,
-        membership.school_id,
-        principal.name,
-        frozenset(principal.scopes),
-    )

@@ -9,13 +9,13 @@ from sqlmodel import Session, col, func, select
 
 from mejora_common.auth import INTEGRATION_ROLE, Membership, Principal, issue_access_token
 from mejora_common.db import utcnow
-from mejora_common.errors import ProblemError, not_found
+from mejora_common.errors import ProblemError, conflict, not_found
 
 from ..models import Account, IntegrationClient
 from ..schemas.integrations import IntegrationCreate, IntegrationCreated, IntegrationRead, TokenResponse
-from ..security import hash_password, verify_password
 from ..settings import Settings
 from . import throttling
+from .security import hash_password, verify_password
 
 CLIENT_ID_PREFIX = "mr_"
 
@@ -70,7 +70,7 @@ def create_client(
         existing = session.get(IntegrationClient, body.id)
         if existing is not None:
             if existing.network_id != network_id:
-                raise ProblemError(409, "id_taken", "Ese identificador ya está en uso.")
+                raise conflict("id_taken", "Ese identificador ya está en uso.")
             read = _read(existing, _creator(session, existing))
             return IntegrationCreated(**read.model_dump(), client_secret=None), False
     secret = secrets.token_urlsafe(32)

@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from mejora_common.errors import ProblemError, not_found
+from mejora_common.errors import ProblemError, conflict, not_found
+from mejora_common.pagination import paginate
 
-from ..access import Actor
+from ..domain.access import Actor
 from ..domain.roster import Roster, RosterErrors, parse_roster
 from ..models import Barrier, Cycle, MeasurePoint, Network, Person, School
 from ..schemas.directory import (
@@ -24,7 +25,8 @@ from ..schemas.directory import (
     SchoolRead,
     SchoolUpdate,
 )
-from .common import apply, paginate, school_in_network
+from . import integrations
+from .common import apply, school_in_network
 
 
 def require_network(session: Session, network_id: uuid.UUID) -> Network:
@@ -77,7 +79,7 @@ def create_school(session: Session, network_id: uuid.UUID, body: SchoolCreate) -
         existing = session.get(School, body.id)
         if existing is not None:
             if existing.network_id != network_id:
-                raise ProblemError(409, "id_taken", "Ese identificador ya está en uso.")
+                raise conflict("id_taken", "Ese identificador ya está en uso.")
             return school_read(existing), False
     _rbd_taken(session, network_id, body.rbd, None)
     school = School(network_id=network_id, **body.model_dump(exclude={"id"}, exclude_none=True))
@@ -178,7 +180,7 @@ def create_person(session: Session, actor: Actor, body: PersonCreate) -> tuple[P
         existing = session.get(Person, body.id)
         if existing is not None:
             if existing.network_id != actor.network_id:
-                raise ProblemError(409, "id_taken", "Ese identificador ya está en uso.")
+                raise conflict("id_taken", "Ese identificador ya está en uso.")
             return person_read(existing, actor), False
     _run_taken(session, actor.network_id, body.run, None)
     school_in_network(session, actor.network_id, body.school_id, "school_id")
@@ -208,6 +210,13 @@ def update_person(session: Session, actor: Actor, person: Person, body: PersonUp
 
 
 # ------------------------------------------------------------------------------------------------- roster
+def check_roster_import(session: Session, actor: Actor, account_id: uuid.UUID) -> None:
+    """A revoked integration client may not import (a write: refused at once, not when its token expires)."""
+    if actor.is_integration and not integrations.is_active(session, account_id):
+        raise ProblemError(401, "client_revoked", "Esta integración fue revocada por la coordinación de la red.")
+    require_network(session, actor.network_id)
+
+
 def roster_problem(errors: RosterErrors) -> ProblemError:
     items: list[dict[str, Any]] = [
         {

@@ -9,7 +9,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from mejora_common.db import utcnow
-from mejora_common.errors import ProblemError, not_found
+from mejora_common.errors import ProblemError, conflict, invalid, not_found
+from mejora_common.pagination import paginate
 
 from ..domain.driver_diagram import (
     InvalidLinkError,
@@ -39,7 +40,7 @@ from ..schemas.planning import (
     NodeRead,
     NodeUpdate,
 )
-from .common import apply, invalid, paginate
+from .common import apply
 
 
 # ---------------------------------------------------------------------------------------------------- aims
@@ -74,7 +75,7 @@ def create_aim(session: Session, network_id: uuid.UUID, body: AimCreate) -> tupl
         existing = session.get(Aim, body.id)
         if existing is not None:
             if existing.network_id != network_id:
-                raise ProblemError(409, "id_taken", "Ese identificador ya está en uso.")
+                raise conflict("id_taken", "Ese identificador ya está en uso.")
             return aim_read(existing), False
     _check_measure(session, network_id, body.measure_id)
     aim = Aim(network_id=network_id, **body.model_dump(exclude={"id"}))
@@ -174,7 +175,7 @@ def create_diagram(session: Session, network_id: uuid.UUID, body: DiagramCreate)
         existing = session.get(DriverDiagram, body.id)
         if existing is not None:
             if existing.network_id != network_id:
-                raise ProblemError(409, "id_taken", "Ese identificador ya está en uso.")
+                raise conflict("id_taken", "Ese identificador ya está en uso.")
             return existing, False
     latest = session.exec(
         select(DriverDiagram).where(DriverDiagram.network_id == network_id).order_by(col(DriverDiagram.version).desc())
@@ -310,7 +311,7 @@ def add_node(session: Session, diagram: DriverDiagram, body: NodeCreate) -> tupl
         existing = session.get(DiagramNode, body.id)
         if existing is not None:
             if existing.diagram_id != diagram.id:
-                raise ProblemError(409, "id_taken", "Ese identificador ya está en uso.")
+                raise conflict("id_taken", "Ese identificador ya está en uso.")
             return node_read(session, existing), False
     _require_draft(diagram)
     if body.kind == "aim":
@@ -363,8 +364,11 @@ def remove_node(session: Session, diagram: DriverDiagram, node: DiagramNode) -> 
     _touch(session, diagram)
 
 
-def diff(session: Session, diagram: DriverDiagram, against: DriverDiagram) -> DiagramDiffRead:
-    """What changed from ``against`` (older) to ``diagram`` (newer), nodes matched by key."""
+def diff(session: Session, diagram: DriverDiagram, against_id: uuid.UUID) -> DiagramDiffRead:
+    """What changed from version ``against_id`` (older) to ``diagram`` (newer), nodes matched by key."""
+    against = get_diagram(session, against_id)
+    if against.network_id != diagram.network_id:
+        raise not_found("La otra versión del diagrama")
     old_nodes, old_links = _domain(_nodes(session, against.id), _links(session, against.id))
     new_nodes, new_links = _domain(_nodes(session, diagram.id), _links(session, diagram.id))
     result = diff_versions(old_nodes, new_nodes, old_links=old_links, new_links=new_links)

@@ -12,9 +12,9 @@ from mejora_common.errors import ProblemError
 
 from ..models import Account, Network, Person, RefreshToken, School
 from ..schemas import MembershipRead, MeRead, TokenPair
-from ..security import digest, new_refresh_token, verify_password
 from ..settings import Settings
 from . import throttling
+from .security import digest, new_refresh_token, verify_password
 
 
 def _invalid_credentials() -> ProblemError:
