@@ -1,1 +1,1 @@
-"""HTTP routers of the observations service (thin: validation, authorisation, calls into crud)."""
+"""HTTP routers of the observations service (thin: validation, authorisation, calls into the service layer)."""

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query, Response
 from mejora_common.auth import CurrentPrincipal
 from mejora_common.pagination import Page, Pagination
 
-from ..crud import instruments
 from ..db import DbSession
 from ..schemas import InstrumentBody, InstrumentCreate, InstrumentRead
+from ..service import instruments
 
 router = APIRouter(prefix="/api/v1/instruments", tags=["instrumentos"])
 
@@ -45,7 +45,7 @@ def list_instruments(
         limit=page.limit,
         offset=page.offset,
     )
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 @router.post("", response_model=InstrumentRead, status_code=201, summary="Crear un instrumento propio (coordinación)")

@@ -7,19 +7,12 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from mejora_common.auth import CurrentPrincipal, bearer_token
-from mejora_common.errors import ProblemError
 from mejora_common.pagination import Page, Pagination
 
-from ..access import require_coordinator
-from ..crud import observations
-from ..crud.directory import check_references
-from ..crud.scores import SCORES_RULE, scores_read, scores_row
 from ..db import DbSession
-from ..domain.scoring import ScoringError
 from ..schemas import (
     AmendmentCreate,
     AmendmentRead,
@@ -29,6 +22,9 @@ from ..schemas import (
     ScoresRead,
     Status,
 )
+from ..service import amendments, drafts, observations, scores
+from ..service.access import require_coordinator
+from ..service.scores import SCORES_RULE
 
 router = APIRouter(prefix="/api/v1/observations", tags=["observaciones"])
 actions = APIRouter(tags=["observaciones"])
@@ -76,7 +72,7 @@ def list_observations(
         double_coding=double_coding,
     )
     items, total = observations.list_observations(session, principal, filters, page.limit, page.offset)
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 @actions.get(
@@ -102,20 +98,18 @@ def observation_scores(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Any:
     require_coordinator(principal, network_id, "read")
-    filters = observations.ObservationFilters(
-        network_id=network_id,
+    page = scores.network_scores(
+        session,
+        principal,
+        network_id,
         wave=wave,
         instrument_id=instrument_id,
-        status="submitted",
-        double_coding=None if include_double_coding else False,
+        include_double_coding=include_double_coding,
+        limit=limit,
+        offset=offset,
     )
-    rows, total = observations.list_rows(session, principal, filters, limit, offset)
-    items = []
-    for row in rows:
-        instrument, score, _ = observations.score_row(session, row, check_complete=False)
-        items.append(scores_row(row, instrument, score))
     # Built as JSON directly (thousands of rows; the shape is ``Page[ObservationScoresRow]``).
-    return JSONResponse({"items": items, "total": total, "limit": limit, "offset": offset})
+    return JSONResponse(page)
 
 
 @router.put(
@@ -140,15 +134,13 @@ async def put_observation(
     session: DbSession,
     principal: CurrentPrincipal,
 ) -> ObservationRead:
-    plan = await run_in_threadpool(observations.plan_put, session, principal, observation_id, body)
-    if plan.references is not None:
-        await check_references(request.app.state.cycles, bearer_token(request), plan.references)
-    row, created = await run_in_threadpool(observations.save_draft, session, observation_id, plan)
-    result = await run_in_threadpool(observations.read_many, session, [row])
+    result, created = await drafts.put_observation(
+        session, principal, observation_id, body, cycles_client=request.app.state.cycles, token=bearer_token(request)
+    )
     if created:
         response.status_code = 201
         response.headers["Location"] = f"/api/v1/observations/{observation_id}"
-    return result[0]
+    return result
 
 
 @router.get("/{observation_id}", response_model=ObservationRead, summary="Una observación", description=PRIVACY)
@@ -167,8 +159,7 @@ def get_observation(observation_id: uuid.UUID, session: DbSession, principal: Cu
     ),
 )
 def submit_observation(observation_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> ObservationRead:
-    row = observations.submit(session, principal, observation_id)
-    return observations.read_many(session, [row])[0]
+    return drafts.submit_observation(session, principal, observation_id)
 
 
 @router.get(
@@ -183,17 +174,7 @@ def get_scores(
     principal: CurrentPrincipal,
     rounded: Annotated[bool, Query(description="false: valores exactos, sin redondear")] = True,
 ) -> ScoresRead:
-    row = observations.get_row(session, principal, observation_id)
-    try:
-        instrument, score, complete = observations.score_row(session, row)
-    except ScoringError as exc:
-        raise ProblemError(
-            422,
-            "not_scorable",
-            "Aún no se puede calcular el puntaje de esta observación.",
-            errors=observations.gap_errors(exc.gaps),
-        ) from exc
-    return scores_read(row, instrument, score, complete=complete, rounded=rounded)
+    return scores.get_scores(session, principal, observation_id, rounded=rounded)
 
 
 @router.get(
@@ -202,7 +183,7 @@ def get_scores(
     summary="Correcciones de una observación enviada (historial)",
 )
 def list_amendments(observation_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> list[AmendmentRead]:
-    return observations.list_amendments(session, principal, observation_id)
+    return amendments.list_amendments(session, principal, observation_id)
 
 
 @router.post(
@@ -224,7 +205,7 @@ def create_amendment(
     principal: CurrentPrincipal,
     response: Response,
 ) -> AmendmentRead:
-    amendment, created = observations.amend(session, principal, observation_id, body)
+    amendment, created = amendments.amend(session, principal, observation_id, body)
     if not created:
         response.status_code = 200
     return amendment

@@ -8,9 +8,9 @@ from fastapi import APIRouter
 
 from mejora_common.auth import CurrentPrincipal
 
-from ..crud import reliability
 from ..db import DbSession
 from ..schemas import ReliabilityRead
+from ..service import reliability
 
 router = APIRouter(prefix="/api/v1/reliability", tags=["confiabilidad"])
 

@@ -6,26 +6,22 @@ import uuid
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from sqlmodel import col, select
 
 from mejora_common.auth import CurrentPrincipal, bearer_token
-from mejora_common.errors import ProblemError
 
-from ..access import require_coordinator
-from ..crud import transfer
-from ..crud.directory import in_network, lookup_many
 from ..db import DbSession
-from ..models import Instrument, Observation
+from ..domain import transfer as long_format
 from ..schemas import ImportResult
+from ..service import transfer
+from ..service.access import require_coordinator
 
 router = APIRouter(tags=["observaciones"])
 
-FORMAT_DOC = transfer.__doc__ or ""
+FORMAT_DOC = long_format.__doc__ or ""
 ROW_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "properties": {name: {"type": ["string", "integer", "null"]} for name in transfer.COLUMNS},
+    "properties": {name: {"type": ["string", "integer", "null"]} for name in long_format.COLUMNS},
 }
 
 
@@ -56,22 +52,12 @@ def export_observations(
     include_drafts: bool = False,
 ) -> Response:
     require_coordinator(principal, network_id, "read")
-    query = select(Observation).where(Observation.network_id == network_id)
-    if wave is not None:
-        query = query.where(Observation.wave == wave)
-    if not include_drafts:
-        query = query.where(Observation.status == "submitted")
-    observations = session.exec(
-        query.order_by(col(Observation.observed_on), col(Observation.teacher_id), col(Observation.id))
-    ).all()
-    ids = {o.instrument_id for o in observations}
-    instruments = {i.id: i for i in session.exec(select(Instrument).where(col(Instrument.id).in_(ids))).all()}
-    rows = transfer.export_rows(observations, instruments)
+    rows = transfer.export_observations(session, network_id, wave=wave, include_drafts=include_drafts)
     suffix = f"-{wave}" if wave else ""
     if format == "json":
         return JSONResponse(rows)
     return Response(
-        transfer.to_csv(rows),
+        long_format.to_csv(rows),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="observaciones{suffix}.csv"'},
     )
@@ -107,55 +93,13 @@ async def import_observations(
     dry_run: bool = False,
 ) -> ImportResult:
     require_coordinator(principal, network_id, "write")
-    raw = await request.body()
-    rows = transfer.parse_body(raw, request.headers.get("content-type", ""))
-    errors: list[transfer.RowError] = []
-    parsed = transfer.parse_rows(rows, errors)
-    groups = transfer.group_rows(parsed, network_id, errors)
-    to_create, unchanged = await run_in_threadpool(transfer.check_groups, session, network_id, groups, errors)
-    if to_create:
-        client = request.app.state.cycles
-        token = bearer_token(request)
-        schools = await lookup_many(client, token, "schools", {g.values["school_id"] for g in to_create})
-        people_ids = {g.values["teacher_id"] for g in to_create} | {g.values["observer_id"] for g in to_create}
-        people = await lookup_many(client, token, "people", people_ids)
-        for group in to_create:
-            school = schools.get(group.values["school_id"])
-            if not in_network(school, network_id):
-                errors.append(
-                    transfer.RowError(group.first_row, "school_id", "El establecimiento no existe en esta red.")
-                )
-            teacher = people.get(group.values["teacher_id"])
-            if not in_network(teacher, network_id):
-                errors.append(
-                    transfer.RowError(group.first_row, "teacher_id", "La persona observada no existe en esta red.")
-                )
-            elif teacher and teacher.get("school_id") and str(teacher["school_id"]) != str(group.values["school_id"]):
-                errors.append(
-                    transfer.RowError(
-                        group.first_row, "teacher_id", "La persona observada no pertenece a ese establecimiento."
-                    )
-                )
-            if not in_network(people.get(group.values["observer_id"]), network_id):
-                errors.append(
-                    transfer.RowError(group.first_row, "observer_id", "La persona observadora no existe en esta red.")
-                )
-    if errors:
-        errors.sort(key=lambda e: (e.row, transfer.COLUMNS.index(e.field) if e.field in transfer.COLUMNS else 99))
-        raise ProblemError(
-            422,
-            "import_rejected",
-            f"La importación tiene {len(errors)} error(es); no se guardó nada.",
-            errors=[e.as_dict() for e in errors],
-        )
-    created: list[uuid.UUID] = []
-    if not dry_run and to_create:
-        created = await run_in_threadpool(transfer.apply_import, session, to_create, principal.account_id)
-    return ImportResult(
+    return await transfer.import_observations(
+        session,
+        principal,
+        network_id,
+        raw=await request.body(),
+        content_type=request.headers.get("content-type", ""),
         dry_run=dry_run,
-        rows=len(rows),
-        observations=len(groups),
-        created=len(to_create),
-        unchanged=unchanged,
-        observation_ids=created if not dry_run else [g.id for g in to_create],
+        cycles_client=request.app.state.cycles,
+        token=bearer_token(request),
     )

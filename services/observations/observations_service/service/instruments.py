@@ -12,12 +12,12 @@ from sqlmodel import Session, col, select
 
 from mejora_common.auth import Principal
 from mejora_common.db import utcnow
-from mejora_common.errors import ProblemError, not_found
+from mejora_common.errors import ProblemError, conflict, not_found
 
-from ..access import member, require_coordinator
 from ..domain.instrument import InstrumentError, InstrumentSpec, load_instrument
 from ..models import Instrument, Observation
 from ..schemas import DimensionRead, DomainRead, InstrumentBody, InstrumentCreate, InstrumentRead, Scale
+from .access import require_coordinator, require_member
 
 _SPECS: dict[tuple[uuid.UUID, datetime], InstrumentSpec] = {}
 
@@ -117,8 +117,7 @@ def list_instruments(
     offset: int,
 ) -> tuple[list[InstrumentRead], int]:
     if network_id is not None:
-        if not principal.is_service:
-            member(principal, network_id)
+        require_member(principal, network_id)
         networks: list[uuid.UUID] | None = [network_id]
     else:
         networks = None if principal.is_service else principal.network_ids()
@@ -228,17 +227,14 @@ def update_instrument(
     """Edit an instrument. Returns (instrument, created): a used version gets a new version instead."""
     current = get_row(session, principal, instrument_id)
     if current.builtin or current.network_id is None:
-        raise ProblemError(
-            409,
-            "instrument_builtin",
-            "Los instrumentos incluidos no se modifican. Crea un instrumento propio de la red.",
+        raise conflict(
+            "instrument_builtin", "Los instrumentos incluidos no se modifican. Crea un instrumento propio de la red."
         )
     membership = require_coordinator(principal, current.network_id, "write")
     assert membership is not None
     latest = _latest_versions(session, [current.code]).get(current.code)
     if latest != current.version:
-        raise ProblemError(
-            409,
+        raise conflict(
             "instrument_not_latest",
             f"Esta no es la versión más reciente de «{current.code}» (la última es la {latest}). Edita esa.",
         )
@@ -265,8 +261,7 @@ def update_instrument(
         session.commit()
     except IntegrityError as exc:
         session.rollback()
-        raise ProblemError(
-            409,
+        raise conflict(
             "instrument_version_conflict",
             "Otra persona acaba de crear una nueva versión de este instrumento. Vuelve a cargarlo.",
         ) from exc

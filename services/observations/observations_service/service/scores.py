@@ -1,13 +1,22 @@
-"""Scores as the API answers them: the domain's exact values, rounded only here, at the edge."""
+"""Scores of observations: the domain's exact values, rounded only in the answers built here, at the edge."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..domain.scoring import ObservationScore
+from sqlmodel import Session
+
+from mejora_common.auth import Principal
+from mejora_common.errors import ProblemError
+
+from ..domain.scoring import ObservationScore, ScoringError, check_completeness, score_observation
 from ..models import Instrument, Observation
 from ..schemas import DimensionScoreRead, DomainScoreRead, Scale, ScoresRead
+from .content import cycle_scores, gap_errors
+from .instruments import spec_of
+from .observations import ObservationFilters, get_row, list_rows
 
 SCORES_RULE = (
     "Regla de puntaje: la `mean` de una dimensión es el promedio de sus puntajes en los ciclos; su `adjusted` es "
@@ -96,3 +105,61 @@ def scores_row(row: Observation, instrument: Instrument, score: ObservationScore
         ],
         "domains": [{"code": d.code, "name": d.name, "mean": d.mean, "band": d.band} for d in score.domains],
     }
+
+
+def score_row(
+    session: Session, row: Observation, *, check_complete: bool = True
+) -> tuple[Instrument, ObservationScore, bool]:
+    """(instrument, scores, complete). A draft is scored over the cycles that scored each dimension.
+
+    With ``check_complete=False`` (a submitted observation, complete by construction) the
+    completeness check is skipped and ``complete`` is reported as ``True``.
+    """
+    instrument = session.get(Instrument, row.instrument_id)
+    assert instrument is not None
+    spec = spec_of(instrument)
+    cycles = cycle_scores(row.cycles)
+    complete = not check_completeness(spec, cycles) if check_complete else True
+    return instrument, score_observation(spec, cycles), complete
+
+
+def get_scores(session: Session, principal: Principal, observation_id: uuid.UUID, *, rounded: bool) -> ScoresRead:
+    """One observation's scores (422 listing the gaps while it cannot be scored yet)."""
+    row = get_row(session, principal, observation_id)
+    try:
+        instrument, score, complete = score_row(session, row)
+    except ScoringError as exc:
+        raise ProblemError(
+            422,
+            "not_scorable",
+            "Aún no se puede calcular el puntaje de esta observación.",
+            errors=gap_errors(exc.gaps),
+        ) from exc
+    return scores_read(row, instrument, score, complete=complete, rounded=rounded)
+
+
+def network_scores(
+    session: Session,
+    principal: Principal,
+    network_id: uuid.UUID,
+    *,
+    wave: str | None,
+    instrument_id: uuid.UUID | None,
+    include_double_coding: bool,
+    limit: int,
+    offset: int,
+) -> dict[str, Any]:
+    """A ``Page[ObservationScoresRow]`` of the network's submitted observations, as JSON-ready data."""
+    filters = ObservationFilters(
+        network_id=network_id,
+        wave=wave,
+        instrument_id=instrument_id,
+        status="submitted",
+        double_coding=None if include_double_coding else False,
+    )
+    rows, total = list_rows(session, principal, filters, limit, offset)
+    items = []
+    for row in rows:
+        instrument, score, _ = score_row(session, row, check_complete=False)
+        items.append(scores_row(row, instrument, score))
+    return {"items": items, "total": total, "limit": limit, "offset": offset}

@@ -27,19 +27,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
-
-from mejora_common.db import utcnow
-from mejora_common.errors import ProblemError
-
-from ..domain.instrument import InstrumentSpec
-from ..domain.scoring import CycleScores, check_completeness
-from ..models import Instrument, Observation
-from ..schemas import CycleIn, Level, Mode
-from .instruments import spec_of
-from .observations import content_of, cycles_json
+from .instrument import InstrumentSpec
+from .scoring import CycleScores, check_completeness
+from .vocabulary import LEVELS, MODES
 
 COLUMNS = (
     "observation_id",
@@ -92,49 +82,9 @@ OBSERVATION_FIELDS = (
 )
 CYCLE_FIELDS = ("cycle_started_at", "cycle_duration_minutes", "cycle_notes")
 MAX_ROWS = 100_000
-LEVELS = set(Level.__args__)  # type: ignore[attr-defined]
-MODES = set(Mode.__args__)  # type: ignore[attr-defined]
 
 
 # --- export ----------------------------------------------------------------------------------------
-
-
-def export_rows(
-    observations: Sequence[Observation], instruments: Mapping[uuid.UUID, Instrument]
-) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for obs in observations:
-        instrument = instruments[obs.instrument_id]
-        spec = spec_of(instrument)
-        for cycle in obs.cycles:
-            for dim in spec.dimensions:
-                score = (cycle.get("scores") or {}).get(dim.code)
-                rows.append(
-                    {
-                        "observation_id": str(obs.id),
-                        "network_id": str(obs.network_id),
-                        "school_id": str(obs.school_id),
-                        "teacher_id": str(obs.teacher_id),
-                        "observer_id": str(obs.observer_id),
-                        "instrument_code": instrument.code,
-                        "instrument_version": instrument.version,
-                        "level": obs.level,
-                        "observed_on": obs.observed_on.isoformat(),
-                        "wave": obs.wave,
-                        "mode": obs.mode,
-                        "status": obs.status,
-                        "double_codes_id": str(obs.double_codes_id) if obs.double_codes_id else None,
-                        "cycle_number": cycle["number"],
-                        "cycle_started_at": cycle.get("started_at"),
-                        "cycle_duration_minutes": cycle.get("duration_minutes"),
-                        "cycle_notes": cycle.get("notes") or "",
-                        "domain_code": dim.domain_code,
-                        "dimension_code": dim.code,
-                        "score": score,
-                        "evidence": obs.evidence.get(dim.code, ""),
-                    }
-                )
-    return rows
 
 
 def to_csv(rows: Iterable[Mapping[str, Any]]) -> str:
@@ -160,8 +110,12 @@ class RowError:
         return {"row": self.row, "field": self.field, "message": self.message}
 
 
-def _bad_file(message: str) -> ProblemError:
-    return ProblemError(422, "invalid_file", message, errors=[{"field": "body", "message": message}])
+class FileError(ValueError):
+    """The file as a whole cannot be read (the message, in Spanish, says why)."""
+
+
+def _bad_file(message: str) -> FileError:
+    return FileError(message)
 
 
 def parse_body(raw: bytes, content_type: str) -> list[dict[str, Any]]:
@@ -212,39 +166,23 @@ class ParsedRow:
     values: dict[str, Any]
 
 
+UUID_COLUMNS = frozenset({"observation_id", "network_id", "school_id", "teacher_id", "observer_id", "double_codes_id"})
+INTEGER_COLUMNS = frozenset({"instrument_version", "cycle_number", "cycle_duration_minutes", "score"})
+
+
 def _parse_value(name: str, value: Any) -> Any:
     """One cell to its type; raises ValueError with a Spanish message."""
     if _blank(value):
         return None
     text = str(value).strip()
-    if name in ("observation_id", "network_id", "school_id", "teacher_id", "observer_id", "double_codes_id"):
-        try:
-            return uuid.UUID(text)
-        except ValueError as exc:
-            raise ValueError("Debe ser un identificador UUID válido.") from exc
-    if name in ("instrument_version", "cycle_number", "cycle_duration_minutes", "score"):
-        if isinstance(value, bool):
-            raise ValueError("Debe ser un número entero.")
-        try:
-            number = float(text)
-        except ValueError as exc:
-            raise ValueError("Debe ser un número entero.") from exc
-        if not number.is_integer():
-            raise ValueError("Debe ser un número entero.")
-        return int(number)
+    if name in UUID_COLUMNS:
+        return _uuid(text)
+    if name in INTEGER_COLUMNS:
+        return _integer(value, text)
     if name == "observed_on":
-        try:
-            return date.fromisoformat(text)
-        except ValueError as exc:
-            raise ValueError("Debe ser una fecha válida (AAAA-MM-DD).") from exc
+        return _date(text)
     if name == "cycle_started_at":
-        try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError as exc:
-            raise ValueError("Debe ser una fecha y hora ISO 8601 válida.") from exc
-        if moment.tzinfo is None:
-            raise ValueError("Debe incluir la zona horaria (p. ej. 2024-05-14T13:05:00Z).")
-        return moment
+        return _moment(text)
     if name == "level" and text not in LEVELS:
         raise ValueError(f"Nivel desconocido «{text}».")
     if name == "mode" and text not in MODES:
@@ -252,6 +190,42 @@ def _parse_value(name: str, value: Any) -> Any:
     if name == "status" and text not in ("draft", "submitted"):
         raise ValueError("Debe ser draft o submitted.")
     return text
+
+
+def _uuid(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError as exc:
+        raise ValueError("Debe ser un identificador UUID válido.") from exc
+
+
+def _integer(value: Any, text: str) -> int:
+    if isinstance(value, bool):
+        raise ValueError("Debe ser un número entero.")
+    try:
+        number = float(text)
+    except ValueError as exc:
+        raise ValueError("Debe ser un número entero.") from exc
+    if not number.is_integer():
+        raise ValueError("Debe ser un número entero.")
+    return int(number)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError("Debe ser una fecha válida (AAAA-MM-DD).") from exc
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError("Debe ser una fecha y hora ISO 8601 válida.") from exc
+    if moment.tzinfo is None:
+        raise ValueError("Debe incluir la zona horaria (p. ej. 2024-05-14T13:05:00Z).")
+    return moment
 
 
 def parse_rows(rows: Sequence[Mapping[str, Any]], errors: list[RowError]) -> list[ParsedRow]:
@@ -291,22 +265,13 @@ class ImportedObservation:
     evidence: dict[str, str] = field(default_factory=dict)
     rows: list[int] = field(default_factory=list)
     cells: dict[tuple[int, str], int] = field(default_factory=dict)
-    instrument: Instrument | None = None
+    instrument_id: uuid.UUID | None = None  # set once its instrument is found
 
-    def content(self) -> dict[str, Any]:
-        assert self.instrument is not None
-        cycles = [
-            CycleIn(
-                number=n,
-                started_at=self.cycles[n]["cycle_started_at"],
-                duration_minutes=self.cycles[n]["cycle_duration_minutes"],
-                scores=self.scores.get(n, {}),
-                notes=self.cycles[n]["cycle_notes"],
-            )
-            for n in sorted(self.cycles)
-        ]
+    def content(self, cycles: list[dict[str, Any]]) -> dict[str, Any]:
+        """The observation's stored content, with ``cycles`` already normalised."""
+        assert self.instrument_id is not None
         return {
-            "instrument_id": self.instrument.id,
+            "instrument_id": self.instrument_id,
             "network_id": self.values["network_id"],
             "school_id": self.values["school_id"],
             "teacher_id": self.values["teacher_id"],
@@ -315,10 +280,23 @@ class ImportedObservation:
             "observed_on": self.values["observed_on"],
             "wave": self.values["wave"],
             "mode": self.values["mode"],
-            "cycles": cycles_json(cycles),
+            "cycles": cycles,
             "evidence": dict(sorted((k, v) for k, v in self.evidence.items() if v)),
             "double_codes_id": self.values["double_codes_id"],
         }
+
+    def cycle_values(self) -> list[dict[str, Any]]:
+        """Each cycle's values in number order (to be validated as the API's cycles)."""
+        return [
+            {
+                "number": n,
+                "started_at": self.cycles[n]["cycle_started_at"],
+                "duration_minutes": self.cycles[n]["cycle_duration_minutes"],
+                "scores": self.scores.get(n, {}),
+                "notes": self.cycles[n]["cycle_notes"],
+            }
+            for n in sorted(self.cycles)
+        ]
 
 
 def group_rows(parsed: Sequence[ParsedRow], network_id: uuid.UUID, errors: list[RowError]) -> list[ImportedObservation]:
@@ -381,14 +359,12 @@ def group_rows(parsed: Sequence[ParsedRow], network_id: uuid.UUID, errors: list[
     return list(groups.values())
 
 
-def _instrument(session: Session, code: str, version: int | None, network_id: uuid.UUID) -> Instrument | None:
-    query = select(Instrument).where(Instrument.code == code)
-    if version is not None:
-        query = query.where(Instrument.version == version)
-    instrument = session.exec(query.order_by(col(Instrument.version).desc())).first()
-    if instrument is None or (instrument.network_id is not None and instrument.network_id != network_id):
-        return None
-    return instrument
+def check_against_instrument(group: ImportedObservation, spec: InstrumentSpec, errors: list[RowError]) -> None:
+    """Scores (a draft may be partial) and evidence of ``group`` against its instrument."""
+    _check_scores(group, spec, errors)
+    unknown = sorted(set(group.evidence) - {d.code for d in spec.dimensions})
+    for code in unknown:
+        errors.append(RowError(group.first_row, "evidence", f"{code} no es una dimensión de {spec.code}."))
 
 
 def _check_scores(group: ImportedObservation, spec: InstrumentSpec, errors: list[RowError]) -> None:
@@ -406,107 +382,3 @@ def _check_scores(group: ImportedObservation, spec: InstrumentSpec, errors: list
                 column = "dimension_code" if gap.code == "unknown_dimension" else "score"
                 row = group.cells.get((number, match.group(2)), row)
         errors.append(RowError(row, column, gap.message))
-
-
-def check_groups(
-    session: Session, network_id: uuid.UUID, groups: Sequence[ImportedObservation], errors: list[RowError]
-) -> tuple[list[ImportedObservation], int]:
-    """Instrument, scores, existing rows and double coding; returns (to create, unchanged count)."""
-    instruments: dict[tuple[str, int | None], Instrument | None] = {}
-    to_create: list[ImportedObservation] = []
-    unchanged = 0
-    by_id = {g.id: g for g in groups}
-    for group in groups:
-        key = (group.values["instrument_code"], group.values["instrument_version"])
-        if key not in instruments:
-            instruments[key] = _instrument(session, key[0], key[1], network_id)
-        group.instrument = instruments[key]
-        if group.instrument is None:
-            errors.append(RowError(group.first_row, "instrument_code", "El instrumento no existe en esta red."))
-            continue
-        spec = spec_of(group.instrument)
-        _check_scores(group, spec, errors)
-        unknown = sorted(set(group.evidence) - {d.code for d in spec.dimensions})
-        for code in unknown:
-            errors.append(RowError(group.first_row, "evidence", f"{code} no es una dimensión de {spec.code}."))
-        try:
-            content = group.content()
-        except ValidationError:
-            errors.append(RowError(group.first_row, "cycle_number", "Los ciclos no son válidos."))
-            continue
-        existing = session.get(Observation, group.id)
-        if existing is not None:
-            if (
-                existing.network_id == network_id
-                and content_of(existing) == content
-                and (existing.status == group.values["status"])
-            ):
-                unchanged += 1
-                continue
-            errors.append(
-                RowError(
-                    group.first_row,
-                    "observation_id",
-                    "Ya existe una observación con este id y otro contenido; no se sobrescribe.",
-                )
-            )
-            continue
-        target_id = group.values["double_codes_id"]
-        if target_id is not None:
-            target = by_id.get(target_id)
-            target_values: dict[str, Any] | None = None
-            if target is not None and target.instrument is not None:
-                target_values = {
-                    "teacher_id": target.values["teacher_id"],
-                    "observer_id": target.values["observer_id"],
-                    "instrument_id": target.instrument.id,
-                }
-            else:
-                stored = session.get(Observation, target_id)
-                if stored is not None and stored.network_id == network_id:
-                    target_values = {
-                        "teacher_id": stored.teacher_id,
-                        "observer_id": stored.observer_id,
-                        "instrument_id": stored.instrument_id,
-                    }
-            if target_values is None:
-                errors.append(
-                    RowError(group.first_row, "double_codes_id", "La observación codificada no existe en esta red.")
-                )
-            elif (
-                target_values["teacher_id"] != content["teacher_id"]
-                or target_values["instrument_id"] != content["instrument_id"]
-                or target_values["observer_id"] == content["observer_id"]
-            ):
-                errors.append(
-                    RowError(
-                        group.first_row,
-                        "double_codes_id",
-                        "La segunda codificación debe ser de la misma docente, con el mismo instrumento y por otra "
-                        "persona observadora.",
-                    )
-                )
-        to_create.append(group)
-    session.rollback()
-    return to_create, unchanged
-
-
-def apply_import(session: Session, groups: Sequence[ImportedObservation], created_by: uuid.UUID) -> list[uuid.UUID]:
-    """Insert every observation in one transaction (all or nothing)."""
-    now = utcnow()
-    for group in groups:
-        row = Observation(id=group.id, created_by=created_by, **group.content())
-        row.status = group.values["status"]
-        if row.status == "submitted":
-            row.submitted_at = now
-        session.add(row)
-    try:
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        raise ProblemError(
-            409,
-            "conflict",
-            "Otra persona guardó observaciones con los mismos ids mientras se importaba. Vuelve a intentarlo.",
-        ) from exc
-    return [g.id for g in groups]

@@ -17,8 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlmodel import Session, col, select
 
 from mejora_common.auth import Principal
+from mejora_common.errors import forbidden
 
-from ..access import RELIABILITY_ROLES, forbidden, member
 from ..domain.reliability import (
     DEFAULT_WITHIN_ONE_THRESHOLD,
     AgreementStats,
@@ -36,6 +36,7 @@ from ..schemas import (
     ReliabilityRead,
     Scale,
 )
+from .access import RELIABILITY_ROLES, member
 from .instruments import spec_of
 
 Pair = tuple[int, int]

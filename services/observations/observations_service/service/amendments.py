@@ -1,0 +1,138 @@
+"""Amendments: corrections of a submitted observation, keeping the values before (audit trail)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from mejora_common.auth import Principal
+from mejora_common.db import utcnow
+from mejora_common.errors import ProblemError, conflict
+
+from ..domain.instrument import InstrumentSpec
+from ..models import Instrument, Observation, ObservationAmendment
+from ..schemas import AmendmentCreate, AmendmentRead
+from .content import AMENDABLE_FIELDS, check_evidence, check_scores, cycles_json
+from .drafts import MAX_WRITE_ATTEMPTS, writable
+from .instruments import spec_of
+from .observations import get_row
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def amendment_read(a: ObservationAmendment) -> AmendmentRead:
+    return AmendmentRead(
+        id=a.id,
+        observation_id=a.observation_id,
+        number=a.number,
+        reason=a.reason,
+        changed_fields=list(a.changed_fields),
+        before=dict(a.before),
+        after=dict(a.after),
+        amended_by=a.amended_by,
+        created_at=a.created_at,
+    )
+
+
+def list_amendments(session: Session, principal: Principal, observation_id: uuid.UUID) -> list[AmendmentRead]:
+    get_row(session, principal, observation_id)
+    rows = session.exec(
+        select(ObservationAmendment)
+        .where(ObservationAmendment.observation_id == observation_id)
+        .order_by(col(ObservationAmendment.number))
+    ).all()
+    return [amendment_read(a) for a in rows]
+
+
+def _new_values(spec: InstrumentSpec, body: AmendmentCreate) -> dict[str, Any]:
+    """The fields the amendment sends, normalised as stored (cycles must be complete)."""
+    new: dict[str, Any] = {}
+    if body.level is not None:
+        new["level"] = body.level
+    if body.observed_on is not None:
+        new["observed_on"] = body.observed_on
+    if body.mode is not None:
+        new["mode"] = body.mode
+    if body.cycles is not None:
+        check_scores(spec, body.cycles, draft=False, prefix="")
+        new["cycles"] = cycles_json(body.cycles)
+    if body.evidence is not None:
+        check_evidence(spec, body.evidence)
+        new["evidence"] = dict(sorted(body.evidence.items()))
+    return new
+
+
+def amend(
+    session: Session, principal: Principal, observation_id: uuid.UUID, body: AmendmentCreate
+) -> tuple[AmendmentRead, bool]:
+    """Correct a submitted observation, keeping the values before in the amendment (audit trail).
+
+    Returns (amendment, created). A retry with the same client-chosen ``id`` returns
+    the amendment already recorded.
+    """
+    for _ in range(MAX_WRITE_ATTEMPTS):
+        row = writable(session, principal, observation_id)
+        if body.id is not None:
+            done = session.get(ObservationAmendment, body.id)
+            if done is not None:
+                if done.observation_id != observation_id:
+                    raise conflict("conflict", "Ese id de enmienda ya se usó en otra observación.")
+                return amendment_read(done), False
+        if row.status != "submitted":
+            raise conflict(
+                "observation_not_submitted",
+                "La observación es un borrador: se modifica directamente (PUT), sin enmienda.",
+            )
+        instrument = session.get(Instrument, row.instrument_id)
+        assert instrument is not None
+        new = _new_values(spec_of(instrument), body)
+        changed = [name for name in AMENDABLE_FIELDS if name in new and new[name] != getattr(row, name)]
+        if not changed:
+            raise ProblemError(422, "no_changes", "La enmienda no cambia nada de la observación.")
+        membership = principal.membership(row.network_id)
+        number = (
+            session.exec(
+                select(func.max(ObservationAmendment.number)).where(
+                    ObservationAmendment.observation_id == observation_id
+                )
+            ).one()
+            or 0
+        ) + 1
+        amendment = ObservationAmendment(
+            id=body.id or uuid.uuid4(),
+            observation_id=observation_id,
+            number=number,
+            reason=body.reason.strip(),
+            changed_fields=changed,
+            before={name: _json_value(getattr(row, name)) for name in changed},
+            after={name: _json_value(new[name]) for name in changed},
+            amended_by=membership.person_id if membership else None,
+        )
+        revision = row.revision
+        try:
+            session.add(amendment)
+            session.flush()
+            result = session.execute(
+                update(Observation)
+                .where(col(Observation.id) == observation_id, col(Observation.revision) == revision)
+                .values(**{name: new[name] for name in changed}, revision=revision + 1, updated_at=utcnow())
+            )
+            if getattr(result, "rowcount", 0) != 1:
+                session.rollback()
+                continue
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            continue
+        session.refresh(amendment)
+        return amendment_read(amendment), True
+    raise conflict("conflict", "La observación cambió mientras se corregía. Intenta nuevamente.")
