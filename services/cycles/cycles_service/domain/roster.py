@@ -52,7 +52,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
@@ -329,6 +329,17 @@ def _parse_row(cells: list[str], positions: Mapping[ColumnName, int], line: int)
         if not value(column):
             fail(column, _MISSING_VALUE[column])
 
+    _parse_identity(row, value, fail)
+    _parse_profile(row, value, fail)
+    return row, errors
+
+
+_Cell = Callable[[ColumnName], str]
+_Fail = Callable[[ColumnName, str], None]
+
+
+def _parse_identity(row: _Row, value: _Cell, fail: _Fail) -> None:
+    """The school (RBD, name, commune) and the person (RUN, name) of a row."""
     if value("rbd"):
         try:
             row.rbd = validate_rbd(value("rbd"))
@@ -342,6 +353,10 @@ def _parse_row(cells: list[str], positions: Mapping[ColumnName, int], line: int)
         except InvalidRun as exc:
             fail("run", str(exc))
     row.name = _clean(value("nombre")) or None
+
+
+def _parse_profile(row: _Row, value: _Cell, fail: _Fail) -> None:
+    """The person's email, role and levels."""
     email = value("email")
     if email:
         if _is_email(email):
@@ -361,7 +376,6 @@ def _parse_row(cells: list[str], positions: Mapping[ColumnName, int], line: int)
             row.levels = tuple(parse_levels(value("niveles"))) or None
         except UnknownLevelError as exc:
             fail("niveles", str(exc))
-    return row, errors
 
 
 def _check_school(row: _Row, schools: dict[int, _SchoolSeen]) -> list[RosterError]:

@@ -116,10 +116,8 @@ def delete_school(session: Session, school: School) -> None:
     }
     used = [f"{n} {what}" for what, n in uses.items() if n]
     if used:
-        raise ProblemError(
-            409,
-            "school_in_use",
-            f"No se puede eliminar {school.name}: tiene {', '.join(used)}. Reasígnalos primero.",
+        raise conflict(
+            "school_in_use", f"No se puede eliminar {school.name}: tiene {', '.join(used)}. Reasígnalos primero."
         )
     session.delete(school)
     session.commit()
@@ -213,7 +211,7 @@ def update_person(session: Session, actor: Actor, person: Person, body: PersonUp
 def check_roster_import(session: Session, actor: Actor, account_id: uuid.UUID) -> None:
     """A revoked integration client may not import (a write: refused at once, not when its token expires)."""
     if actor.is_integration and not integrations.is_active(session, account_id):
-        raise ProblemError(401, "client_revoked", "Esta integración fue revocada por la coordinación de la red.")
+        raise integrations.client_revoked()
     require_network(session, actor.network_id)
 
 

@@ -113,6 +113,10 @@ def _invalid_client() -> ProblemError:
     )
 
 
+def client_revoked() -> ProblemError:
+    return ProblemError(401, "client_revoked", "Esta integración fue revocada por la coordinación de la red.")
+
+
 def authenticate_client(session: Session, client_id: str, client_secret: str, settings: Settings) -> IntegrationClient:
     """The client of a correct id and secret; repeated failures lock it for a while (``throttling``)."""
     client = session.exec(select(IntegrationClient).where(IntegrationClient.client_id == client_id.strip())).first()
@@ -125,7 +129,7 @@ def authenticate_client(session: Session, client_id: str, client_secret: str, se
         raise _invalid_client()
     throttling.reset(session, client)
     if client.revoked_at is not None:
-        raise ProblemError(401, "client_revoked", "Esta integración fue revocada por la coordinación de la red.")
+        raise client_revoked()
     return client
 
 

@@ -12,6 +12,7 @@ import io
 import json
 import math
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -109,7 +110,6 @@ def _check_point(
     def fail(field: str, message: str) -> None:
         errors.append({"field": f"{prefix}{field}", "message": message})
 
-    value = point.value
     for name in ("value", "numerator", "denominator"):
         number = getattr(point, name)
         if number is not None and not math.isfinite(number):
@@ -117,33 +117,49 @@ def _check_point(
     if errors:
         return errors, None
     if measure.value_type == "proportion":
-        if point.numerator is None:
-            fail("numerator", "Falta el numerador (la medida es una proporción).")
-        if point.denominator is None:
-            fail("denominator", "Falta el denominador (la medida es una proporción).")
-        elif point.denominator <= 0:
-            fail("denominator", "El denominador debe ser mayor que cero.")
-        if point.numerator is not None and point.numerator < 0:
-            fail("numerator", "El numerador no puede ser negativo.")
-        if (
-            point.numerator is not None
-            and point.denominator is not None
-            and point.denominator > 0
-            and point.numerator > point.denominator
-        ):
-            fail("numerator", "El numerador no puede ser mayor que el denominador.")
-        if not errors and point.numerator is not None and point.denominator is not None:
-            value = point.numerator / point.denominator
+        value = _check_proportion(point, fail)
     else:
-        if point.numerator is not None or point.denominator is not None:
-            fail("numerator", "Numerador y denominador solo se usan en medidas de proporción.")
-        if value is None:
-            fail("value", "Falta el valor.")
-        elif measure.value_type == "count" and (value < 0 or value != int(value)):
-            fail("value", "Un conteo debe ser un número entero mayor o igual a cero.")
+        value = _check_plain_value(measure.value_type, point, fail)
     if point.school_id is not None and point.school_id not in schools:
         fail("school_id", "El establecimiento no existe en esta red.")
     return errors, value
+
+
+def _check_proportion(point: PointIn, fail: Callable[[str, str], None]) -> float | None:
+    """A proportion's value is numerator / denominator (``None`` when either is wrong)."""
+    numerator, denominator = point.numerator, point.denominator
+    valid = True
+
+    def refuse(field: str, message: str) -> None:
+        nonlocal valid
+        valid = False
+        fail(field, message)
+
+    if numerator is None:
+        refuse("numerator", "Falta el numerador (la medida es una proporción).")
+    if denominator is None:
+        refuse("denominator", "Falta el denominador (la medida es una proporción).")
+    elif denominator <= 0:
+        refuse("denominator", "El denominador debe ser mayor que cero.")
+    if numerator is not None and numerator < 0:
+        refuse("numerator", "El numerador no puede ser negativo.")
+    if numerator is not None and denominator is not None and 0 < denominator < numerator:
+        refuse("numerator", "El numerador no puede ser mayor que el denominador.")
+    if valid and numerator is not None and denominator is not None:
+        return numerator / denominator
+    return point.value
+
+
+def _check_plain_value(value_type: str, point: PointIn, fail: Callable[[str, str], None]) -> float | None:
+    """A count's or a plain number's value (numerator and denominator are for proportions only)."""
+    value = point.value
+    if point.numerator is not None or point.denominator is not None:
+        fail("numerator", "Numerador y denominador solo se usan en medidas de proporción.")
+    if value is None:
+        fail("value", "Falta el valor.")
+    elif value_type == "count" and (value < 0 or value != int(value)):
+        fail("value", "Un conteo debe ser un número entero mayor o igual a cero.")
+    return value
 
 
 def _schools(session: Session, network_id: uuid.UUID) -> dict[uuid.UUID, int]:

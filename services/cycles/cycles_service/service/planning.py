@@ -181,8 +181,7 @@ def create_diagram(session: Session, network_id: uuid.UUID, body: DiagramCreate)
         select(DriverDiagram).where(DriverDiagram.network_id == network_id).order_by(col(DriverDiagram.version).desc())
     ).first()
     if latest is not None and latest.status == "draft":
-        raise ProblemError(
-            409,
+        raise conflict(
             "draft_exists",
             f"Ya hay un borrador (versión {latest.version}); publícalo antes de crear otra versión.",
             extra={"draft_id": str(latest.id)},
@@ -235,8 +234,7 @@ def rename_diagram(session: Session, diagram: DriverDiagram, title: str) -> Driv
 
 def _require_draft(diagram: DriverDiagram) -> None:
     if diagram.status != "draft":
-        raise ProblemError(
-            409,
+        raise conflict(
             "diagram_published",
             f"La versión {diagram.version} está publicada y no se puede modificar; crea una nueva versión.",
         )

@@ -98,7 +98,7 @@ def update_cycle(session: Session, actor: Actor, cycle: Cycle, body: CycleUpdate
     require(actor, actor.edits_cycle(cycle.school_id, cycle.owner_id), "No puedes editar este ciclo.")
     check_if_match(cycle, if_match, required=True)
     if cycle.stage == "closed":
-        raise ProblemError(409, "cycle_closed", "El ciclo está cerrado; reábrelo para editarlo.")
+        raise conflict("cycle_closed", "El ciclo está cerrado; reábrelo para editarlo.")
     changes = body.model_dump(exclude_unset=True)
     for name in ("title", "owner_id"):
         if name in changes and changes[name] is None:
@@ -193,16 +193,13 @@ def start_next(session: Session, actor: Actor, cycle: Cycle, body: NextCycleRequ
             return existing, False
     require(actor, actor.edits_cycle(cycle.school_id, cycle.owner_id), "No puedes continuar este ciclo.")
     if cycle.stage not in ("act", "closed"):
-        raise ProblemError(
-            409,
+        raise conflict(
             "cycle_not_finished",
             "El ciclo siguiente se inicia cuando este llega a «Actuar» (con su decisión) o está cerrado.",
         )
     follower = next_cycle_id(session, cycle)
     if follower is not None:
-        raise ProblemError(
-            409, "next_exists", "Este ciclo ya tiene un ciclo siguiente.", extra={"next_cycle_id": str(follower)}
-        )
+        raise conflict("next_exists", "Este ciclo ya tiene un ciclo siguiente.", extra={"next_cycle_id": str(follower)})
     owner_id = actor.person_id or cycle.owner_id
     if not actor.creates_cycle(cycle.school_id, owner_id):
         owner_id = cycle.owner_id
