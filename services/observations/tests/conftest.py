@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -10,18 +10,22 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
 from mejora_common.auth import Membership, Principal, issue_service_token
+from mejora_common.contracts import load_openapi, validate_response
 from mejora_common.db import upgrade
 from mejora_common.testing import (
     DEMO_FILE,
     DEMO_NETWORK_ID,
+    REPO_ROOT,
     TEST_SECRET,
     DatabaseTemplates,
     ServerThread,
     free_port,
     make_token,
 )
+from observations_service.clients import cycles
 from observations_service.db import MIGRATIONS_DIR
 from observations_service.instruments import instrument_uuid
 from observations_service.main import create_app
@@ -32,34 +36,99 @@ PEOPLE_BY_EMAIL = {p["email"]: p for p in DIRECTORY["people"] if p.get("email")}
 OTHER_NETWORK_ID = uuid.UUID("00000000-0000-4000-8000-0000000000aa")
 
 
-def fake_cycles_app(calls: list[str]) -> FastAPI:
-    """The cycles service's directory reads, answered from the demo directory (and an auth check)."""
+CYCLES_OPENAPI = load_openapi(REPO_ROOT / "services" / "cycles" / "openapi.json")
+
+
+class FakeCycles:
+    """The cycles service's directory as this service reads it, from the demo directory.
+
+    Entries are the client's own models (``clients/cycles.py``) plus the other fields the real service
+    sends; every answer is validated against the cycles service's OpenAPI snapshot, so the fake cannot
+    drift from the real service.
+    """
+
+    def __init__(self) -> None:
+        network = DIRECTORY["network"]
+        network_id = uuid.UUID(network["id"])
+        self.network = cycles.Network(id=network_id)
+        self.schools = {
+            uuid.UUID(s["id"]): cycles.School(id=s["id"], network_id=network_id) for s in DIRECTORY["schools"]
+        }
+        self.people = {
+            uuid.UUID(p["id"]): cycles.Person(id=p["id"], network_id=network_id, school_id=p.get("school_id"))
+            for p in DIRECTORY["people"]
+        }
+        # What the real service also sends (not read here, but part of a valid answer).
+        self.sent: dict[uuid.UUID, dict[str, Any]] = {
+            network_id: {
+                **network,
+                "created_at": "2024-03-01T12:00:00Z",
+                "my_role": "coordinator",
+                "school_count": len(self.schools),
+                "people_count": len(self.people),
+            },
+            **{uuid.UUID(s["id"]): s for s in DIRECTORY["schools"]},
+            **{uuid.UUID(p["id"]): p for p in DIRECTORY["people"]},
+        }
+
+    def find(self, call: cycles.Call[Any], key: uuid.UUID) -> BaseModel | None:
+        tables: dict[type[BaseModel], Mapping[uuid.UUID, BaseModel]] = {
+            cycles.Network: {self.network.id: self.network},
+            cycles.School: self.schools,
+            cycles.Person: self.people,
+        }
+        return tables[call.response].get(key)
+
+    def answer(self, call: cycles.Call[Any], key: str) -> dict[str, Any] | None:
+        """The JSON the real service answers to ``call`` for ``key`` (``None``: 404), checked against its OpenAPI."""
+        try:
+            found = self.find(call, uuid.UUID(key))
+        except ValueError:
+            return None
+        if found is None:
+            return None
+        payload = {**self.sent[uuid.UUID(key)], **found.model_dump(mode="json")}
+        validate_response(CYCLES_OPENAPI, call.method, call.path, payload)
+        return payload
+
+
+def fake_cycles_app(calls: list[str], directory: FakeCycles | None = None) -> FastAPI:
+    """Every call of ``clients/cycles.py``, answered by :class:`FakeCycles` (and an auth check)."""
     app = FastAPI()
-    network = DIRECTORY["network"]
-    schools = {s["id"]: {**s, "network_id": network["id"]} for s in DIRECTORY["schools"]}
-    people = {p["id"]: {**p, "network_id": network["id"]} for p in DIRECTORY["people"]}
+    fake = directory or FakeCycles()
 
-    def answer(request: Request, table: dict[str, Any], key: str) -> JSONResponse:
-        calls.append(request.url.path)
-        if not request.headers.get("authorization", "").startswith("Bearer "):
-            return JSONResponse({"detail": "sin token"}, status_code=401)
-        if key in table:
-            return JSONResponse(table[key])
-        return JSONResponse({"detail": "no existe"}, status_code=404)
+    def route(call: cycles.Call[Any]) -> Callable[[Request], JSONResponse]:
+        def handle(request: Request) -> JSONResponse:
+            calls.append(request.url.path)
+            if not request.headers.get("authorization", "").startswith("Bearer "):
+                return JSONResponse({"detail": "sin token"}, status_code=401)
+            (key,) = request.path_params.values()
+            payload = fake.answer(call, str(key))
+            if payload is None:
+                return JSONResponse({"detail": "no existe"}, status_code=404)
+            return JSONResponse(payload)
 
-    @app.get("/api/v1/networks/{network_id}")
-    def get_network(network_id: str, request: Request) -> JSONResponse:
-        return answer(request, {network["id"]: network}, network_id)
+        return handle
 
-    @app.get("/api/v1/schools/{school_id}")
-    def get_school(school_id: str, request: Request) -> JSONResponse:
-        return answer(request, schools, school_id)
-
-    @app.get("/api/v1/people/{person_id}")
-    def get_person(person_id: str, request: Request) -> JSONResponse:
-        return answer(request, people, person_id)
-
+    for call in cycles.CALLS.values():
+        app.add_api_route(call.path, route(call), methods=[call.method])
     return app
+
+
+@pytest.fixture(scope="session")
+def cycles_openapi() -> dict[str, Any]:
+    """The cycles service's committed OpenAPI snapshot (the producer of what ``clients/cycles.py`` reads)."""
+    return CYCLES_OPENAPI
+
+
+@pytest.fixture
+def fake_directory() -> FakeCycles:
+    return FakeCycles()
+
+
+@pytest.fixture
+def demo_directory() -> dict[str, Any]:
+    return DIRECTORY
 
 
 @pytest.fixture(scope="session")
