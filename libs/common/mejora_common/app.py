@@ -9,8 +9,10 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
+from .body_limit import BodyLimitMiddleware
 from .errors import install_problem_handlers, problem_response
 from .observability import RequestIdMiddleware, configure_logging
+from .overload import LoadSheddingMiddleware
 from .settings import CommonSettings
 
 ReadyCheck = Callable[[], tuple[bool, str]]
@@ -64,6 +66,9 @@ def create_service_app(
     app.state.jwt_secret = settings.resolved_jwt_secret()
     app.state.service = service
     install_problem_handlers(app)
+    # Outermost last: request id, then load shedding (cheap, before any work), then the body limit.
+    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(LoadSheddingMiddleware, service=service)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router(service, ready_check))
     for router in routers:

@@ -6,7 +6,7 @@ works, PostgreSQL through psycopg 3 (``postgresql+psycopg://``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +20,8 @@ from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
+
+from .overload import total_concurrency
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -58,8 +60,13 @@ def make_engine(url: str) -> Engine:
     url = normalize_url(url)
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    in_memory = not parsed.database or parsed.database == ":memory:"
+    if not (parsed.get_backend_name() == "sqlite" and in_memory):
+        # One connection per request the load-shedding gates let through (mejora_common.overload), so an admitted
+        # request never waits for a connection; a little overflow for work outside requests (start-up, seeds).
+        kwargs.update(pool_size=total_concurrency(), max_overflow=4, pool_timeout=10)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        if parsed.database and not in_memory:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     engine = create_engine(url, **kwargs)
@@ -81,8 +88,13 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """The request's session on the engine the service put in ``app.state.engine`` at start."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's session on the engine the service put in ``app.state.engine`` at start.
+
+    An async generator on purpose: its clean-up (giving the connection back) runs on the event loop. A sync
+    generator's clean-up needs a free worker thread, and under a burst every thread may be waiting for a
+    connection that only such a clean-up would give back: the service would hang.
+    """
     with Session(request.app.state.engine) as session:
         yield session
 

@@ -84,3 +84,36 @@ def test_timeout_is_504() -> None:
     with pytest.raises(ProblemError) as info:
         run(scenario())
     assert info.value.status == 504
+
+
+def test_retries_stop_when_the_budget_is_spent() -> None:
+    """In a burst against a down sibling, retries add at most the budget, not get_retries per request."""
+    from mejora_common.service_client import RetryBudget
+
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        return httpx.Response(503, json={})
+
+    async def scenario() -> None:
+        budget = RetryBudget(ratio=0.1, cap=3.0, initial=3.0)
+        client = ServiceClient("cycles", "http://c", transport=httpx.MockTransport(handler), budget=budget)
+        try:
+            for _ in range(20):
+                with pytest.raises(ProblemError):
+                    await client.get_json("/api/v1/networks")
+        finally:
+            await client.aclose()
+
+    run(scenario())
+    # 20 first attempts; 3 saved retries plus 0.1 earned per request (2 more), never 2 retries each (60 calls).
+    assert 20 < len(calls) <= 25
+
+
+def test_backoff_is_jittered_and_capped() -> None:
+    from mejora_common.service_client import backoff_seconds
+
+    waits = [backoff_seconds(attempt) for attempt in range(12) for _ in range(20)]
+    assert all(0.0 <= w <= 1.0 for w in waits)
+    assert len({round(w, 6) for w in waits}) > 100
