@@ -47,8 +47,8 @@ ROUTE_CLASSES: dict[str, RouteClass] = {
         RouteClass("auth", concurrent=4, queue_seconds=2.0, max_body_bytes=16 * KIB, deadline_seconds=10.0),
         RouteClass("expensive", concurrent=3, queue_seconds=0.5, max_body_bytes=1 * MIB, deadline_seconds=60.0),
         RouteClass("import", concurrent=1, queue_seconds=0.5, max_body_bytes=16 * MIB, deadline_seconds=60.0),
-        RouteClass("write", concurrent=6, queue_seconds=1.0, max_body_bytes=1 * MIB, deadline_seconds=15.0),
-        RouteClass("read", concurrent=10, queue_seconds=1.0, max_body_bytes=1 * MIB, deadline_seconds=15.0),
+        RouteClass("write", concurrent=6, queue_seconds=2.0, max_body_bytes=1 * MIB, deadline_seconds=15.0),
+        RouteClass("read", concurrent=10, queue_seconds=2.0, max_body_bytes=1 * MIB, deadline_seconds=15.0),
     )
 }
 
