@@ -6,12 +6,8 @@ from typing import Any
 
 import pytest
 
-from observations_service.domain.scoring import (
-    CycleScores,
-    InstrumentSpec,
-    check_completeness,
-    load_instrument,
-)
+from observations_service.domain.completeness import CycleScores, check_completeness
+from observations_service.domain.instrument import InstrumentSpec, load_instrument
 
 
 def instrument(min_cycles: int = 4, scale: tuple[int, int] = (1, 7)) -> InstrumentSpec:

@@ -39,7 +39,8 @@ whose messages are in Spanish (es-CL).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "DimensionSpec",
@@ -243,13 +244,8 @@ def _load_domains(data: Mapping[str, object], c: _Collector) -> tuple[DomainSpec
     if not raw_domains:
         c.add("domains", "El instrumento debe tener al menos un dominio")
         return ()
-
+    seen = _Seen()
     domains: list[DomainSpec] = []
-    domain_codes: dict[str, str] = {}
-    domain_orders: dict[int, str] = {}
-    dimension_codes: dict[str, str] = {}
-    dimension_orders: dict[int, str] = {}
-
     for d_index, raw_domain in enumerate(raw_domains):
         d_path = f"domains[{d_index}]"
         if not isinstance(raw_domain, Mapping):
@@ -260,78 +256,10 @@ def _load_domains(data: Mapping[str, object], c: _Collector) -> tuple[DomainSpec
         d_name = c.text(raw_domain, "name", d_path, required=True)
         d_order = c.integer(raw_domain, "order", d_path)
         if d_code:
-            if d_code in domain_codes:
-                c.add(
-                    f"{d_path}.code",
-                    f"El código de dominio «{d_code}» está repetido (también en {domain_codes[d_code]})",
-                )
-            else:
-                domain_codes[d_code] = f"{d_path}.code"
+            _unique(c, seen.domain_codes, d_code, f"{d_path}.code", f"El código de dominio «{d_code}» está repetido")
         if d_order is not None:
-            if d_order in domain_orders:
-                c.add(
-                    f"{d_path}.order",
-                    f"El orden {d_order} de dominio está repetido (también en {domain_orders[d_order]})",
-                )
-            else:
-                domain_orders[d_order] = f"{d_path}.order"
-
-        dimensions: list[DimensionSpec] = []
-        raw_dims = raw_domain.get("dimensions")
-        if "dimensions" not in raw_domain:
-            c.add(f"{d_path}.dimensions", "Falta el campo «dimensions»")
-        elif not isinstance(raw_dims, list):
-            c.add(f"{d_path}.dimensions", "«dimensions» debe ser una lista")
-        elif not raw_dims:
-            label = f"«{d_code}»" if d_code else str(d_index + 1)
-            c.add(
-                f"{d_path}.dimensions",
-                f"El dominio {label} debe tener al menos una dimensión",
-            )
-        else:
-            for m_index, raw_dim in enumerate(raw_dims):
-                m_path = f"{d_path}.dimensions[{m_index}]"
-                if not isinstance(raw_dim, Mapping):
-                    c.add(m_path, "Cada dimensión debe ser un objeto")
-                    continue
-                c.unknown_keys(raw_dim, _DIMENSION_KEYS, m_path)
-                m_code = c.text(raw_dim, "code", m_path, required=True)
-                m_name = c.text(raw_dim, "name", m_path, required=True)
-                m_name_en = c.text(raw_dim, "name_en", m_path, required=False)
-                m_order = c.integer(raw_dim, "order", m_path)
-                reverse = raw_dim.get("reverse", False)
-                if not isinstance(reverse, bool):
-                    c.add(
-                        f"{m_path}.reverse",
-                        "El campo «reverse» debe ser verdadero o falso",
-                    )
-                    reverse = False
-                if m_code:
-                    if m_code in dimension_codes:
-                        c.add(
-                            f"{m_path}.code",
-                            f"El código de dimensión «{m_code}» está repetido (también en {dimension_codes[m_code]})",
-                        )
-                    else:
-                        dimension_codes[m_code] = f"{m_path}.code"
-                if m_order is not None:
-                    if m_order in dimension_orders:
-                        c.add(
-                            f"{m_path}.order",
-                            f"El orden {m_order} de dimensión está repetido (también en {dimension_orders[m_order]})",
-                        )
-                    else:
-                        dimension_orders[m_order] = f"{m_path}.order"
-                dimensions.append(
-                    DimensionSpec(
-                        code=m_code,
-                        name=m_name,
-                        name_en=m_name_en,
-                        reverse=reverse,
-                        order=m_order if m_order is not None else 0,
-                        domain_code=d_code,
-                    )
-                )
+            _unique(c, seen.domain_orders, d_order, f"{d_path}.order", f"El orden {d_order} de dominio está repetido")
+        dimensions = _load_dimensions(raw_domain, d_path, d_code, d_index, c=c, seen=seen)
         domains.append(
             DomainSpec(
                 code=d_code,
@@ -341,3 +269,70 @@ def _load_domains(data: Mapping[str, object], c: _Collector) -> tuple[DomainSpec
             )
         )
     return tuple(sorted(domains, key=lambda d: d.order))
+
+
+@dataclass
+class _Seen:
+    """Where each code and order was first seen (codes and orders are unique across the instrument)."""
+
+    domain_codes: dict[str, str] = field(default_factory=dict)
+    domain_orders: dict[int, str] = field(default_factory=dict)
+    dimension_codes: dict[str, str] = field(default_factory=dict)
+    dimension_orders: dict[int, str] = field(default_factory=dict)
+
+
+def _unique(c: _Collector, seen: dict[Any, str], value: object, path: str, repeated: str) -> None:
+    if value in seen:
+        c.add(path, f"{repeated} (también en {seen[value]})")
+    else:
+        seen[value] = path
+
+
+def _load_dimensions(
+    raw_domain: Mapping[str, object], d_path: str, d_code: str, d_index: int, *, c: _Collector, seen: _Seen
+) -> list[DimensionSpec]:
+    raw_dims = raw_domain.get("dimensions")
+    if "dimensions" not in raw_domain:
+        c.add(f"{d_path}.dimensions", "Falta el campo «dimensions»")
+        return []
+    if not isinstance(raw_dims, list):
+        c.add(f"{d_path}.dimensions", "«dimensions» debe ser una lista")
+        return []
+    if not raw_dims:
+        label = f"«{d_code}»" if d_code else str(d_index + 1)
+        c.add(f"{d_path}.dimensions", f"El dominio {label} debe tener al menos una dimensión")
+        return []
+    dimensions: list[DimensionSpec] = []
+    for m_index, raw_dim in enumerate(raw_dims):
+        m_path = f"{d_path}.dimensions[{m_index}]"
+        if not isinstance(raw_dim, Mapping):
+            c.add(m_path, "Cada dimensión debe ser un objeto")
+            continue
+        dimensions.append(_load_dimension(raw_dim, m_path, d_code, c, seen))
+    return dimensions
+
+
+def _load_dimension(
+    raw_dim: Mapping[str, object], m_path: str, d_code: str, c: _Collector, seen: _Seen
+) -> DimensionSpec:
+    c.unknown_keys(raw_dim, _DIMENSION_KEYS, m_path)
+    m_code = c.text(raw_dim, "code", m_path, required=True)
+    m_name = c.text(raw_dim, "name", m_path, required=True)
+    m_name_en = c.text(raw_dim, "name_en", m_path, required=False)
+    m_order = c.integer(raw_dim, "order", m_path)
+    reverse = raw_dim.get("reverse", False)
+    if not isinstance(reverse, bool):
+        c.add(f"{m_path}.reverse", "El campo «reverse» debe ser verdadero o falso")
+        reverse = False
+    if m_code:
+        _unique(c, seen.dimension_codes, m_code, f"{m_path}.code", f"El código de dimensión «{m_code}» está repetido")
+    if m_order is not None:
+        _unique(c, seen.dimension_orders, m_order, f"{m_path}.order", f"El orden {m_order} de dimensión está repetido")
+    return DimensionSpec(
+        code=m_code,
+        name=m_name,
+        name_en=m_name_en,
+        reverse=reverse,
+        order=m_order if m_order is not None else 0,
+        domain_code=d_code,
+    )

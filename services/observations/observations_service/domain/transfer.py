@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from .completeness import CycleScores, check_completeness
 from .instrument import InstrumentSpec
-from .scoring import CycleScores, check_completeness
 from .vocabulary import LEVELS, MODES
 
 COLUMNS = (

@@ -8,8 +8,8 @@ from typing import Any
 
 from mejora_common.errors import ProblemError
 
+from ..domain.completeness import CycleScores, Gap, check_completeness
 from ..domain.instrument import InstrumentSpec
-from ..domain.scoring import CycleScores, Gap, check_completeness
 from ..models import Observation
 from ..schemas import CycleIn
 

@@ -17,7 +17,7 @@ from mejora_common.db import utcnow
 from mejora_common.errors import ProblemError, conflict, forbidden, invalid, not_found
 from mejora_common.service_client import ServiceClient
 
-from ..domain.scoring import check_completeness
+from ..domain.completeness import check_completeness
 from ..models import Instrument, Observation
 from ..schemas import ObservationRead, ObservationWrite
 from .access import can_read, can_write, require_recorder

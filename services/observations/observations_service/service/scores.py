@@ -11,7 +11,8 @@ from sqlmodel import Session
 from mejora_common.auth import Principal
 from mejora_common.errors import ProblemError
 
-from ..domain.scoring import ObservationScore, ScoringError, check_completeness, score_observation
+from ..domain.completeness import check_completeness
+from ..domain.scoring import ObservationScore, ScoringError, score_observation
 from ..models import Instrument, Observation
 from ..schemas import DimensionScoreRead, DomainScoreRead, Scale, ScoresRead
 from .content import cycle_scores, gap_errors
