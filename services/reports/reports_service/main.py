@@ -12,10 +12,10 @@ from mejora_common.app import create_service_app
 from mejora_common.service_client import ServiceClient
 
 from .api import charts, cycles_log, feedback, results, run_chart, spc
+from .clients import Siblings
 from .db import build_engine, check_ready
 from .render.pdf import warm_up
 from .settings import Settings, get_settings
-from .sources import Sources
 
 DESCRIPTION = (
     "Servicio de reportes de Mejora en Red: gráficos de corrida y de control, devolución a cada docente "
@@ -35,19 +35,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         timeout = settings.service_timeout_seconds
-        sources = Sources(
+        siblings = Siblings(
             cycles=ServiceClient("cycles", settings.service_url("cycles"), timeout=timeout),
             observations=ServiceClient("observations", settings.service_url("observations"), timeout=timeout),
             secret=app.state.jwt_secret,
         )
-        app.state.sources = sources
+        app.state.siblings = siblings
         if settings.pdf_warmup:
             # In the background: the service is ready at once, and the first PDF does not pay for the fonts.
             app.state.pdf_warmup = asyncio.get_running_loop().run_in_executor(None, warm_up)
         try:
             yield
         finally:
-            await sources.aclose()
+            await siblings.aclose()
 
     app = create_service_app(
         service="reports",

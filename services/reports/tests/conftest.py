@@ -7,6 +7,11 @@ apply a simplified version of the siblings' access rules (membership → 404, th
 privacy of individual observations) and record who asked for what, so tests can
 check that the reports service forwards the caller's token where the caller's own
 rights apply and uses a service token only for aggregates.
+
+The fakes cannot drift from the real services: every answer is shaped by the producer's committed OpenAPI
+snapshot (:class:`Producer`: only the fields it declares, the required ones a test leaves out given a neutral
+value of their type) and validated against it with ``validate_response``, so a fake answer the real service could
+not give fails the test that reads it.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from mejora_common.auth import Principal, verify_access_token
+from mejora_common.contracts import JSONSchema, load_openapi, response_schema, validate_response
 from mejora_common.db import upgrade
 from mejora_common.errors import ProblemError
 from mejora_common.testing import DEMO_NETWORK_ID, TEST_SECRET, ServerThread, auth_header, make_principal, make_token
@@ -35,16 +41,84 @@ from reports_service.settings import Settings
 NETWORK = DEMO_NETWORK_ID
 
 
+SERVICES = Path(__file__).resolve().parents[2]
+
+#: Neutral values for required fields a test leaves out, by JSON schema ``format`` (else by ``type``).
+_NEUTRAL_FORMATS = {
+    "uuid": "00000000-0000-4000-8000-000000000000",
+    "date": "2024-01-01",
+    "date-time": "2024-01-01T00:00:00Z",
+}
+_NEUTRAL_TYPES: dict[str, Any] = {"string": "", "integer": 0, "number": 0.0, "boolean": False, "array": []}
+
+
+class Producer:
+    """A sibling's OpenAPI snapshot, shaping and validating the fake's answers."""
+
+    def __init__(self, service: str) -> None:
+        self.document = load_openapi(SERVICES / service / "openapi.json")
+
+    def _resolve(self, schema: JSONSchema) -> JSONSchema:
+        while "$ref" in schema:
+            node: Any = self.document
+            for part in str(schema["$ref"]).removeprefix("#/").split("/"):
+                node = node[part]
+            schema = node
+        return schema
+
+    def _neutral(self, schema: JSONSchema) -> Any:
+        schema = self._resolve(schema)
+        if "default" in schema:
+            return schema["default"]
+        if "anyOf" in schema:
+            return None if {"type": "null"} in schema["anyOf"] else self._neutral(schema["anyOf"][0])
+        if "enum" in schema:
+            return schema["enum"][0]
+        if "format" in schema and schema["format"] in _NEUTRAL_FORMATS:
+            return _NEUTRAL_FORMATS[schema["format"]]
+        if schema.get("type") == "object":
+            return self.shape(schema, {})
+        return _NEUTRAL_TYPES.get(str(schema.get("type")))
+
+    def shape(self, schema: JSONSchema, value: Any) -> Any:
+        """``value`` as the producer sends it: undeclared fields dropped, missing required ones neutral."""
+        schema = self._resolve(schema)
+        if "anyOf" in schema:
+            if value is None:
+                return None
+            wanted = "object" if isinstance(value, dict) else "array" if isinstance(value, list) else None
+            variant = next((v for v in schema["anyOf"] if self._resolve(v).get("type") == wanted), None)
+            return value if variant is None else self.shape(variant, value)
+        if isinstance(value, list) and "items" in schema:
+            return [self.shape(schema["items"], item) for item in value]
+        if not isinstance(value, dict) or "properties" not in schema:
+            return value
+        properties: dict[str, JSONSchema] = schema["properties"]
+        shaped = {name: self.shape(properties[name], v) for name, v in value.items() if name in properties}
+        for name in schema.get("required", []):
+            if name not in shaped:
+                shaped[name] = self._neutral(properties[name])
+        return shaped
+
+    def answer(self, path: str, payload: Any) -> JSONResponse:
+        """The 200 answer to ``GET path`` (a producer path template), validated against the snapshot."""
+        shaped = self.shape(response_schema(self.document, "GET", path), payload)
+        validate_response(self.document, "GET", path, shaped)
+        return JSONResponse(shaped)
+
+    def page(self, path: str, items: list[Any], request: Request) -> JSONResponse:
+        limit = int(request.query_params.get("limit", 50))
+        offset = int(request.query_params.get("offset", 0))
+        page = {"items": items[offset : offset + limit], "total": len(items), "limit": limit, "offset": offset}
+        return self.answer(path, page)
+
+
+CYCLES = Producer("cycles")
+OBSERVATIONS = Producer("observations")
+
+
 def _problem(status: int, detail: str) -> JSONResponse:
     return JSONResponse({"status": status, "detail": detail, "code": "not_found"}, status_code=status)
-
-
-def _page(items: list[Any], request: Request) -> JSONResponse:
-    limit = int(request.query_params.get("limit", 50))
-    offset = int(request.query_params.get("offset", 0))
-    return JSONResponse(
-        {"items": items[offset : offset + limit], "total": len(items), "limit": limit, "offset": offset}
-    )
 
 
 @dataclass
@@ -108,6 +182,10 @@ class FakeWorld:
             return str(m.person_id) == obs["observer_id"]
         return False
 
+    def _schools(self) -> list[dict[str, Any]]:
+        """Schools a test adds without a network belong to the test network."""
+        return [{"network_id": str(NETWORK), **s} for s in self.schools.values()]
+
     # -- apps ------------------------------------------------------------------------------------
 
     def cycles_app(self) -> Starlette:
@@ -116,29 +194,29 @@ class FakeWorld:
             m = self.measures.get(request.path_params["id"])
             if m is None or not self._member(p, m["network_id"]):
                 return _problem(404, "La medida no existe o no tienes acceso.")
-            return JSONResponse(m)
+            return CYCLES.answer("/api/v1/measures/{measure_id}", m)
 
         async def points(request: Request) -> JSONResponse:
             p = self._principal(request, "cycles")
             m = self.measures.get(request.path_params["id"])
             if m is None or not self._member(p, m["network_id"]):
                 return _problem(404, "La medida no existe o no tienes acceso.")
-            return _page(self.points.get(m["id"], []), request)
+            return CYCLES.page("/api/v1/measures/{measure_id}/points", self.points.get(m["id"], []), request)
 
         async def network(request: Request) -> JSONResponse:
             p = self._principal(request, "cycles")
             n = self.networks.get(request.path_params["id"])
             if n is None or not self._member(p, n["id"]):
                 return _problem(404, "La red no existe o no tienes acceso.")
-            return JSONResponse(n)
+            return CYCLES.answer("/api/v1/networks/{network_id}", n)
 
-        def network_list(getter: Callable[[str, Request], list[Any]]) -> Callable[[Request], Any]:
+        def network_list(path: str, getter: Callable[[str, Request], list[Any]]) -> Callable[[Request], Any]:
             async def endpoint(request: Request) -> JSONResponse:
                 p = self._principal(request, "cycles")
                 network_id = request.path_params.get("id") or request.query_params.get("network_id", "")
                 if network_id not in self.networks or not self._member(p, network_id):
                     return _problem(404, "La red no existe o no tienes acceso.")
-                return _page(getter(network_id, request), request)
+                return CYCLES.page(path, getter(network_id, request), request)
 
             return endpoint
 
@@ -149,55 +227,60 @@ class FakeWorld:
         def by_network(items: list[dict[str, Any]]) -> Callable[[str, Request], list[Any]]:
             return lambda network_id, _request: [i for i in items if i["network_id"] == network_id]
 
-        def diagram_summaries(network_id: str, _request: Request) -> list[Any]:
-            return [
-                {k: v for k, v in d.items() if k not in ("nodes",)}
-                for d in self.diagrams
-                if d["network_id"] == network_id
-            ]
+        def summaries(network_id: str, _request: Request) -> list[Any]:
+            return [d for d in self.diagrams if d["network_id"] == network_id]
 
         async def cycle(request: Request) -> JSONResponse:
             p = self._principal(request, "cycles")
             c = next((c for c in self.cycles if c["id"] == request.path_params["id"]), None)
             if c is None or not self._member(p, c["network_id"]):
                 return _problem(404, "El ciclo no existe o no tienes acceso.")
-            return JSONResponse({**c, "study_learning": c.get("study_learning", ""), "act_next_steps": ""})
+            detail = {**c, "study_learning": c.get("study_learning", ""), "act_next_steps": ""}
+            return CYCLES.answer("/api/v1/cycles/{cycle_id}", detail)
 
         async def diagram(request: Request) -> JSONResponse:
             p = self._principal(request, "cycles")
             d = next((d for d in self.diagrams if d["id"] == request.path_params["id"]), None)
             if d is None or not self._member(p, d["network_id"]):
                 return _problem(404, "El diagrama no existe o no tienes acceso.")
-            return JSONResponse(d)
+            return CYCLES.answer("/api/v1/driver-diagrams/{diagram_id}", d)
 
         def schools(network_id: str, _request: Request) -> list[Any]:
-            return [s for s in self.schools.values() if s.get("network_id", str(NETWORK)) == network_id]
+            return [s for s in self._schools() if s["network_id"] == network_id]
 
-        def one(store: dict[str, dict[str, Any]], what: str) -> Callable[[Request], Any]:
+        def one(path: str, store: Callable[[], dict[str, Any]], what: str) -> Callable[[Request], Any]:
             async def endpoint(request: Request) -> JSONResponse:
                 self._principal(request, "cycles")
-                item = store.get(request.path_params["id"])
+                item = store().get(request.path_params["id"])
                 if item is None:
                     return _problem(404, f"{what} no existe o no tienes acceso.")
-                return JSONResponse(item)
+                return CYCLES.answer(path, item)
 
             return endpoint
 
+        net = "/api/v1/networks/{network_id}"
         return _guarded(
             Starlette(
                 routes=[
                     Route("/api/v1/measures/{id}", measure),
                     Route("/api/v1/measures/{id}/points", points),
                     Route("/api/v1/networks/{id}", network),
-                    Route("/api/v1/networks/{id}/events", network_list(events)),
-                    Route("/api/v1/networks/{id}/aims", network_list(by_network(self.aims))),
-                    Route("/api/v1/networks/{id}/driver-diagrams", network_list(diagram_summaries)),
-                    Route("/api/v1/networks/{id}/schools", network_list(schools)),
+                    Route("/api/v1/networks/{id}/events", network_list("/api/v1/networks/{network_id}/events", events)),
+                    Route("/api/v1/networks/{id}/aims", network_list(f"{net}/aims", by_network(self.aims))),
+                    Route("/api/v1/networks/{id}/driver-diagrams", network_list(f"{net}/driver-diagrams", summaries)),
+                    Route("/api/v1/networks/{id}/schools", network_list(f"{net}/schools", schools)),
                     Route("/api/v1/driver-diagrams/{id}", diagram),
-                    Route("/api/v1/cycles", network_list(by_network(self.cycles))),
+                    Route("/api/v1/cycles", network_list("/api/v1/cycles", by_network(self.cycles))),
                     Route("/api/v1/cycles/{id}", cycle),
-                    Route("/api/v1/schools/{id}", one(self.schools, "El establecimiento")),
-                    Route("/api/v1/people/{id}", one(self.people, "La persona")),
+                    Route(
+                        "/api/v1/schools/{id}",
+                        one(
+                            "/api/v1/schools/{school_id}",
+                            lambda: {s["id"]: s for s in self._schools()},
+                            "El establecimiento",
+                        ),
+                    ),
+                    Route("/api/v1/people/{id}", one("/api/v1/people/{person_id}", lambda: self.people, "La persona")),
                 ]
             )
         )
@@ -208,14 +291,15 @@ class FakeWorld:
             obs = self.observations.get(request.path_params["id"])
             if obs is None or not self._may_see_observation(p, obs):
                 return _problem(404, "La observación no existe o no tienes acceso.")
-            return JSONResponse(obs)
+            return OBSERVATIONS.answer("/api/v1/observations/{observation_id}", obs)
 
         async def scores(request: Request) -> JSONResponse:
             p = self._principal(request, "observations")
             obs = self.observations.get(request.path_params["id"])
             if obs is None or not self._may_see_observation(p, obs):
                 return _problem(404, "La observación no existe o no tienes acceso.")
-            return JSONResponse(self.scores[obs["id"]])
+            scores = {"observation_id": obs["id"], "instrument_id": obs["instrument_id"], **self.scores[obs["id"]]}
+            return OBSERVATIONS.answer("/api/v1/observations/{observation_id}/scores", scores)
 
         async def listing(request: Request) -> JSONResponse:
             p = self._principal(request, "observations")
@@ -227,7 +311,7 @@ class FakeWorld:
                 and all(str(o.get(key)) == q[key] for key in ("network_id", "teacher_id", "wave", "status") if key in q)
             ]
             items.sort(key=lambda o: (o["observed_on"], o["id"]))
-            return _page(items, request)
+            return OBSERVATIONS.page("/api/v1/observations", items, request)
 
         async def network_scores(request: Request) -> JSONResponse:
             p = self._principal(request, "observations")
@@ -254,14 +338,14 @@ class FakeWorld:
                         "domains": s["domains"],
                     }
                 )
-            return _page(rows, request)
+            return OBSERVATIONS.page("/api/v1/observations:scores", rows, request)
 
         async def instrument(request: Request) -> JSONResponse:
             self._principal(request, "observations")
             item = self.instruments.get(request.path_params["id"])
             if item is None:
                 return _problem(404, "El instrumento no existe.")
-            return JSONResponse(item)
+            return OBSERVATIONS.answer("/api/v1/instruments/{instrument_id}", item)
 
         return _guarded(
             Starlette(

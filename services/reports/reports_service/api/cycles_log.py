@@ -14,9 +14,9 @@ from mejora_common.errors import not_found
 from ..render.html import render_html
 from ..render.pdf import html_to_pdf
 from ..render.responses import PDF_TYPE, html_response, pdf_response
-from ..reports.cycles_log import build_cycles_log
 from ..schemas.cycles_log import CyclesLog
-from .deps import CallerToken, SourcesDep
+from ..service.cycles_log import build_cycles_log
+from .deps import CallerToken, SiblingsDep
 
 router = APIRouter(prefix="/api/v1/reports/networks", tags=["bitácora PHEA"])
 
@@ -40,12 +40,12 @@ async def cycles_log(
     *,
     principal: CurrentPrincipal,
     token: CallerToken,
-    sources: SourcesDep,
+    siblings: SiblingsDep,
     format: Annotated[Literal["html", "pdf", "json"], Query(description="html, pdf o json")] = "html",
 ) -> Any:
     if not principal.is_service and principal.membership(network_id) is None:
         raise not_found("La red")
-    log = await build_cycles_log(sources, network_id, token)
+    log = await build_cycles_log(siblings, network_id, token)
     if format == "json":
         return log
     html = render_html("cycles_log.html.j2", r=log)

@@ -1,4 +1,4 @@
-"""Dependencies shared by the routers: the sibling sources and the caller's token."""
+"""Dependencies shared by the routers: the sibling services' clients and the caller's token."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from fastapi import Depends, Request
 
 from mejora_common.auth import bearer_token
 
+from ..clients import Siblings
 from ..settings import Settings
-from ..sources import Sources
 
 
-def get_sources(request: Request) -> Sources:
-    sources: Sources = request.app.state.sources
-    return sources
+def get_siblings(request: Request) -> Siblings:
+    siblings: Siblings = request.app.state.siblings
+    return siblings
 
 
 def get_token(request: Request) -> str:
@@ -27,7 +27,7 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
-SourcesDep = Annotated[Sources, Depends(get_sources)]
+SiblingsDep = Annotated[Siblings, Depends(get_siblings)]
 CallerToken = Annotated[str, Depends(get_token)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 

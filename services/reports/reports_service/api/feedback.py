@@ -13,9 +13,10 @@ from mejora_common.auth import CurrentPrincipal
 from ..render.html import render_html
 from ..render.pdf import html_to_pdf
 from ..render.responses import PDF_TYPE, html_response, pdf_response
-from ..reports.feedback import build_feedback, build_trajectory
 from ..schemas.feedback import FeedbackReport, TeacherTrajectory
-from .deps import CallerToken, SourcesDep
+from ..service.feedback import build_feedback
+from ..service.trajectory import build_trajectory
+from .deps import CallerToken, SiblingsDep
 
 router = APIRouter(prefix="/api/v1/reports", tags=["devolución a docentes"])
 
@@ -50,10 +51,10 @@ async def observation_feedback(
     *,
     _principal: CurrentPrincipal,
     token: CallerToken,
-    sources: SourcesDep,
+    siblings: SiblingsDep,
     format: Annotated[Literal["json", "html", "pdf"], Query(description="json, html o pdf")] = "json",
 ) -> Any:
-    report = await build_feedback(sources, observation_id, token)
+    report = await build_feedback(siblings, observation_id, token)
     if format == "json":
         return report
     html = render_html("feedback.html.j2", r=report)
@@ -78,7 +79,7 @@ async def teacher_trajectory(
     *,
     principal: CurrentPrincipal,
     token: CallerToken,
-    sources: SourcesDep,
+    siblings: SiblingsDep,
     network_id: Annotated[uuid.UUID | None, Query(description="Solo las observaciones de esta red")] = None,
 ) -> TeacherTrajectory:
-    return await build_trajectory(sources, principal, teacher_id, token, network_id)
+    return await build_trajectory(siblings, principal, teacher_id, token, network_id)

@@ -14,9 +14,10 @@ from ..render.html import render_html
 from ..render.pdf import html_to_pdf
 from ..render.responses import CSV_TYPE, PDF_TYPE, XLSX_TYPE, csv_response, html_response, pdf_response, xlsx_response
 from ..render.tabular import to_csv, to_xlsx
-from ..reports.results import RESULTS_HEADER, build_results, list_waves, result_rows, result_sheets
 from ..schemas.results import NetworkResultsReport, WavesOut
-from .deps import CallerToken, SettingsDep, SourcesDep
+from ..service.results import build_results, list_waves
+from ..service.results_tables import RESULTS_HEADER, result_rows, result_sheets
+from .deps import CallerToken, SettingsDep, SiblingsDep
 
 router = APIRouter(prefix="/api/v1/reports/networks", tags=["resultados de la red"])
 
@@ -59,7 +60,7 @@ async def network_results(
     *,
     principal: CurrentPrincipal,
     token: CallerToken,
-    sources: SourcesDep,
+    siblings: SiblingsDep,
     settings: SettingsDep,
     wave: Annotated[str, Query(pattern=WAVE_PATTERN, description="Medición, p. ej. 2024-2", examples=["2024-2"])],
     compare: Annotated[
@@ -71,7 +72,7 @@ async def network_results(
     format: Annotated[Literal["json", "html", "pdf", "csv", "xlsx"], Query(description="Formato")] = "json",
 ) -> Any:
     report = await build_results(
-        sources,
+        siblings,
         principal,
         network_id,
         caller_token=token,
@@ -102,5 +103,5 @@ async def network_results(
     "primero; solo conteos, sin puntajes. Quien no es miembro de la red recibe 404.",
 )
 @accepts_integrations  # with aggregates:read (checked in list_waves)
-async def network_waves(network_id: uuid.UUID, principal: CurrentPrincipal, sources: SourcesDep) -> WavesOut:
-    return await list_waves(sources, principal, network_id)
+async def network_waves(network_id: uuid.UUID, principal: CurrentPrincipal, siblings: SiblingsDep) -> WavesOut:
+    return await list_waves(siblings, principal, network_id)

@@ -12,9 +12,9 @@ from mejora_common.auth import CurrentPrincipal
 from ..render.png import svg_to_png
 from ..render.responses import PNG_TYPE, SVG_TYPE, png_response, svg_response
 from ..render.svg import render_svg
-from ..reports.run_chart import build_run_chart
 from ..schemas.run_chart import MeasureRunChart
-from .deps import CallerToken, SourcesDep
+from ..service.run_chart import build_run_chart
+from .deps import CallerToken, SiblingsDep
 
 router = APIRouter(prefix="/api/v1/measures", tags=["gráficos de corrida"])
 
@@ -44,12 +44,12 @@ async def measure_run_chart(
     *,
     _principal: CurrentPrincipal,
     token: CallerToken,
-    sources: SourcesDep,
+    siblings: SiblingsDep,
     format: Annotated[Literal["json", "svg", "png"], Query(description="json, svg o png")] = "json",
     school_id: Annotated[uuid.UUID | None, Query(description="Solo los datos de un establecimiento")] = None,
     baseline: Annotated[int | None, Query(ge=1, description="Mediana de los primeros k puntos")] = None,
 ) -> Any:
-    report = await build_run_chart(sources, measure_id, token, school_id=school_id, baseline=baseline)
+    report = await build_run_chart(siblings, measure_id, token, school_id=school_id, baseline=baseline)
     if format == "json":
         return report
     svg = render_svg(report.chart)

@@ -16,8 +16,8 @@ from ..render.fmt import short_date
 from ..render.png import svg_to_png
 from ..render.responses import PNG_TYPE, SVG_TYPE, png_response, svg_response
 from ..render.svg import render_svg
-from ..reports.charts import control_chart_spec, run_chart_spec
 from ..schemas.spc import ControlChartRequest, ControlChartResponse, RunChartRequest, RunChartResult
+from ..service.charts import control_chart_spec, run_chart_spec
 
 router = APIRouter(prefix="/api/v1/spc", tags=["control estadístico de procesos"])
 

@@ -13,8 +13,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..reports.labels import band_label
 from ..schemas.charts import BarChartSpec, LineChartSpec
+from ..service.labels import band_label
 from . import fmt
 from .svg import render_svg
 

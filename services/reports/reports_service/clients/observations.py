@@ -1,0 +1,135 @@
+"""What reports reads from the observations service (observations, their scores, instruments), typed as the
+observations service sends it (``services/observations/openapi.json``)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any, Literal
+
+from mejora_common.service_client import ServiceClient
+
+from .base import Call, Page, Read, get_every_page, get_one
+
+Band = Literal["low", "mid", "high"]
+
+#: Page size of ``observations:scores`` (that endpoint allows up to 5,000 rows a page).
+SCORES_PAGE_SIZE = 5000
+
+
+class Scale(Read):
+    min: int
+    max: int
+
+
+class Observation(Read):
+    id: uuid.UUID
+    instrument_id: uuid.UUID
+    instrument_code: str
+    network_id: uuid.UUID
+    school_id: uuid.UUID
+    teacher_id: uuid.UUID
+    observer_id: uuid.UUID
+    level: str
+    observed_on: date
+    wave: str
+    mode: str
+    status: str
+    evidence: dict[str, str]
+    double_codes_id: uuid.UUID | None
+
+
+class DimensionScore(Read):
+    code: str
+    name: str
+    domain: str
+    mean: float
+    adjusted: float
+    band: Band
+    reverse: bool
+
+
+class DomainScore(Read):
+    code: str
+    name: str
+    mean: float
+    band: Band
+
+
+class Scores(Read):
+    instrument_code: str
+    scale: Scale
+    dimensions: list[DimensionScore]
+    domains: list[DomainScore]
+
+
+class ScoresRow(Read):
+    """One submitted observation with its scores (``observations:scores``)."""
+
+    observation_id: uuid.UUID
+    school_id: uuid.UUID
+    teacher_id: uuid.UUID
+    level: str
+    observed_on: date
+    instrument_code: str
+    scale: Scale
+    dimensions: list[DimensionScore]
+    domains: list[DomainScore]
+
+
+class InstrumentDimension(Read):
+    code: str
+    order: int
+
+
+class InstrumentDomain(Read):
+    code: str
+    name: str
+    order: int
+    dimensions: list[InstrumentDimension]
+
+
+class Instrument(Read):
+    code: str
+    name: str
+    version: int
+    scale: Scale
+    domains: list[InstrumentDomain]
+
+
+OBSERVATION = Call("observation", "/api/v1/observations/{observation_id}", Observation)
+OBSERVATION_SCORES = Call("observation_scores", "/api/v1/observations/{observation_id}/scores", Scores)
+OBSERVATIONS = Call("observations_list", "/api/v1/observations", Page[Observation])
+INSTRUMENT = Call("instrument", "/api/v1/instruments/{instrument_id}", Instrument)
+NETWORK_SCORES = Call("network_scores", "/api/v1/observations:scores", Page[ScoresRow])
+
+#: Every observations endpoint reports reads (checked against the producer by tests/test_client_contracts.py).
+CALLS: list[Call[Any]] = [OBSERVATION, OBSERVATION_SCORES, OBSERVATIONS, INSTRUMENT, NETWORK_SCORES]
+
+
+async def observation(client: ServiceClient, observation_id: uuid.UUID, token: str) -> Observation | None:
+    return await get_one(client, OBSERVATION, token, observation_id=observation_id)
+
+
+async def observation_scores(client: ServiceClient, observation_id: uuid.UUID, token: str) -> Scores | None:
+    return await get_one(client, OBSERVATION_SCORES, token, observation_id=observation_id)
+
+
+async def observations_list(client: ServiceClient, token: str, **params: str) -> list[Observation]:
+    return await get_every_page(client, OBSERVATIONS, token, params=params) or []
+
+
+async def instrument(client: ServiceClient, instrument_id: uuid.UUID, token: str) -> Instrument | None:
+    return await get_one(client, INSTRUMENT, token, instrument_id=instrument_id)
+
+
+async def network_scores(client: ServiceClient, network_id: uuid.UUID, wave: str, token: str) -> list[ScoresRow] | None:
+    """Scores of every submitted observation of a wave (second codings of the same session left out by that
+    service); ``None`` if the endpoint is absent."""
+    return await get_every_page(
+        client,
+        NETWORK_SCORES,
+        token,
+        params={"network_id": str(network_id), "wave": wave},
+        page_size=SCORES_PAGE_SIZE,
+    )

@@ -1,1 +1,0 @@
-"""Service functions: database reads and writes behind the routers (no HTTP here)."""

@@ -1,1 +1,0 @@
-"""Report builders: read the siblings through :mod:`reports_service.sources`, apply the rules, build models."""

@@ -1,0 +1,445 @@
+"""Network results for a learning session: aggregates of classroom observations, paired wave
+comparison and the network's PHEA activity.
+
+Individual scores are private (docs/architecture.md, "Users and roles"), so the reports service reads them with its own
+service token and applies the rules itself before anything leaves it:
+
+* every group (the network, a level, a school) and every domain/dimension inside a group with
+  fewer than ``k`` classrooms is suppressed — no statistic, not even its ``n``
+  (:func:`reports_service.domain.results.aggregate_results`);
+* who sees which groups: coordinators, facilitators and coaches see the network, each level and
+  each school; a school leader sees the network, each level and **only their own school**
+  (shown only when it has at least ``k`` classrooms); a teacher sees the network and each level;
+* integration clients (a SLEP system with an API key) of the network need the scope
+  ``aggregates:read`` (403 naming it otherwise) and then see what a facilitator sees.
+
+A classroom is a teacher at a level (``teacher_id:level``); when a classroom was observed more
+than once in a wave, its latest observation counts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from typing import Literal
+
+from mejora_common.auth import Principal, missing_scope
+from mejora_common.errors import ProblemError, not_found
+
+from ..clients import Siblings
+from ..clients import cycles as cycles_client
+from ..clients import observations as observations_client
+from ..clients.cycles import CycleSummary
+from ..clients.observations import Observation, ScoresRow
+from ..domain.results import (
+    ChangeStats,
+    ClassroomRecord,
+    DimensionStats,
+    DimensionValue,
+    DomainStats,
+    GroupResults,
+    aggregate_results,
+    compare_waves,
+)
+from ..schemas.charts import BarChartSpec, BarSeries
+from ..schemas.results import (
+    ActivityCounts,
+    BandCountsOut,
+    ChangeOut,
+    ComparisonOut,
+    DimensionMeta,
+    DomainMeta,
+    GroupOut,
+    ItemStats,
+    NetworkRef,
+    NetworkResultsReport,
+    PheaActivity,
+    SchoolActivity,
+    WaveInfo,
+    WavesOut,
+)
+from .feedback import band_ranges
+from .labels import DECISIONS, STAGES, level_label
+
+FULL_VIEW = {"coordinator", "facilitator", "coach", "service", "integration"}
+#: The scope an integration client needs to read network results (granted in the cycles service).
+AGGREGATES_READ = "aggregates:read"
+#: Concurrent score reads when the observations service has no ``observations:scores``.
+FALLBACK_CONCURRENCY = 8
+#: The scale when no row says (CLASS: 1 to 7).
+DEFAULT_SCALE = (1, 7)
+
+
+def viewer_role(principal: Principal, network_id: uuid.UUID) -> tuple[str, uuid.UUID | None]:
+    """The caller's role in the network and school; 404 for non-members (docs/architecture.md, "Users and roles")."""
+    if principal.is_service:
+        return "service", None
+    membership = principal.membership(network_id)
+    if membership is None:
+        raise not_found("La red")
+    if principal.is_integration and not principal.has_scope(AGGREGATES_READ):
+        raise missing_scope(AGGREGATES_READ)
+    return membership.role, membership.school_id
+
+
+async def wave_rows(siblings: Siblings, network_id: uuid.UUID, wave: str, token: str) -> list[ScoresRow]:
+    """Scores of every submitted observation of a wave, read as the reports service."""
+    rows = await observations_client.network_scores(siblings.observations, network_id, wave, token)
+    if rows is not None:
+        return rows
+    # Fallback for an observations service without ``observations:scores``: list, then read each.
+    listed = await observations_client.observations_list(
+        siblings.observations, token, network_id=str(network_id), wave=wave, status="submitted", double_coding="false"
+    )
+    gate = asyncio.Semaphore(FALLBACK_CONCURRENCY)
+
+    async def one(obs: Observation) -> ScoresRow | None:
+        async with gate:
+            scores = await observations_client.observation_scores(siblings.observations, obs.id, token)
+        if not scores:
+            return None
+        return ScoresRow(
+            observation_id=obs.id,
+            school_id=obs.school_id,
+            teacher_id=obs.teacher_id,
+            level=obs.level,
+            observed_on=obs.observed_on,
+            instrument_code=obs.instrument_code,
+            scale=scores.scale,
+            dimensions=scores.dimensions,
+            domains=scores.domains,
+        )
+
+    return [r for r in await asyncio.gather(*(one(o) for o in listed)) if r]
+
+
+def choose_instrument(rows: Sequence[ScoresRow], wanted: str | None) -> str | None:
+    """The instrument to aggregate: the one asked for, else the most used in the wave."""
+    if wanted:
+        return wanted
+    counts = Counter(r.instrument_code for r in rows)
+    if not counts:
+        return None
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[0][0]
+
+
+def to_records(rows: Sequence[ScoresRow], wave: str, instrument_code: str | None) -> tuple[list[ClassroomRecord], int]:
+    """One record per classroom (latest observation); how many rows of other instruments were left out."""
+    latest: dict[str, ScoresRow] = {}
+    excluded = 0
+
+    def order(row: ScoresRow) -> tuple[str, str]:
+        return (row.observed_on.isoformat(), str(row.observation_id))
+
+    for row in rows:
+        if instrument_code and row.instrument_code != instrument_code:
+            excluded += 1
+            continue
+        key = f"{row.teacher_id}:{row.level}"
+        current = latest.get(key)
+        if current is None or order(row) > order(current):
+            latest[key] = row
+    records = [
+        ClassroomRecord(
+            classroom_key=key,
+            school_id=str(row.school_id),
+            level=row.level,
+            wave=wave,
+            dimensions={d.code: DimensionValue(mean=d.mean, adjusted=d.adjusted) for d in row.dimensions},
+            domains={d.code: d.mean for d in row.domains},
+        )
+        for key, row in latest.items()
+    ]
+    return records, excluded
+
+
+def structure_of(rows: Sequence[ScoresRow]) -> list[DomainMeta]:
+    """Domains and their dimensions (names, reverse flag) in the order the scores list them."""
+    domains: dict[str, DomainMeta] = {}
+    seen: set[str] = set()
+    for row in rows:
+        for dom in row.domains:
+            domains.setdefault(dom.code, DomainMeta(code=dom.code, name=dom.name or dom.code, dimensions=[]))
+        for dim in row.dimensions:
+            if dim.code in seen:
+                continue
+            seen.add(dim.code)
+            meta = domains.setdefault(dim.domain, DomainMeta(code=dim.domain, name=dim.domain, dimensions=[]))
+            meta.dimensions.append(DimensionMeta(code=dim.code, name=dim.name or dim.code, reverse=dim.reverse))
+    return list(domains.values())
+
+
+def _names(structure: Sequence[DomainMeta]) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    domain_names = {d.code: d.name for d in structure}
+    dimension_names = {dim.code: (dim.name, d.code) for d in structure for dim in d.dimensions}
+    return domain_names, dimension_names
+
+
+def _domain_item(stats: DomainStats, names: dict[str, str]) -> ItemStats:
+    return ItemStats(
+        code=stats.code,
+        name=names.get(stats.code, stats.code),
+        kind="domain",
+        domain=None,
+        suppressed=stats.suppressed,
+        n=stats.n,
+        mean=stats.mean,
+        sd=stats.sd,
+        bands=BandCountsOut(low=stats.bands.low, mid=stats.bands.mid, high=stats.bands.high) if stats.bands else None,
+    )
+
+
+def _dimension_item(stats: DimensionStats, names: dict[str, tuple[str, str]]) -> ItemStats:
+    name, domain = names.get(stats.code, (stats.code, ""))
+    return ItemStats(
+        code=stats.code,
+        name=name,
+        kind="dimension",
+        domain=domain or None,
+        suppressed=stats.suppressed,
+        n=stats.n,
+        mean=stats.mean,
+        sd=stats.sd,
+        adjusted_mean=stats.adjusted_mean,
+        bands=BandCountsOut(low=stats.bands.low, mid=stats.bands.mid, high=stats.bands.high) if stats.bands else None,
+    )
+
+
+def group_out(
+    group: GroupResults,
+    kind: Literal["network", "level", "school"],
+    label: str,
+    structure: Sequence[DomainMeta],
+) -> GroupOut:
+    domain_names, dimension_names = _names(structure)
+    return GroupOut(
+        kind=kind,
+        key=group.key,
+        label=label,
+        suppressed=group.suppressed,
+        n_classrooms=group.n_classrooms,
+        domains=[_domain_item(d, domain_names) for d in group.domains],
+        dimensions=[_dimension_item(d, dimension_names) for d in group.dimensions],
+    )
+
+
+def _change(stats: ChangeStats, kind: Literal["domain", "dimension"], name: str) -> ChangeOut:
+    return ChangeOut(
+        code=stats.code,
+        name=name,
+        kind=kind,
+        suppressed=stats.suppressed,
+        n_pairs=stats.n_pairs,
+        before_mean=stats.before_mean,
+        after_mean=stats.after_mean,
+        mean_change=stats.mean_change,
+        sd_change=stats.sd_change,
+        effect_size_dz=stats.effect_size_dz,
+    )
+
+
+def activity_of(cycles: Sequence[CycleSummary], school_names: dict[str, str]) -> PheaActivity:
+    """PHEA cycles by stage and by decision, for the network and per school."""
+
+    def counts(items: Sequence[CycleSummary]) -> ActivityCounts:
+        stages = Counter(c.stage for c in items)
+        decisions = Counter(c.act_decision for c in items if c.act_decision)
+        return ActivityCounts(
+            total=len(items),
+            by_stage={s: stages.get(s, 0) for s in STAGES},
+            by_decision={d: decisions.get(d, 0) for d in DECISIONS},
+        )
+
+    by_school: dict[str | None, list[CycleSummary]] = {}
+    for cycle in cycles:
+        school = str(cycle.school_id) if cycle.school_id else None
+        by_school.setdefault(school, []).append(cycle)
+    schools = [
+        SchoolActivity(
+            school_id=school,
+            name=school_names.get(school, "Establecimiento") if school else "Toda la red",
+            **counts(items).model_dump(),
+        )
+        for school, items in by_school.items()
+    ]
+    schools.sort(key=lambda s: (s.school_id is None, s.name))
+    total = counts(cycles)
+    return PheaActivity(**total.model_dump(), by_school=schools)
+
+
+def domain_charts(
+    structure: Sequence[DomainMeta],
+    *,
+    now: GroupResults,
+    before: GroupResults | None,
+    wave: str,
+    compare: str | None,
+    scale: tuple[int, int],
+) -> list[BarChartSpec]:
+    """One chart per domain: the network's mean of each dimension in the wave (and the compared wave)."""
+    charts: list[BarChartSpec] = []
+    for domain in structure:
+        codes = [d.code for d in domain.dimensions]
+        series: list[BarSeries] = []
+        for group, label in ((before, compare), (now, wave)):
+            if group is None or label is None:
+                continue
+            by_code = {d.code: d for d in group.dimensions}
+            series.append(BarSeries(label=f"Medición {label}", values=[_mean(by_code.get(c)) for c in codes]))
+        reverse = [d.name for d in domain.dimensions if d.reverse]
+        subtitle = "Promedio de la red por dimensión"
+        if reverse:
+            subtitle += f" · {', '.join(reverse)}: inversa, un puntaje bajo es favorable"
+        charts.append(
+            BarChartSpec(
+                title=domain.name,
+                subtitle=subtitle,
+                categories=[d.name for d in domain.dimensions],
+                series=series,
+                x_min=scale[0],
+                x_max=scale[1],
+                bands=band_ranges(*scale),
+            )
+        )
+    return charts
+
+
+def _mean(stats: DimensionStats | None) -> float | None:
+    return None if stats is None or stats.suppressed else stats.mean
+
+
+async def build_results(
+    siblings: Siblings,
+    principal: Principal,
+    network_id: uuid.UUID,
+    *,
+    caller_token: str,
+    wave: str,
+    compare: str | None,
+    k: int,
+    instrument_code: str | None = None,
+) -> NetworkResultsReport:
+    role, own_school = viewer_role(principal, network_id)
+    if compare == wave:
+        raise ProblemError(
+            422,
+            "validation_error",
+            "La medición de comparación debe ser distinta de la medición principal.",
+            errors=[{"field": "compare", "message": "Debe ser distinta de `wave`."}],
+        )
+    token = siblings.service_token()
+
+    async def nothing() -> list[ScoresRow]:
+        return []
+
+    network, rows_now, rows_before, cycles, schools = await asyncio.gather(
+        # The network itself is read as the caller (a member): its name is theirs to see.
+        cycles_client.network(siblings.cycles, network_id, caller_token),
+        wave_rows(siblings, network_id, wave, token),
+        wave_rows(siblings, network_id, compare, token) if compare else nothing(),
+        cycles_client.cycles_of(siblings.cycles, network_id, token),
+        cycles_client.schools(siblings.cycles, network_id, token),
+    )
+    if network is None:
+        raise not_found("La red")
+    school_names = {str(s.id): s.name or "Establecimiento" for s in schools}
+    instrument = choose_instrument(rows_now or rows_before, instrument_code)
+    records_now, excluded_now = to_records(rows_now, wave, instrument)
+    records_before, excluded_before = to_records(rows_before, compare, instrument) if compare else ([], 0)
+    sample = [r for r in [*rows_now, *rows_before] if not instrument or r.instrument_code == instrument]
+    structure = structure_of(sample)
+    scale = next(((r.scale.min, r.scale.max) for r in sample), DEFAULT_SCALE)
+
+    now = aggregate_results(records_now, wave=wave, k=k, scale_min=scale[0], scale_max=scale[1])
+    before = (
+        aggregate_results(records_before, wave=compare, k=k, scale_min=scale[0], scale_max=scale[1])
+        if compare
+        else None
+    )
+
+    by_level = [group_out(g, "level", level_label(g.key), structure) for g in now.by_level]
+    if role in FULL_VIEW:
+        school_groups = list(now.by_school)
+    elif role == "leader" and own_school is not None:
+        school_groups = [g for g in now.by_school if g.key == str(own_school)]
+    else:
+        school_groups = []
+    by_school = [group_out(g, "school", school_names.get(g.key, "Establecimiento"), structure) for g in school_groups]
+    by_school.sort(key=lambda g: g.label)
+
+    comparison: ComparisonOut | None = None
+    if compare:
+        result = compare_waves([*records_before, *records_now], before=compare, after=wave, k=k)
+        domain_names, dimension_names = _names(structure)
+        comparison = ComparisonOut(
+            before_wave=compare,
+            after_wave=wave,
+            suppressed=result.suppressed,
+            n_pairs=result.n_pairs,
+            domains=[_change(c, "domain", domain_names.get(c.code, c.code)) for c in result.domains],
+            dimensions=[
+                _change(c, "dimension", dimension_names.get(c.code, (c.code, ""))[0]) for c in result.dimensions
+            ],
+        )
+
+    notes = [
+        f"Solo se muestran grupos de al menos {k} aulas: los grupos menores aparecen como «suprimido», sin cifras."
+    ]
+    if role == "leader":
+        notes.append(
+            f"Como dirección ves los resultados de tu establecimiento solo si tiene al menos {k} aulas observadas."
+        )
+    elif role == "teacher":
+        notes.append("Los resultados son agregados de la red: no muestran puntajes de ninguna docente.")
+    if excluded_now or excluded_before:
+        notes.append(
+            f"Se dejaron fuera {excluded_now + excluded_before} observaciones hechas con otro instrumento "
+            f"(se agrega solo {instrument})."
+        )
+    if compare:
+        notes.append(
+            "La comparación es pareada: solo cuenta las aulas observadas en ambas mediciones; en Clima negativo el "
+            "cambio usa el puntaje ajustado (positivo = mejora). d_z = cambio promedio / DE del cambio."
+        )
+
+    return NetworkResultsReport(
+        network=NetworkRef(id=network_id, name=network.name),
+        wave=wave,
+        compare=compare,
+        k=k,
+        instrument_code=instrument,
+        scale_min=scale[0],
+        scale_max=scale[1],
+        viewer_role=role,
+        structure=structure,
+        network_results=group_out(now.network, "network", "Toda la red", structure),
+        by_level=by_level,
+        by_school=by_school,
+        comparison=comparison,
+        activity=activity_of(cycles, school_names),
+        charts=domain_charts(
+            structure,
+            now=now.network,
+            before=before.network if before else None,
+            wave=wave,
+            compare=compare,
+            scale=scale,
+        ),
+        notes=notes,
+    )
+
+
+async def list_waves(siblings: Siblings, principal: Principal, network_id: uuid.UUID) -> WavesOut:
+    """The waves with submitted observations in the network (how many each), newest first."""
+    viewer_role(principal, network_id)
+    token = siblings.service_token()
+    listed = await observations_client.observations_list(
+        siblings.observations, token, network_id=str(network_id), status="submitted", double_coding="false"
+    )
+    counts = Counter(o.wave for o in listed if o.wave)
+    return WavesOut(
+        network_id=network_id,
+        waves=[WaveInfo(wave=w, observations=n) for w, n in sorted(counts.items(), reverse=True)],
+    )

@@ -1,0 +1,243 @@
+"""The run chart of a measure: its points from the cycles service, analysed, with learning sessions marked."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from mejora_common.errors import not_found
+
+from ..clients import Siblings
+from ..clients import cycles as cycles_client
+from ..clients.cycles import MeasurePoint
+from ..domain.spc import RunChartAnalysis, analyze_run_chart
+from ..render.fmt import local_date, long_date, month_label, number, percent, short_date
+from ..schemas.charts import ChartMarker
+from ..schemas.run_chart import MeasureInfo, MeasureRunChart, RunChartEvent, RunChartPoint
+from ..schemas.spc import RunChartResult
+from .charts import run_chart_spec
+
+Scope = Literal["network", "school", "schools_combined"]
+
+KIND_LABELS = {"outcome": "Medida de resultado", "process": "Medida de proceso", "balancing": "Medida de balance"}
+
+
+def period_label(period: date, frequency: str) -> str:
+    """Axis label by frequency: months as ``mar 2024``, years as ``2024``, weeks/terms as a date."""
+    if frequency == "monthly":
+        return month_label(period)
+    if frequency == "yearly":
+        return str(period.year)
+    return short_date(period)
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """A point of the charted series: a measure point, or the schools' points of a period combined."""
+
+    period: date
+    value: float
+    numerator: float | None
+    denominator: float | None
+    note: str
+
+    @classmethod
+    def of(cls, point: MeasurePoint) -> SeriesPoint:
+        return cls(point.period, point.value, point.numerator, point.denominator, point.note)
+
+
+def select_series(
+    points: Sequence[MeasurePoint], value_type: str, school_id: uuid.UUID | None
+) -> tuple[Scope, list[SeriesPoint]]:
+    """The points to chart, one per period, in time order.
+
+    With ``school_id``: that school's points. Otherwise the network-wide points (no
+    school) when there are any; else the schools' points combined per period — a
+    proportion as the pooled ratio sum(numerators) / sum(denominators), a count as
+    the sum, a continuous value as the mean.
+    """
+    if school_id is not None:
+        chosen = [p for p in points if p.school_id == school_id]
+        return "school", [SeriesPoint.of(p) for p in sorted(chosen, key=lambda p: p.period)]
+    network = [p for p in points if not p.school_id]
+    if network or not points:
+        return "network", [SeriesPoint.of(p) for p in sorted(network, key=lambda p: p.period)]
+    by_period: dict[date, list[MeasurePoint]] = defaultdict(list)
+    for p in points:
+        by_period[p.period].append(p)
+    combined: list[SeriesPoint] = []
+    for period in sorted(by_period):
+        group = by_period[period]
+        nums = [p.numerator for p in group]
+        dens = [p.denominator for p in group]
+        numerator: float | None = None
+        denominator: float | None = None
+        if value_type == "proportion" and all(n is not None for n in nums) and all(d for d in dens):
+            numerator = math.fsum(float(n) for n in nums if n is not None)
+            denominator = math.fsum(float(d) for d in dens if d is not None)
+            value = numerator / denominator
+        elif value_type == "count":
+            value = math.fsum(p.value for p in group)
+        else:
+            value = math.fsum(p.value for p in group) / len(group)
+        combined.append(SeriesPoint(period, value, numerator, denominator, f"{len(group)} establecimientos"))
+    return "schools_combined", combined
+
+
+def event_position(day: date, periods: Sequence[date]) -> float | None:
+    """Where a day falls on the axis: linear between the two periods around it; ``None`` outside."""
+    if not periods or day < periods[0] or day > periods[-1]:
+        return None
+    if len(periods) == 1:
+        return 0.0
+    for i in range(len(periods) - 1):
+        a, b = periods[i], periods[i + 1]
+        if a <= day <= b:
+            span = (b - a).days
+            return float(i) if span == 0 else i + (day - a).days / span
+    return float(len(periods) - 1)
+
+
+def interpret(analysis: RunChartAnalysis, values: Sequence[float], direction: str, labels: Sequence[str]) -> list[str]:
+    """Spanish reading of the signals, naming whether a shift or a trend goes the good way.
+
+    ``direction`` is the measure's: ``up`` (more is better) or ``down`` (less is better).
+    """
+    lines: list[str] = []
+    better_up = direction != "down"
+    verdict = {
+        True: "del lado favorable" + (" (más es mejor)" if better_up else " (menos es mejor)"),
+        False: "del lado desfavorable" + (" (más es mejor)" if better_up else " (menos es mejor)"),
+    }
+    centre = analysis.median if analysis.median is not None else 0.0
+    for first, last in analysis.shifts:
+        above = values[first] > centre
+        lines.append(
+            f"Desplazamiento: {last - first + 1} puntos seguidos {'sobre' if above else 'bajo'} la mediana entre "
+            f"{labels[first]} y {labels[last]}, {verdict[above == better_up]}."
+        )
+    for first, last in analysis.trends:
+        rising = values[last] > values[first]
+        good = rising == better_up
+        lines.append(
+            f"Tendencia {'ascendente' if rising else 'descendente'} entre {labels[first]} y {labels[last]}: "
+            f"{'en la dirección de mejora' if good else 'en la dirección contraria a la mejora'}."
+        )
+    if analysis.runs_signal:
+        lines.append(
+            "Las reglas de Anhøj indican variación no aleatoria (una corrida demasiado larga o muy pocos cruces "
+            "de la mediana)."
+        )
+    if not lines:
+        lines.append("No hay señales de causa especial: la variación es consistente con el azar (causa común).")
+    if analysis.n < 10:
+        lines.append(
+            f"Hay {analysis.n} puntos: con menos de 10 las reglas de corrida detectan poco; sigue registrando datos."
+        )
+    return lines
+
+
+async def build_run_chart(
+    siblings: Siblings,
+    measure_id: uuid.UUID,
+    token: str,
+    *,
+    school_id: uuid.UUID | None = None,
+    baseline: int | None = None,
+) -> MeasureRunChart:
+    """Read the measure, its points and the network's learning sessions (caller's token) and analyse."""
+    measure = await cycles_client.measure(siblings.cycles, measure_id, token)
+    if measure is None:
+        raise not_found("La medida")
+    network_id = measure.network_id
+    raw_points = await cycles_client.measure_points(siblings.cycles, measure_id, token)
+    events = await cycles_client.events(siblings.cycles, network_id, token, kind="learning_session")
+
+    value_type = measure.value_type
+    frequency = measure.frequency
+    scope, series = select_series(raw_points, value_type, school_id)
+    periods = [p.period for p in series]
+    values = [p.value for p in series]
+    labels = [period_label(d, frequency) for d in periods]
+    analysis = analyze_run_chart(values, baseline) if values else analyze_run_chart([])
+    percent_axis = value_type == "proportion" and all(0 <= v <= 1 for v in values)
+
+    run_events: list[RunChartEvent] = []
+    markers: list[ChartMarker] = []
+    for event in sorted(events, key=lambda e: e.starts_at):
+        day = local_date(event.starts_at)
+        if day is None:
+            continue
+        position = event_position(day, periods)
+        title = event.title or "Sesión de aprendizaje"
+        run_events.append(
+            RunChartEvent(
+                id=event.id,
+                title=title,
+                starts_at=event.starts_at,
+                date_label=long_date(day),
+                position=position,
+            )
+        )
+        if position is not None:
+            markers.append(ChartMarker(position=position, label=f"{title} ({long_date(day)})"))
+
+    unit = measure.unit
+    kind_label = KIND_LABELS.get(measure.kind, "Medida")
+    direction = measure.direction
+    subtitle = f"{kind_label} · {'más es mejor' if direction != 'down' else 'menos es mejor'}"
+    if scope == "schools_combined":
+        subtitle += " · datos de los establecimientos combinados"
+    spec = run_chart_spec(
+        measure.name,
+        labels,
+        values,
+        analysis,
+        subtitle=subtitle,
+        y_label=unit or ("%" if percent_axis else ""),
+        markers=markers,
+        percent=percent_axis,
+        notes=[p.note for p in series],
+    )
+    interpretation = interpret(analysis, values, direction, labels)
+    points = [
+        RunChartPoint(
+            period=periods[i],
+            label=labels[i],
+            value=values[i],
+            numerator=p.numerator,
+            denominator=p.denominator,
+            note=p.note,
+            signal=spec.points[i].signal,
+            signal_kinds=spec.points[i].signal_kinds,
+        )
+        for i, p in enumerate(series)
+    ]
+    return MeasureRunChart(
+        measure=MeasureInfo(
+            id=measure_id,
+            network_id=network_id,
+            name=measure.name,
+            kind=measure.kind,
+            unit=unit,
+            value_type=value_type,
+            direction=direction,
+            frequency=frequency,
+        ),
+        scope=scope,
+        school_id=school_id,
+        points=points,
+        analysis=RunChartResult.of(analysis),
+        events=run_events,
+        interpretation=interpretation,
+        chart=spec,
+    )
+
+
+def format_value(value: float, value_type: str) -> str:
+    return percent(value, 1) if value_type == "proportion" and 0 <= value <= 1 else number(value)
