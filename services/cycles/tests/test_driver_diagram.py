@@ -6,17 +6,14 @@ from collections.abc import Callable
 
 import pytest
 
+from cycles_service.domain.diagram_diff import DiagramDiff, FieldChange, NodeChange, diff_versions
 from cycles_service.domain.driver_diagram import (
-    DiagramDiff,
-    FieldChange,
     InvalidDiagramError,
     InvalidLinkError,
     Link,
     Node,
-    NodeChange,
     build_tree,
     copy_version,
-    diff_versions,
     new_key,
     validate_diagram,
     validate_link,

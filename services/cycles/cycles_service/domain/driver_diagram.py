@@ -1,4 +1,4 @@
-"""Driver diagram (diagrama conductor): tree, link rules, versions and diffs.
+"""Driver diagram (diagrama conductor): tree, link rules and versions (diffs: :mod:`.diagram_diff`).
 
 A diagram version is a set of :class:`Node` and :class:`Link` (parent → child):
 
@@ -14,8 +14,8 @@ kind               label (es-CL)        parent
 Every node has an ``id`` (unique per version, e.g. a UUID) and a ``key``: a
 stable identity (e.g. a UUID from :func:`new_key`) assigned when the node is
 first created and carried over unchanged when a version is copied
-(:func:`copy_version` gives new ids, same keys). :func:`diff_versions` matches
-nodes across versions by ``key``.
+(:func:`copy_version` gives new ids, same keys). :func:`.diagram_diff.diff_versions`
+matches nodes across versions by ``key``.
 
 Ids and keys are plain strings; pass ``str(uuid)`` when they are UUIDs.
 """
@@ -25,7 +25,7 @@ from __future__ import annotations
 import unicodedata
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final, Literal, NamedTuple, TypedDict, get_args
 
@@ -34,19 +34,16 @@ __all__ = [
     "NODE_KINDS",
     "NODE_KIND_LABELS",
     "CopiedVersion",
-    "DiagramDiff",
-    "FieldChange",
     "InvalidDiagramError",
     "InvalidLinkError",
     "Link",
     "Node",
-    "NodeChange",
     "NodeKind",
     "Tree",
     "TreeNode",
     "build_tree",
     "copy_version",
-    "diff_versions",
+    "display_order",
     "new_key",
     "validate_diagram",
     "validate_link",
@@ -135,44 +132,6 @@ class Tree(TypedDict):
     aim: TreeNode | None
     unlinked: list[TreeNode]
     """Subtrees not reachable from the aim (nodes without a parent yet)."""
-
-
-class FieldChange(NamedTuple):
-    """One changed attribute of a node matched by key."""
-
-    field: Literal["kind", "text", "tags", "parents"]
-    old: str | tuple[str, ...]
-    """``parents`` are compared (and shown) as sorted parent *keys*."""
-    new: str | tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class NodeChange:
-    """A node present in both versions whose kind, text, tags or parents changed."""
-
-    key: str
-    old: Node
-    new: Node
-    changes: tuple[FieldChange, ...]
-
-    @property
-    def fields(self) -> tuple[str, ...]:
-        """Names of the changed attributes."""
-        return tuple(change.field for change in self.changes)
-
-
-@dataclass(frozen=True)
-class DiagramDiff:
-    """Differences between two versions, nodes matched by ``key``."""
-
-    added: tuple[Node, ...]
-    removed: tuple[Node, ...]
-    changed: tuple[NodeChange, ...]
-
-    @property
-    def is_empty(self) -> bool:
-        """``True`` when the versions are equivalent."""
-        return not (self.added or self.removed or self.changed)
 
 
 class CopiedVersion(NamedTuple):
@@ -273,7 +232,8 @@ def validate_diagram(nodes: Iterable[Node], links: Iterable[Link]) -> list[str]:
     return problems
 
 
-def _sort_key(node: Node) -> tuple[int, int, str, str]:
+def display_order(node: Node) -> tuple[int, int, str, str]:
+    """Aim, primary, secondary, change idea; then ``order`` and text (how trees and diffs list nodes)."""
     folded = unicodedata.normalize("NFKD", node.text).casefold()
     return _RANK[node.kind], node.order, folded, node.key
 
@@ -300,7 +260,7 @@ def build_tree(nodes: Iterable[Node], links: Iterable[Link]) -> Tree:
         parents[link.child_id].add(link.parent_id)
 
     def render(node: Node) -> TreeNode:
-        kids = sorted((by_id[i] for i in children[node.id]), key=_sort_key)
+        kids = sorted((by_id[i] for i in children[node.id]), key=display_order)
         return {
             "id": node.id,
             "key": node.key,
@@ -316,7 +276,7 @@ def build_tree(nodes: Iterable[Node], links: Iterable[Link]) -> Tree:
     aim_node = next((node for node in node_list if node.kind == "aim"), None)
     aim = render(aim_node) if aim_node is not None else None
     unlinked = [
-        render(node) for node in sorted(node_list, key=_sort_key) if node.kind != "aim" and not parents[node.id]
+        render(node) for node in sorted(node_list, key=display_order) if node.kind != "aim" and not parents[node.id]
     ]
     return {"aim": aim, "unlinked": unlinked}
 
@@ -360,77 +320,3 @@ def copy_version(
     if problems:
         raise InvalidDiagramError(problems)
     return CopiedVersion(copied, copied_links, id_map)
-
-
-def _parent_keys(nodes: Sequence[Node], links: Iterable[Link], which: str) -> dict[str, tuple[str, ...]]:
-    key_of = {node.id: node.key for node in nodes}
-    parents: dict[str, set[str]] = defaultdict(set)
-    for link in links:
-        if link.parent_id not in key_of or link.child_id not in key_of:
-            missing = link.parent_id if link.parent_id not in key_of else link.child_id
-            raise InvalidDiagramError([f"Un vínculo de la versión {which} apunta a un nodo que no existe ({missing})"])
-        parents[key_of[link.child_id]].add(key_of[link.parent_id])
-    return {key: tuple(sorted(value)) for key, value in parents.items()}
-
-
-def _by_key(nodes: Sequence[Node], which: str) -> dict[str, Node]:
-    result: dict[str, Node] = {}
-    for node in nodes:
-        if node.key in result:
-            raise InvalidDiagramError([f"La clave {node.key} está repetida en la versión {which}"])
-        result[node.key] = node
-    return result
-
-
-def _tags(node: Node) -> tuple[str, ...]:
-    return tuple(sorted({tag.strip() for tag in node.tags if tag.strip()}))
-
-
-def diff_versions(
-    old_nodes: Iterable[Node],
-    new_nodes: Iterable[Node],
-    *,
-    old_links: Iterable[Link],
-    new_links: Iterable[Link],
-) -> DiagramDiff:
-    """Added, removed and changed nodes between two versions, matched by ``key``.
-
-    A node is *changed* when its kind, text (ignoring surrounding spaces), set
-    of tags or set of parents (by key) differs. ``order`` alone is not a
-    change. Results are sorted aim → primary → secondary → change idea, then
-    by ``order`` and text.
-    """
-    old_list = list(old_nodes)
-    new_list = list(new_nodes)
-    old_by_key = _by_key(old_list, "anterior")
-    new_by_key = _by_key(new_list, "nueva")
-    old_parents = _parent_keys(old_list, old_links, "anterior")
-    new_parents = _parent_keys(new_list, new_links, "nueva")
-
-    added = sorted(
-        (node for key, node in new_by_key.items() if key not in old_by_key),
-        key=_sort_key,
-    )
-    removed = sorted(
-        (node for key, node in old_by_key.items() if key not in new_by_key),
-        key=_sort_key,
-    )
-    changed: list[NodeChange] = []
-    for new in sorted(new_list, key=_sort_key):
-        old = old_by_key.get(new.key)
-        if old is None:
-            continue
-        changes: list[FieldChange] = []
-        if old.kind != new.kind:
-            changes.append(FieldChange("kind", old.kind, new.kind))
-        if old.text.strip() != new.text.strip():
-            changes.append(FieldChange("text", old.text, new.text))
-        if _tags(old) != _tags(new):
-            changes.append(FieldChange("tags", _tags(old), _tags(new)))
-        before = old_parents.get(new.key, ())
-        after = new_parents.get(new.key, ())
-        if before != after:
-            changes.append(FieldChange("parents", before, after))
-        if changes:
-            changed.append(NodeChange(new.key, old, new, tuple(changes)))
-    return DiagramDiff(tuple(added), tuple(removed), tuple(changed))

@@ -12,13 +12,13 @@ from mejora_common.db import utcnow
 from mejora_common.errors import ProblemError, conflict, invalid, not_found
 from mejora_common.pagination import paginate
 
+from ..domain.diagram_diff import diff_versions
 from ..domain.driver_diagram import (
     InvalidLinkError,
     Link,
     Node,
     build_tree,
     copy_version,
-    diff_versions,
     new_key,
     validate_diagram,
     validate_link,
