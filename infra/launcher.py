@@ -1,7 +1,10 @@
 """Starts the whole system on one machine: migrate, seed (once), run the services and the gateway.
 
-``make run`` calls this. Ctrl-C (or SIGTERM) stops every process it started;
-each child also gets SIGTERM if this launcher dies, so nothing is orphaned.
+``make run`` calls this. It supervises: a process that dies is logged and started
+again after a backoff (1 s, doubling up to 30 s; reset once it has run for a minute),
+while the others keep serving — the gateway answers 503 naming the missing service
+meanwhile. Ctrl-C (or SIGTERM) stops every process it started; each child also gets
+SIGTERM if this launcher dies, so nothing is orphaned.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NoReturn
 from pathlib import Path
 from urllib.error import URLError
 from urllib.parse import urlsplit
@@ -118,6 +123,50 @@ def wait_ready(url: str, seconds: float = 30.0) -> bool:
     return False
 
 
+BACKOFF_FIRST_SECONDS = 1.0
+BACKOFF_MAX_SECONDS = 30.0
+STABLE_AFTER_SECONDS = 60.0
+
+
+@dataclass
+class Supervised:
+    """One child process and when to start it again after it dies."""
+
+    name: str
+    args: list[str]
+    process: subprocess.Popen[bytes]
+    started: float = field(default_factory=time.monotonic)
+    backoff: float = BACKOFF_FIRST_SECONDS
+    restart_at: float | None = None
+    restarts: int = 0
+
+    def check(self, env: dict[str, str], now: float) -> None:
+        """Notice a death, schedule the restart, and restart when it is due."""
+        if self.restart_at is None:
+            code = self.process.poll()
+            if code is None:
+                if now - self.started > STABLE_AFTER_SECONDS:
+                    self.backoff = BACKOFF_FIRST_SECONDS
+                return
+            log(f"{self.name} terminó (código {code}); se reinicia en {self.backoff:.0f} s")
+            self.restart_at = now + self.backoff
+            self.backoff = min(BACKOFF_MAX_SECONDS, self.backoff * 2)
+        elif now >= self.restart_at:
+            self.process = spawn(self.args, env)
+            self.started, self.restart_at = now, None
+            self.restarts += 1
+            log(f"{self.name} reiniciado (pid {self.process.pid})")
+
+
+def supervise(children: Sequence[Supervised], env: dict[str, str]) -> NoReturn:
+    """Keep every child running until Ctrl-C or SIGTERM (raised as KeyboardInterrupt)."""
+    while True:
+        now = time.monotonic()
+        for child in children:
+            child.check(env, now)
+        time.sleep(0.25)
+
+
 def stop_all(children: Sequence[subprocess.Popen[bytes]]) -> None:
     for child in children:
         if child.poll() is None:
@@ -136,35 +185,34 @@ def main() -> int:
     migrate_and_seed(env)
     host = env.get("MEJORA_HOST", "127.0.0.1")
     port = env["MEJORA_PORT"]
-    children: list[subprocess.Popen[bytes]] = []
+    children: list[Supervised] = []
 
     def on_signal(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
+    def start(name: str, args: list[str]) -> None:
+        children.append(Supervised(name, args, spawn(args, env)))
+
     signal.signal(signal.SIGTERM, on_signal)
     try:
         for service in SERVICES:
-            url = env[f"MEJORA_{service.upper()}_URL"]
-            children.append(spawn(uvicorn_args(f"{service}_service.main:create_app", url), env))
+            start(service, uvicorn_args(f"{service}_service.main:create_app", env[f"MEJORA_{service.upper()}_URL"]))
         for service in SERVICES:
             if not wait_ready(env[f"MEJORA_{service.upper()}_URL"] + "/ready"):
                 log(f"el servicio {service} no quedó listo; revisa los mensajes anteriores")
-        children.append(spawn(uvicorn_args("gateway.main:create_app", f"http://{host}:{port}"), env))
+        start("gateway", uvicorn_args("gateway.main:create_app", f"http://{host}:{port}"))
         if wait_ready(f"http://{host}:{port}/api/v1/health"):
             log(f"Mejora en Red está funcionando en http://{host}:{port}")
             log("Cuentas de demostración (solo desarrollo), contraseña mejora2024:")
             for email, role in DEMO_LOGINS:
                 log(f"  {email:<24} {role}")
             log("Ctrl-C para detener todo.")
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-        log("un proceso terminó inesperadamente; deteniendo todo")
-        return 1
+        supervise(children, env)
     except KeyboardInterrupt:
         log("deteniendo…")
         return 0
     finally:
-        stop_all(children)
+        stop_all([child.process for child in children])
 
 
 if __name__ == "__main__":

@@ -85,3 +85,68 @@ def test_ctrl_c_or_a_killed_launcher_leaves_no_orphans(tmp_path: Path, stop_sign
         time.sleep(0.2)
     assert not any(alive(pid) for pid in children)
     assert (tmp_path / "var" / ".seeded-cycles").exists()
+
+
+def child_running(parent: int, module: str) -> int | None:
+    for pid in children_of(parent):
+        try:
+            if module.encode() in Path(f"/proc/{pid}/cmdline").read_bytes() and alive(pid):
+                return pid
+        except OSError:
+            continue
+    return None
+
+
+def test_a_killed_service_is_restarted_while_the_others_answer(tmp_path: Path) -> None:
+    import json
+    import uuid
+
+    from mejora_common.testing import DEMO_FILE, DEMO_NETWORK_ID
+
+    process, url = start_launcher(tmp_path)
+    try:
+        token = httpx.post(
+            f"{url}/api/v1/auth/token", data={"username": "acompanante@demo.cl", "password": "mejora2024"}
+        ).json()["access_token"]
+        coach = {"Authorization": f"Bearer {token}"}
+        teacher = next(p for p in json.loads(DEMO_FILE.read_text())["people"] if p.get("email") == "educadora@demo.cl")
+        instruments = httpx.get(f"{url}/api/v1/instruments", headers=coach).json()["items"]
+        draft = {
+            "instrument_id": next(i["id"] for i in instruments if i["code"] == "class-prek-k3"),
+            "network_id": str(DEMO_NETWORK_ID),
+            "school_id": teacher["school_id"],
+            "teacher_id": teacher["id"],
+            "level": teacher["levels"][0],
+            "observed_on": "2024-09-11",
+            "wave": "2024-3",
+            "cycles": [{"number": 1, "scores": {"PC": 5}}],
+        }
+        oid = str(uuid.uuid4())
+        assert httpx.put(f"{url}/api/v1/observations/{oid}", json=draft, headers=coach).status_code == 201
+
+        victim = child_running(process.pid, "observations_service")
+        assert victim is not None
+        os.kill(victim, signal.SIGKILL)
+        # Meanwhile the rest serves and the gateway names the missing service.
+        assert httpx.get(f"{url}/api/v1/networks", headers=coach).status_code == 200
+        down = httpx.get(f"{url}/api/v1/observations/{oid}", headers=coach)
+        assert down.status_code in (502, 503)
+        assert down.json()["service"] == "observations"
+        deadline = time.monotonic() + 60
+        read = None
+        while time.monotonic() < deadline:
+            try:
+                read = httpx.get(f"{url}/api/v1/observations/{oid}", headers=coach, timeout=5)
+            except httpx.HTTPError:
+                read = None
+            if read is not None and read.status_code == 200:
+                break
+            time.sleep(0.3)
+        assert read is not None and read.status_code == 200, "observations was not restarted"
+        assert read.json()["observed_on"] == "2024-09-11"  # what was acknowledged before the crash is still there
+        assert process.poll() is None
+        assert child_running(process.pid, "observations_service") not in (None, victim)
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert "reiniciado".encode() in stderr
