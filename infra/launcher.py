@@ -18,8 +18,8 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NoReturn
 from pathlib import Path
+from typing import NoReturn
 from urllib.error import URLError
 from urllib.parse import urlsplit
 from urllib.request import urlopen

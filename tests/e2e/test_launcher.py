@@ -149,4 +149,4 @@ def test_a_killed_service_is_restarted_while_the_others_answer(tmp_path: Path) -
     finally:
         os.killpg(process.pid, signal.SIGINT)
         _, stderr = process.communicate(timeout=30)
-    assert "reiniciado".encode() in stderr
+    assert b"reiniciado" in stderr
