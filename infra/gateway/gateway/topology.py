@@ -15,7 +15,7 @@ from collections.abc import Mapping
 SERVICES: tuple[str, ...] = ("cycles", "observations", "reports")
 
 # service -> the siblings it calls over HTTP (through its ``clients/`` package).
-CALLS: Mapping[str, frozenset[str]] = {
+CALL_GRAPH: Mapping[str, frozenset[str]] = {
     # Owns users, networks, schools and PHEA cycles: depends on no one.
     "cycles": frozenset(),
     # Checks that the schools, people and networks an observation names exist.
