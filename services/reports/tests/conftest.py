@@ -188,99 +188,119 @@ class FakeWorld:
 
     # -- apps ------------------------------------------------------------------------------------
 
-    def cycles_app(self) -> Starlette:
-        async def measure(request: Request) -> JSONResponse:
-            p = self._principal(request, "cycles")
-            m = self.measures.get(request.path_params["id"])
-            if m is None or not self._member(p, m["network_id"]):
-                return _problem(404, "La medida no existe o no tienes acceso.")
-            return CYCLES.answer("/api/v1/measures/{measure_id}", m)
+    # -- the cycles service -------------------------------------------------------------------
 
-        async def points(request: Request) -> JSONResponse:
-            p = self._principal(request, "cycles")
-            m = self.measures.get(request.path_params["id"])
-            if m is None or not self._member(p, m["network_id"]):
-                return _problem(404, "La medida no existe o no tienes acceso.")
-            return CYCLES.page("/api/v1/measures/{measure_id}/points", self.points.get(m["id"], []), request)
+    async def _cycles_measure(self, request: Request) -> JSONResponse:
+        p = self._principal(request, "cycles")
+        m = self.measures.get(request.path_params["id"])
+        if m is None or not self._member(p, m["network_id"]):
+            return _problem(404, "La medida no existe o no tienes acceso.")
+        return CYCLES.answer("/api/v1/measures/{measure_id}", m)
 
-        async def network(request: Request) -> JSONResponse:
+    async def _cycles_points(self, request: Request) -> JSONResponse:
+        p = self._principal(request, "cycles")
+        m = self.measures.get(request.path_params["id"])
+        if m is None or not self._member(p, m["network_id"]):
+            return _problem(404, "La medida no existe o no tienes acceso.")
+        return CYCLES.page("/api/v1/measures/{measure_id}/points", self.points.get(m["id"], []), request)
+
+    async def _cycles_network(self, request: Request) -> JSONResponse:
+        p = self._principal(request, "cycles")
+        n = self.networks.get(request.path_params["id"])
+        if n is None or not self._member(p, n["id"]):
+            return _problem(404, "La red no existe o no tienes acceso.")
+        return CYCLES.answer("/api/v1/networks/{network_id}", n)
+
+    def _cycles_network_list(self, path: str, getter: Callable[[str, Request], list[Any]]) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> JSONResponse:
             p = self._principal(request, "cycles")
-            n = self.networks.get(request.path_params["id"])
-            if n is None or not self._member(p, n["id"]):
+            network_id = request.path_params.get("id") or request.query_params.get("network_id", "")
+            if network_id not in self.networks or not self._member(p, network_id):
                 return _problem(404, "La red no existe o no tienes acceso.")
-            return CYCLES.answer("/api/v1/networks/{network_id}", n)
+            return CYCLES.page(path, getter(network_id, request), request)
 
-        def network_list(path: str, getter: Callable[[str, Request], list[Any]]) -> Callable[[Request], Any]:
-            async def endpoint(request: Request) -> JSONResponse:
-                p = self._principal(request, "cycles")
-                network_id = request.path_params.get("id") or request.query_params.get("network_id", "")
-                if network_id not in self.networks or not self._member(p, network_id):
-                    return _problem(404, "La red no existe o no tienes acceso.")
-                return CYCLES.page(path, getter(network_id, request), request)
+        return endpoint
 
-            return endpoint
+    def _cycles_events(self, network_id: str, request: Request) -> list[Any]:
+        kind = request.query_params.get("kind")
+        return [e for e in self.events if e["network_id"] == network_id and (not kind or e["kind"] == kind)]
 
-        def events(network_id: str, request: Request) -> list[Any]:
-            kind = request.query_params.get("kind")
-            return [e for e in self.events if e["network_id"] == network_id and (not kind or e["kind"] == kind)]
+    def _cycles_by_network(self, items: list[dict[str, Any]]) -> Callable[[str, Request], list[Any]]:
+        return lambda network_id, _request: [i for i in items if i["network_id"] == network_id]
 
-        def by_network(items: list[dict[str, Any]]) -> Callable[[str, Request], list[Any]]:
-            return lambda network_id, _request: [i for i in items if i["network_id"] == network_id]
+    def _cycles_summaries(self, network_id: str, _request: Request) -> list[Any]:
+        return [d for d in self.diagrams if d["network_id"] == network_id]
 
-        def summaries(network_id: str, _request: Request) -> list[Any]:
-            return [d for d in self.diagrams if d["network_id"] == network_id]
+    async def _cycles_cycle(self, request: Request) -> JSONResponse:
+        p = self._principal(request, "cycles")
+        c = next((c for c in self.cycles if c["id"] == request.path_params["id"]), None)
+        if c is None or not self._member(p, c["network_id"]):
+            return _problem(404, "El ciclo no existe o no tienes acceso.")
+        detail = {**c, "study_learning": c.get("study_learning", ""), "act_next_steps": ""}
+        return CYCLES.answer("/api/v1/cycles/{cycle_id}", detail)
 
-        async def cycle(request: Request) -> JSONResponse:
-            p = self._principal(request, "cycles")
-            c = next((c for c in self.cycles if c["id"] == request.path_params["id"]), None)
-            if c is None or not self._member(p, c["network_id"]):
-                return _problem(404, "El ciclo no existe o no tienes acceso.")
-            detail = {**c, "study_learning": c.get("study_learning", ""), "act_next_steps": ""}
-            return CYCLES.answer("/api/v1/cycles/{cycle_id}", detail)
+    async def _cycles_diagram(self, request: Request) -> JSONResponse:
+        p = self._principal(request, "cycles")
+        d = next((d for d in self.diagrams if d["id"] == request.path_params["id"]), None)
+        if d is None or not self._member(p, d["network_id"]):
+            return _problem(404, "El diagrama no existe o no tienes acceso.")
+        return CYCLES.answer("/api/v1/driver-diagrams/{diagram_id}", d)
 
-        async def diagram(request: Request) -> JSONResponse:
-            p = self._principal(request, "cycles")
-            d = next((d for d in self.diagrams if d["id"] == request.path_params["id"]), None)
-            if d is None or not self._member(p, d["network_id"]):
-                return _problem(404, "El diagrama no existe o no tienes acceso.")
-            return CYCLES.answer("/api/v1/driver-diagrams/{diagram_id}", d)
+    def _cycles_schools(self, network_id: str, _request: Request) -> list[Any]:
+        return [s for s in self._schools() if s["network_id"] == network_id]
 
-        def schools(network_id: str, _request: Request) -> list[Any]:
-            return [s for s in self._schools() if s["network_id"] == network_id]
+    def _cycles_one(self, path: str, store: Callable[[], dict[str, Any]], what: str) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> JSONResponse:
+            self._principal(request, "cycles")
+            item = store().get(request.path_params["id"])
+            if item is None:
+                return _problem(404, f"{what} no existe o no tienes acceso.")
+            return CYCLES.answer(path, item)
 
-        def one(path: str, store: Callable[[], dict[str, Any]], what: str) -> Callable[[Request], Any]:
-            async def endpoint(request: Request) -> JSONResponse:
-                self._principal(request, "cycles")
-                item = store().get(request.path_params["id"])
-                if item is None:
-                    return _problem(404, f"{what} no existe o no tienes acceso.")
-                return CYCLES.answer(path, item)
+        return endpoint
 
-            return endpoint
-
+    def cycles_app(self) -> Starlette:
         net = "/api/v1/networks/{network_id}"
         return _guarded(
             Starlette(
                 routes=[
-                    Route("/api/v1/measures/{id}", measure),
-                    Route("/api/v1/measures/{id}/points", points),
-                    Route("/api/v1/networks/{id}", network),
-                    Route("/api/v1/networks/{id}/events", network_list("/api/v1/networks/{network_id}/events", events)),
-                    Route("/api/v1/networks/{id}/aims", network_list(f"{net}/aims", by_network(self.aims))),
-                    Route("/api/v1/networks/{id}/driver-diagrams", network_list(f"{net}/driver-diagrams", summaries)),
-                    Route("/api/v1/networks/{id}/schools", network_list(f"{net}/schools", schools)),
-                    Route("/api/v1/driver-diagrams/{id}", diagram),
-                    Route("/api/v1/cycles", network_list("/api/v1/cycles", by_network(self.cycles))),
-                    Route("/api/v1/cycles/{id}", cycle),
+                    Route("/api/v1/measures/{id}", self._cycles_measure),
+                    Route("/api/v1/measures/{id}/points", self._cycles_points),
+                    Route("/api/v1/networks/{id}", self._cycles_network),
+                    Route(
+                        "/api/v1/networks/{id}/events",
+                        self._cycles_network_list("/api/v1/networks/{network_id}/events", self._cycles_events),
+                    ),
+                    Route(
+                        "/api/v1/networks/{id}/aims",
+                        self._cycles_network_list(f"{net}/aims", self._cycles_by_network(self.aims)),
+                    ),
+                    Route(
+                        "/api/v1/networks/{id}/driver-diagrams",
+                        self._cycles_network_list(f"{net}/driver-diagrams", self._cycles_summaries),
+                    ),
+                    Route(
+                        "/api/v1/networks/{id}/schools",
+                        self._cycles_network_list(f"{net}/schools", self._cycles_schools),
+                    ),
+                    Route("/api/v1/driver-diagrams/{id}", self._cycles_diagram),
+                    Route(
+                        "/api/v1/cycles",
+                        self._cycles_network_list("/api/v1/cycles", self._cycles_by_network(self.cycles)),
+                    ),
+                    Route("/api/v1/cycles/{id}", self._cycles_cycle),
                     Route(
                         "/api/v1/schools/{id}",
-                        one(
+                        self._cycles_one(
                             "/api/v1/schools/{school_id}",
                             lambda: {s["id"]: s for s in self._schools()},
                             "El establecimiento",
                         ),
                     ),
-                    Route("/api/v1/people/{id}", one("/api/v1/people/{person_id}", lambda: self.people, "La persona")),
+                    Route(
+                        "/api/v1/people/{id}",
+                        self._cycles_one("/api/v1/people/{person_id}", lambda: self.people, "La persona"),
+                    ),
                 ]
             )
         )

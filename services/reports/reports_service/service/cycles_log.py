@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from mejora_common.errors import not_found
 
@@ -94,56 +94,65 @@ def _entry(cycle: Cycle, school_names: dict[str, str]) -> LogCycle:
     )
 
 
+def _key_of(diagrams: Sequence[Diagram]) -> dict[str, str]:
+    """The stable key of every change idea id of every version."""
+    return {node.id: node.key for d in diagrams for node in d.nodes.values() if node.kind == "change_idea"}
+
+
+def _latest_by_key(diagrams: Sequence[Diagram]) -> dict[str, DiagramNode]:
+    """Each change idea key's node in the newest version that has it."""
+    by_key: dict[str, DiagramNode] = {}
+    for diagram in sorted(diagrams, key=lambda d: d.version):
+        for node in diagram.of_kind("change_idea"):
+            by_key[node.key] = node
+    return by_key
+
+
+def _current_drivers(
+    current: Diagram, by_key: dict[str, list[Cycle]], idea_entry: Callable[[DiagramNode, list[Cycle]], LogChangeIdea]
+) -> tuple[list[LogDriver], set[str]]:
+    """The current diagram's primary → secondary drivers that have cycles, and the keys placed under them."""
+    drivers: list[LogDriver] = []
+    placed: set[str] = set()
+    for primary in current.of_kind("primary"):
+        for secondary in current.children(primary.id):
+            if secondary.kind != "secondary":
+                continue
+            ideas = [
+                idea_entry(n, by_key[n.key])
+                for n in current.children(secondary.id)
+                if n.kind == "change_idea" and n.key in by_key and n.key not in placed
+            ]
+            placed.update(i.key for i in ideas if i.key)
+            if ideas:
+                drivers.append(LogDriver(primary=primary.text, secondary=secondary.text, change_ideas=ideas))
+    return drivers, placed
+
+
 def group_cycles(
     cycles: Sequence[Cycle], diagrams: Sequence[Diagram], current: Diagram | None, school_names: dict[str, str]
 ) -> list[LogDriver]:
     """Drivers → change ideas → ramps, in the current diagram's order; unmatched cycles last."""
-    key_of: dict[str, str] = {}
-    for diagram in diagrams:
-        for node in diagram.nodes.values():
-            if node.kind == "change_idea":
-                key_of[node.id] = node.key
-    current_by_key: dict[str, DiagramNode] = {}
-    if current is not None:
-        current_by_key = {n.key: n for n in current.of_kind("change_idea")}
-    older_by_key: dict[str, DiagramNode] = {}
-    for diagram in sorted(diagrams, key=lambda d: d.version):
-        for node in diagram.of_kind("change_idea"):
-            older_by_key[node.key] = node
+    key_of = _key_of(diagrams)
+    current_by_key = {n.key: n for n in current.of_kind("change_idea")} if current is not None else {}
+    older_by_key = _latest_by_key(diagrams)
 
     by_key: dict[str, list[Cycle]] = {}
     loose: list[Cycle] = []
     for cycle in cycles:
-        idea = cycle.change_idea_id or ""
-        key = key_of.get(idea)
+        key = key_of.get(cycle.change_idea_id or "")
         if key is None:
             loose.append(cycle)
         else:
             by_key.setdefault(key, []).append(cycle)
 
-    def idea_entry(node: DiagramNode, items: list[Cycle]) -> LogChangeIdea:
-        return LogChangeIdea(
-            key=node.key,
-            text=node.text,
-            tags=node.tags,
-            ramps=[LogRamp(cycles=[_entry(c, school_names) for c in chain]) for chain in ramps(items)],
-        )
+    def log_ramps(items: list[Cycle]) -> list[LogRamp]:
+        return [LogRamp(cycles=[_entry(c, school_names) for c in chain]) for chain in ramps(items)]
 
-    drivers: list[LogDriver] = []
-    placed: set[str] = set()
-    if current is not None:
-        for primary in current.of_kind("primary"):
-            for secondary in current.children(primary.id):
-                if secondary.kind != "secondary":
-                    continue
-                ideas = [
-                    idea_entry(n, by_key[n.key])
-                    for n in current.children(secondary.id)
-                    if n.kind == "change_idea" and n.key in by_key and n.key not in placed
-                ]
-                placed.update(i.key for i in ideas if i.key)
-                if ideas:
-                    drivers.append(LogDriver(primary=primary.text, secondary=secondary.text, change_ideas=ideas))
+    def idea_entry(node: DiagramNode, items: list[Cycle]) -> LogChangeIdea:
+        return LogChangeIdea(key=node.key, text=node.text, tags=node.tags, ramps=log_ramps(items))
+
+    drivers, placed = _current_drivers(current, by_key, idea_entry) if current is not None else ([], set())
     # Ideas no longer in the current version (or not linked to a driver): under their own heading.
     orphans = [
         idea_entry(current_by_key.get(key) or older_by_key[key], items)
@@ -155,20 +164,8 @@ def group_cycles(
             LogDriver(primary=None, secondary="Ideas de cambio fuera del diagrama vigente", change_ideas=orphans)
         )
     if loose:
-        drivers.append(
-            LogDriver(
-                primary=None,
-                secondary=None,
-                change_ideas=[
-                    LogChangeIdea(
-                        key=None,
-                        text=NO_IDEA,
-                        tags=[],
-                        ramps=[LogRamp(cycles=[_entry(c, school_names) for c in chain]) for chain in ramps(loose)],
-                    )
-                ],
-            )
-        )
+        idea = LogChangeIdea(key=None, text=NO_IDEA, tags=[], ramps=log_ramps(loose))
+        drivers.append(LogDriver(primary=None, secondary=None, change_ideas=[idea]))
     return drivers
 
 
