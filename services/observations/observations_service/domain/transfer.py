@@ -114,23 +114,19 @@ class FileError(ValueError):
     """The file as a whole cannot be read (the message, in Spanish, says why)."""
 
 
-def _bad_file(message: str) -> FileError:
-    return FileError(message)
-
-
 def parse_body(raw: bytes, content_type: str) -> list[dict[str, Any]]:
     """Rows from a CSV (``,`` or ``;``, UTF-8 with or without BOM, or Latin-1) or a JSON array / ``{"rows": […]}``."""
     if not raw.strip():
-        raise _bad_file("El archivo está vacío.")
+        raise FileError("El archivo está vacío.")
     if "json" in content_type:
         try:
             data = json.loads(raw)
         except ValueError as exc:
-            raise _bad_file("El cuerpo no es JSON válido.") from exc
+            raise FileError("El cuerpo no es JSON válido.") from exc
         if isinstance(data, dict):
             data = data.get("rows")
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise _bad_file('Se espera una lista de filas (objetos) o {"rows": [...]}.')
+            raise FileError('Se espera una lista de filas (objetos) o {"rows": [...]}.')
         rows = [{str(k).strip().lower(): v for k, v in r.items()} for r in data]
     else:
         try:
@@ -141,18 +137,18 @@ def parse_body(raw: bytes, content_type: str) -> list[dict[str, Any]]:
         delimiter = ";" if first.count(";") > first.count(",") else ","
         reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
         if reader.fieldnames is None:
-            raise _bad_file("El archivo no tiene encabezado.")
+            raise FileError("El archivo no tiene encabezado.")
         header = [h.strip().lower() for h in reader.fieldnames]
         missing = [c for c in REQUIRED if c not in header]
         if missing:
-            raise _bad_file(f"Faltan columnas: {', '.join(missing)}.")
+            raise FileError(f"Faltan columnas: {', '.join(missing)}.")
         rows = [
             {(k or "").strip().lower(): (v.strip() if isinstance(v, str) else v) for k, v in r.items()} for r in reader
         ]
     if not rows:
-        raise _bad_file("El archivo no tiene filas de datos.")
+        raise FileError("El archivo no tiene filas de datos.")
     if len(rows) > MAX_ROWS:
-        raise _bad_file(f"El archivo tiene {len(rows)} filas; el máximo es {MAX_ROWS}.")
+        raise FileError(f"El archivo tiene {len(rows)} filas; el máximo es {MAX_ROWS}.")
     return rows
 
 
