@@ -15,9 +15,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+STALE_DETAIL = "Otra persona modificó este recurso mientras lo editabas. Vuelve a cargarlo; no se guardó nada."
 logger = logging.getLogger("mejora.errors")
 
 _TITLES = {
@@ -290,6 +292,11 @@ def install_problem_handlers(app: FastAPI) -> None:
             "(como el carácter nulo) y que los números estén en un rango razonable.",
             instance=request.url.path,
         )
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, exc: StaleDataError) -> JSONResponse:
+        # A concurrent writer with the same If-Match won: the versioned UPDATE/DELETE matched no row.
+        return problem_response(412, "precondition_failed", STALE_DETAIL, instance=request.url.path)
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
