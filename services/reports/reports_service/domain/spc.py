@@ -518,50 +518,13 @@ def control_chart(
     """
     if chart not in CHART_TYPES:
         raise ValueError(f"unknown chart type {chart!r}; expected one of {CHART_TYPES}")
-
-    raw: list[float] = []
-    dens: list[float] = []
-    groups: list[list[float]] = []
-    if chart in ("xbar", "s"):
-        if subgroups is None:
-            raise ValueError(f"a {chart} chart needs subgroups")
-        if values is not None or denominators is not None:
-            raise ValueError(f"a {chart} chart takes subgroups, not values/denominators")
-        for k, group in enumerate(subgroups):
-            g = _finite_floats(group, f"subgroups[{k}]")
-            if not g:
-                raise ValueError(f"subgroups[{k}] is empty")
-            groups.append(g)
-        n = len(groups)
-    else:
-        if values is None:
-            raise ValueError(f"a {chart} chart needs values")
-        if subgroups is not None:
-            raise ValueError(f"a {chart} chart takes values, not subgroups")
-        raw = _finite_floats(values, "values")
-        n = len(raw)
-        if chart in ("p", "u"):
-            if denominators is None:
-                raise ValueError(f"a {chart} chart needs denominators")
-            dens = _finite_floats(denominators, "denominators")
-            if len(dens) != n:
-                raise ValueError("values and denominators must have the same length")
-            for i, (num, den) in enumerate(zip(raw, dens, strict=True)):
-                if den <= 0:
-                    raise ValueError(f"denominators[{i}] must be > 0")
-                if num < 0:
-                    raise ValueError(f"values[{i}] must be >= 0")
-                if chart == "p" and num > den:
-                    raise ValueError(f"values[{i}] must not exceed denominators[{i}]")
-        elif denominators is not None:
-            raise ValueError(f"a {chart} chart takes no denominators")
-
+    inputs = _chart_inputs(chart, values, denominators, subgroups)
     if baseline is not None:
         if isinstance(baseline, bool) or baseline < 1:
             raise ValueError("baseline must be a positive number of points")
         if parts:
             raise ValueError("baseline and parts cannot be combined")
-    bounds = _part_bounds(parts, n)
+    bounds = _part_bounds(parts, inputs.n)
 
     out_values: list[float | None] = []
     out_centre: list[float | None] = []
@@ -575,14 +538,7 @@ def control_chart(
 
     for number, (start, stop) in enumerate(bounds):
         k = stop - start if baseline is None else min(baseline, stop - start)
-        if chart == "i":
-            lines = _i_part(raw[start:stop], k, screen)
-        elif chart == "mr":
-            lines = _mr_part(raw[start:stop], k)
-        elif chart in ("p", "u"):
-            lines = _attribute_part(chart, raw[start:stop], dens[start:stop], k)
-        else:
-            lines = _subgroup_part(chart, groups[start:stop], k)
+        lines = _part_lines(chart, inputs, start, stop, k, screen=screen)
 
         runs: RunChartAnalysis | None = None
         if chart != "mr" and lines.centre is not None:
@@ -614,6 +570,77 @@ def control_chart(
         part=part_of,
         parts=chart_parts,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _ChartInputs:
+    """Checked inputs: ``raw`` values (and ``dens`` for p/u charts), or ``groups`` for xbar/s charts."""
+
+    raw: list[float]
+    dens: list[float]
+    groups: list[list[float]]
+
+    @property
+    def n(self) -> int:
+        return len(self.groups) if self.groups else len(self.raw)
+
+
+def _chart_inputs(
+    chart: ChartType,
+    values: Sequence[float] | None,
+    denominators: Sequence[float] | None,
+    subgroups: Sequence[Sequence[float]] | None,
+) -> _ChartInputs:
+    """The inputs a chart type takes, checked (``ValueError`` naming what is wrong)."""
+    if chart in ("xbar", "s"):
+        if subgroups is None:
+            raise ValueError(f"a {chart} chart needs subgroups")
+        if values is not None or denominators is not None:
+            raise ValueError(f"a {chart} chart takes subgroups, not values/denominators")
+        groups: list[list[float]] = []
+        for k, group in enumerate(subgroups):
+            g = _finite_floats(group, f"subgroups[{k}]")
+            if not g:
+                raise ValueError(f"subgroups[{k}] is empty")
+            groups.append(g)
+        return _ChartInputs(raw=[], dens=[], groups=groups)
+    if values is None:
+        raise ValueError(f"a {chart} chart needs values")
+    if subgroups is not None:
+        raise ValueError(f"a {chart} chart takes values, not subgroups")
+    raw = _finite_floats(values, "values")
+    if chart in ("p", "u"):
+        return _ChartInputs(raw=raw, dens=_attribute_denominators(chart, raw, denominators), groups=[])
+    if denominators is not None:
+        raise ValueError(f"a {chart} chart takes no denominators")
+    return _ChartInputs(raw=raw, dens=[], groups=[])
+
+
+def _attribute_denominators(chart: ChartType, raw: list[float], denominators: Sequence[float] | None) -> list[float]:
+    """A p or u chart's denominators, checked against its numerators."""
+    if denominators is None:
+        raise ValueError(f"a {chart} chart needs denominators")
+    dens = _finite_floats(denominators, "denominators")
+    if len(dens) != len(raw):
+        raise ValueError("values and denominators must have the same length")
+    for i, (num, den) in enumerate(zip(raw, dens, strict=True)):
+        if den <= 0:
+            raise ValueError(f"denominators[{i}] must be > 0")
+        if num < 0:
+            raise ValueError(f"values[{i}] must be >= 0")
+        if chart == "p" and num > den:
+            raise ValueError(f"values[{i}] must not exceed denominators[{i}]")
+    return dens
+
+
+def _part_lines(chart: ChartType, inputs: _ChartInputs, start: int, stop: int, k: int, *, screen: bool) -> _PartLines:
+    if chart == "i":
+        return _i_part(inputs.raw[start:stop], k, screen)
+    if chart == "mr":
+        return _mr_part(inputs.raw[start:stop], k)
+    if chart in ("p", "u"):
+        return _attribute_part(chart, inputs.raw[start:stop], inputs.dens[start:stop], k)
+    return _subgroup_part(chart, inputs.groups[start:stop], k)
 
 
 def _i_part(y: list[float], k: int, screen: bool) -> _PartLines:

@@ -121,12 +121,8 @@ def _format_value(value: float, percent: bool, digits: int = 2) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def _line_chart(spec: LineChartSpec) -> str:
-    width, height = 760, 340
-    left, right, top, bottom = 64, 20, 52, 78
-    plot_w, plot_h = width - left - right, height - top - bottom
-    n = len(spec.points)
-
+def _y_range(spec: LineChartSpec) -> tuple[float, float, list[float]]:
+    """The y axis: from the data (or the spec's bounds), widened to nice ticks."""
     values = [p.value for p in spec.points if p.value is not None]
     for line in spec.lines:
         values.extend(v for v in line.values if v is not None)
@@ -138,6 +134,49 @@ def _line_chart(spec: LineChartSpec) -> str:
     ticks = nice_ticks(low, high)
     if ticks:
         low, high = min(low, ticks[0]), max(high, ticks[-1])
+    return low, high, ticks
+
+
+def _data(spec: LineChartSpec, x_of: Callable[[float], float], y_of: Callable[[float], float]) -> list[str]:
+    """The data line (broken at missing values) and its points, signals highlighted."""
+    out: list[str] = []
+    segments: list[list[str]] = [[]]
+    for i, point in enumerate(spec.points):
+        if point.value is None:
+            segments.append([])
+            continue
+        segments[-1].append(f"{x_of(i):.1f},{y_of(point.value):.1f}")
+    for segment in segments:
+        if len(segment) > 1:
+            out.append(
+                f'<polyline class="data" points="{" ".join(segment)}" fill="none" stroke="{COLORS["data"]}" '
+                'stroke-width="2"/>'
+            )
+    for i, point in enumerate(spec.points):
+        if point.value is None:
+            continue
+        kinds = " ".join(point.signal_kinds)
+        label = f"{point.label}: {_format_value(point.value, spec.percent)}"
+        if point.note:
+            label += f" — {point.note}"
+        css = "point signal" if point.signal else "point"
+        color = COLORS["signal"] if point.signal else COLORS["data"]
+        radius = 5 if point.signal else 3.5
+        out.append(
+            f'<circle class="{css}" data-index="{i}" data-signals={quoteattr(kinds)} cx="{x_of(i):.1f}" '
+            f'cy="{y_of(point.value):.1f}" r="{radius}" fill="{color}" stroke="#ffffff" stroke-width="1">'
+            f"<title>{escape(label)}</title></circle>"
+        )
+    return out
+
+
+def _line_chart(spec: LineChartSpec) -> str:
+    width, height = 760, 340
+    left, right, top, bottom = 64, 20, 52, 78
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = len(spec.points)
+
+    low, high, ticks = _y_range(spec)
 
     def x_of(position: float) -> float:
         if n <= 1:
@@ -186,33 +225,7 @@ def _line_chart(spec: LineChartSpec) -> str:
         out.extend(_line_paths(line, x_of, y_of, n))
 
     # Data line and points.
-    segments: list[list[str]] = [[]]
-    for i, point in enumerate(spec.points):
-        if point.value is None:
-            segments.append([])
-            continue
-        segments[-1].append(f"{x_of(i):.1f},{y_of(point.value):.1f}")
-    for segment in segments:
-        if len(segment) > 1:
-            out.append(
-                f'<polyline class="data" points="{" ".join(segment)}" fill="none" stroke="{COLORS["data"]}" '
-                'stroke-width="2"/>'
-            )
-    for i, point in enumerate(spec.points):
-        if point.value is None:
-            continue
-        kinds = " ".join(point.signal_kinds)
-        label = f"{point.label}: {_format_value(point.value, spec.percent)}"
-        if point.note:
-            label += f" — {point.note}"
-        css = "point signal" if point.signal else "point"
-        color = COLORS["signal"] if point.signal else COLORS["data"]
-        radius = 5 if point.signal else 3.5
-        out.append(
-            f'<circle class="{css}" data-index="{i}" data-signals={quoteattr(kinds)} cx="{x_of(i):.1f}" '
-            f'cy="{y_of(point.value):.1f}" r="{radius}" fill="{color}" stroke="#ffffff" stroke-width="1">'
-            f"<title>{escape(label)}</title></circle>"
-        )
+    out.extend(_data(spec, x_of, y_of))
 
     # X labels: at most ~12, rotated.
     every = max(1, math.ceil(n / 12))
