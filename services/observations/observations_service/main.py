@@ -8,9 +8,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mejora_common.app import create_service_app
-from mejora_common.service_client import ServiceClient
 
 from .api import instruments, observations, reliability, transfer
+from .clients import cycles
 from .db import build_engine, check_ready
 from .settings import Settings, get_settings
 
@@ -24,12 +24,10 @@ DESCRIPTION = (
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = build_engine(settings.effective_database_url())
-    cycles_url = settings.service_url("cycles")
-    timeout = settings.service_timeout_seconds
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.cycles = ServiceClient("cycles", cycles_url, timeout=timeout)
+        app.state.cycles = cycles.connect(settings)
         try:
             yield
         finally:

@@ -20,9 +20,16 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mejora_common.errors import ProblemError
 from mejora_common.service_client import SERVICE_NAMES_ES, ServiceClient
+from mejora_common.settings import CommonSettings
 
 SERVICE = "cycles"
 M = TypeVar("M", bound=BaseModel)
+
+
+def connect(settings: CommonSettings) -> ServiceClient:
+    """The client of the cycles service for one app (close it on shutdown)."""
+    # Literal service names: tests/test_architecture.py reads them to check the call graph.
+    return ServiceClient("cycles", settings.service_url("cycles"), timeout=settings.service_timeout_seconds)
 
 
 class Network(BaseModel):
