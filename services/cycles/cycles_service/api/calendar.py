@@ -26,7 +26,7 @@ from ..schemas.calendar import (
 )
 from ..service import calendar
 from ..service.access import actor_for
-from ..service.directory import require_network
+from ..service.networks import require_network
 
 router = APIRouter(prefix="/api/v1", tags=["calendario y barreras"])
 

@@ -27,12 +27,11 @@ from ..schemas.directory import (
     SchoolUpdate,
 )
 from ..service import directory
-from ..service.access import actor_for, require
+from ..service.access import actor_for
+from ..service.networks import require_network
 from .uploads import read_upload
 
 router = APIRouter(prefix="/api/v1", tags=["directorio"])
-
-MANAGE = "Solo la coordinación de la red administra establecimientos y personas."
 
 
 @router.get("/networks/{network_id}/schools", response_model=Page[SchoolRead], summary="Establecimientos de la red")
@@ -47,7 +46,7 @@ def list_schools(
     commune: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Page[SchoolRead]:
     actor_for(principal, network_id, scope=DIRECTORY_READ)
-    directory.require_network(session, network_id)
+    require_network(session, network_id)
     items, total = directory.list_schools(
         session, network_id, q=q, commune=commune, limit=page.limit, offset=page.offset
     )
@@ -61,8 +60,7 @@ def create_school(
     network_id: uuid.UUID, body: SchoolCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> SchoolRead:
     actor = actor_for(principal, network_id)
-    require(actor, actor.manages_directory, MANAGE)
-    school, created = directory.create_school(session, network_id, body)
+    school, created = directory.create_school(session, actor, body)
     if not created:
         response.status_code = 200
     return school
@@ -82,16 +80,14 @@ def update_school(
 ) -> SchoolRead:
     school = directory.get_school(session, school_id)
     actor = actor_for(principal, school.network_id, "El establecimiento")
-    require(actor, actor.manages_directory, MANAGE)
-    return directory.update_school(session, school, body)
+    return directory.update_school(session, actor, school, body)
 
 
 @router.delete("/schools/{school_id}", status_code=204, summary="Eliminar un establecimiento sin datos asociados")
 def delete_school(school_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> Response:
     school = directory.get_school(session, school_id)
     actor = actor_for(principal, school.network_id, "El establecimiento")
-    require(actor, actor.manages_directory, MANAGE)
-    directory.delete_school(session, school)
+    directory.delete_school(session, actor, school)
     return Response(status_code=204)
 
 
@@ -108,7 +104,7 @@ def list_people(
     q: Annotated[str | None, Query(max_length=100, description="Busca en nombre y correo")] = None,
 ) -> Page[PersonRead]:
     actor = actor_for(principal, network_id, scope=DIRECTORY_READ)
-    directory.require_network(session, network_id)
+    require_network(session, network_id)
     items, total = directory.list_people(
         session, actor, role=role, school_id=school_id, q=q, limit=page.limit, offset=page.offset
     )
@@ -120,7 +116,6 @@ def create_person(
     network_id: uuid.UUID, body: PersonCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> PersonRead:
     actor = actor_for(principal, network_id)
-    require(actor, actor.manages_directory, MANAGE)
     person, created = directory.create_person(session, actor, body)
     if not created:
         response.status_code = 200
@@ -141,7 +136,6 @@ def update_person(
 ) -> PersonRead:
     person = directory.get_person(session, person_id)
     actor = actor_for(principal, person.network_id, "La persona")
-    require(actor, actor.manages_directory, MANAGE)
     return directory.update_person(session, actor, person, body)
 
 
@@ -176,7 +170,6 @@ async def import_roster(
     dry_run: bool = False,
 ) -> RosterReport:
     actor = actor_for(principal, network_id, scope=ROSTER_IMPORT)
-    require(actor, actor.imports_roster, MANAGE)
-    directory.check_roster_import(session, actor, principal.account_id)
+    directory.authorize_roster_import(session, actor, principal.account_id)
     data = await read_upload(request)
     return directory.import_roster(session, network_id, data, dry_run)

@@ -17,12 +17,9 @@ from mejora_common.pagination import Page, Pagination
 from ..db import DbSession
 from ..schemas.integrations import IntegrationCreate, IntegrationCreated, IntegrationRead
 from ..service import integrations
-from ..service.access import actor_for, require
-from ..service.directory import require_network
+from ..service.access import actor_for
 
 router = APIRouter(prefix="/api/v1", tags=["integraciones"])
-
-MANAGE = "Solo la coordinación de la red administra las integraciones."
 
 
 @router.get(
@@ -34,9 +31,7 @@ def list_integrations(
     network_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, page: Pagination
 ) -> Page[IntegrationRead]:
     actor = actor_for(principal, network_id)
-    require(actor, actor.manages_directory, MANAGE)
-    require_network(session, network_id)
-    items, total = integrations.list_clients(session, network_id, page.limit, page.offset)
+    items, total = integrations.list_clients(session, actor, page.limit, page.offset)
     return Page.of(items, total, page)
 
 
@@ -50,9 +45,7 @@ def create_integration(
     network_id: uuid.UUID, body: IntegrationCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> IntegrationCreated:
     actor = actor_for(principal, network_id)
-    require(actor, actor.manages_directory, MANAGE)
-    require_network(session, network_id)
-    created, new = integrations.create_client(session, network_id, body, principal.account_id)
+    created, new = integrations.create_client(session, actor, body, principal.account_id)
     if not new:
         response.status_code = 200
     return created
@@ -66,6 +59,5 @@ def create_integration(
 def revoke_integration(integration_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> Response:
     client = integrations.get_client(session, integration_id)
     actor = actor_for(principal, client.network_id, "La integración")
-    require(actor, actor.manages_directory, MANAGE)
-    integrations.revoke_client(session, client)
+    integrations.revoke_client(session, actor, client)
     return Response(status_code=204)

@@ -26,13 +26,11 @@ from ..schemas.measures import (
     PointRead,
 )
 from ..service import measures
-from ..service.access import actor_for, require
-from ..service.directory import require_network
+from ..service.access import actor_for
+from ..service.networks import require_network
 from .uploads import read_upload
 
 router = APIRouter(prefix="/api/v1", tags=["medidas"])
-
-EDIT = "Solo coordinación y facilitación definen las medidas de la red."
 
 
 @router.get("/networks/{network_id}/measures", response_model=Page[MeasureRead], summary="Medidas de la red")
@@ -56,8 +54,7 @@ def create_measure(
     network_id: uuid.UUID, body: MeasureCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> MeasureRead:
     actor = actor_for(principal, network_id)
-    require(actor, actor.edits_theory, EDIT)
-    measure, created = measures.create_measure(session, network_id, body)
+    measure, created = measures.create_measure(session, actor, body)
     if not created:
         response.status_code = 200
     return measures.measure_read(session, measure)
@@ -76,8 +73,7 @@ def update_measure(
 ) -> MeasureRead:
     measure = measures.get_measure(session, measure_id)
     actor = actor_for(principal, measure.network_id, "La medida")
-    require(actor, actor.edits_theory, EDIT)
-    return measures.measure_read(session, measures.update_measure(session, measure, body))
+    return measures.measure_read(session, measures.update_measure(session, actor, measure, body))
 
 
 @router.get("/measures/{measure_id}/points", response_model=Page[PointRead], summary="Datos de una medida, por período")
@@ -148,6 +144,6 @@ async def import_points(
 ) -> PointImportResult:
     measure = measures.get_measure(session, measure_id)
     actor = actor_for(principal, measure.network_id, "La medida")
-    require(actor, actor.imports_points, EDIT)
+    measures.authorize_points_import(actor)
     data = await read_upload(request)
     return measures.import_points(session, actor, measure, data, request.headers.get("content-type", "").lower())

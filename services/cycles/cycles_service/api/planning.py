@@ -15,6 +15,7 @@ from mejora_common.auth import CurrentPrincipal
 from mejora_common.pagination import Page, Pagination
 
 from ..db import DbSession
+from ..domain.access import Actor
 from ..models import DriverDiagram
 from ..schemas.planning import (
     AimCreate,
@@ -31,12 +32,10 @@ from ..schemas.planning import (
     NodeUpdate,
 )
 from ..service import planning
-from ..service.access import actor_for, require
-from ..service.directory import require_network
+from ..service.access import actor_for
+from ..service.networks import require_network
 
 router = APIRouter(prefix="/api/v1", tags=["meta y diagrama conductor"])
-
-EDIT = "Solo coordinación y facilitación editan la meta y el diagrama conductor."
 
 
 @router.get("/networks/{network_id}/aims", response_model=Page[AimRead], summary="Metas de la red")
@@ -54,8 +53,7 @@ def create_aim(
     network_id: uuid.UUID, body: AimCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> AimRead:
     actor = actor_for(principal, network_id)
-    require(actor, actor.edits_theory, EDIT)
-    aim, created = planning.create_aim(session, network_id, body)
+    aim, created = planning.create_aim(session, actor, body)
     if not created:
         response.status_code = 200
     return aim
@@ -65,8 +63,7 @@ def create_aim(
 def update_aim(aim_id: uuid.UUID, body: AimUpdate, session: DbSession, principal: CurrentPrincipal) -> AimRead:
     aim = planning.get_aim(session, aim_id)
     actor = actor_for(principal, aim.network_id, "La meta")
-    require(actor, actor.edits_theory, EDIT)
-    return planning.update_aim(session, aim, body)
+    return planning.update_aim(session, actor, aim, body)
 
 
 @router.get(
@@ -97,50 +94,45 @@ def create_diagram(
     network_id: uuid.UUID, body: DiagramCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> DiagramRead:
     actor = actor_for(principal, network_id)
-    require(actor, actor.edits_theory, EDIT)
-    require_network(session, network_id)
-    diagram, created = planning.create_diagram(session, network_id, body)
+    diagram, created = planning.create_diagram(session, actor, body)
     if not created:
         response.status_code = 200
     return planning.diagram_read(session, diagram)
 
 
-def _diagram(
-    session: DbSession, principal: CurrentPrincipal, diagram_id: uuid.UUID, *, edit: bool = False
-) -> DriverDiagram:
+def _diagram(session: DbSession, principal: CurrentPrincipal, diagram_id: uuid.UUID) -> tuple[DriverDiagram, Actor]:
+    """The diagram version and the caller in its network (404 for both when not a member)."""
     diagram = planning.get_diagram(session, diagram_id)
-    actor = actor_for(principal, diagram.network_id, "El diagrama conductor")
-    if edit:
-        require(actor, actor.edits_theory, EDIT)
-    return diagram
+    return diagram, actor_for(principal, diagram.network_id, "El diagrama conductor")
 
 
 @router.get("/driver-diagrams/{diagram_id}", response_model=DiagramRead, summary="Una versión con su árbol completo")
 def get_diagram(diagram_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> DiagramRead:
-    return planning.diagram_read(session, _diagram(session, principal, diagram_id))
+    diagram, _ = _diagram(session, principal, diagram_id)
+    return planning.diagram_read(session, diagram)
 
 
 @router.patch("/driver-diagrams/{diagram_id}", response_model=DiagramRead, summary="Renombrar un borrador")
 def rename_diagram(
     diagram_id: uuid.UUID, body: DiagramUpdate, session: DbSession, principal: CurrentPrincipal
 ) -> DiagramRead:
-    diagram = _diagram(session, principal, diagram_id, edit=True)
-    return planning.diagram_read(session, planning.rename_diagram(session, diagram, body.title))
+    diagram, actor = _diagram(session, principal, diagram_id)
+    return planning.diagram_read(session, planning.rename_diagram(session, actor, diagram, body.title))
 
 
 @router.post(
     "/driver-diagrams/{diagram_id}/publish", response_model=DiagramRead, summary="Publicar (congela la versión)"
 )
 def publish(diagram_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> DiagramRead:
-    diagram = _diagram(session, principal, diagram_id, edit=True)
-    return planning.diagram_read(session, planning.publish(session, diagram))
+    diagram, actor = _diagram(session, principal, diagram_id)
+    return planning.diagram_read(session, planning.publish(session, actor, diagram))
 
 
 @router.get(
     "/driver-diagrams/{diagram_id}/diff", response_model=DiagramDiffRead, summary="Qué cambió respecto de otra versión"
 )
 def diff(diagram_id: uuid.UUID, against: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> DiagramDiffRead:
-    diagram = _diagram(session, principal, diagram_id)
+    diagram, _ = _diagram(session, principal, diagram_id)
     return planning.diff(session, diagram, against)
 
 
@@ -153,8 +145,8 @@ def diff(diagram_id: uuid.UUID, against: uuid.UUID, session: DbSession, principa
 def add_node(
     diagram_id: uuid.UUID, body: NodeCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> NodeRead:
-    diagram = _diagram(session, principal, diagram_id, edit=True)
-    node, created = planning.add_node(session, diagram, body)
+    diagram, actor = _diagram(session, principal, diagram_id)
+    node, created = planning.add_node(session, actor, diagram, body)
     if not created:
         response.status_code = 200
     return node
@@ -163,13 +155,13 @@ def add_node(
 @router.patch("/driver-diagram-nodes/{node_id}", response_model=NodeRead, summary="Editar o mover un nodo del borrador")
 def update_node(node_id: uuid.UUID, body: NodeUpdate, session: DbSession, principal: CurrentPrincipal) -> NodeRead:
     node, diagram = planning.get_node(session, node_id)
-    _diagram(session, principal, diagram.id, edit=True)
-    return planning.update_node(session, diagram, node, body)
+    actor = actor_for(principal, diagram.network_id, "El diagrama conductor")
+    return planning.update_node(session, actor, diagram, node, body)
 
 
 @router.delete("/driver-diagram-nodes/{node_id}", status_code=204, summary="Quitar un nodo del borrador")
 def remove_node(node_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> Response:
     node, diagram = planning.get_node(session, node_id)
-    _diagram(session, principal, diagram.id, edit=True)
-    planning.remove_node(session, diagram, node)
+    actor = actor_for(principal, diagram.network_id, "El diagrama conductor")
+    planning.remove_node(session, actor, diagram, node)
     return Response(status_code=204)

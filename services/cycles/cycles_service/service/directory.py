@@ -13,7 +13,7 @@ from mejora_common.pagination import paginate
 
 from ..domain.access import Actor
 from ..domain.roster import Roster, RosterErrors, parse_roster
-from ..models import Barrier, Cycle, MeasurePoint, Network, Person, School
+from ..models import Barrier, Cycle, MeasurePoint, Person, School
 from ..schemas.directory import (
     PersonCreate,
     PersonRead,
@@ -26,14 +26,11 @@ from ..schemas.directory import (
     SchoolUpdate,
 )
 from . import integrations
+from .access import require
 from .common import apply, school_in_network
+from .networks import require_network
 
-
-def require_network(session: Session, network_id: uuid.UUID) -> Network:
-    network = session.get(Network, network_id)
-    if network is None:
-        raise not_found("La red")
-    return network
+MANAGE = "Solo la coordinación de la red administra establecimientos y personas."
 
 
 # ------------------------------------------------------------------------------------------------ schools
@@ -74,7 +71,9 @@ def get_school(session: Session, school_id: uuid.UUID) -> School:
     return school
 
 
-def create_school(session: Session, network_id: uuid.UUID, body: SchoolCreate) -> tuple[SchoolRead, bool]:
+def create_school(session: Session, actor: Actor, body: SchoolCreate) -> tuple[SchoolRead, bool]:
+    require(actor, actor.manages_directory, MANAGE)
+    network_id = actor.network_id
     if body.id is not None:
         existing = session.get(School, body.id)
         if existing is not None:
@@ -91,7 +90,8 @@ def create_school(session: Session, network_id: uuid.UUID, body: SchoolCreate) -
     return school_read(school), True
 
 
-def update_school(session: Session, school: School, body: SchoolUpdate) -> SchoolRead:
+def update_school(session: Session, actor: Actor, school: School, body: SchoolUpdate) -> SchoolRead:
+    require(actor, actor.manages_directory, MANAGE)
     changes = body.model_dump(exclude_unset=True)
     for name in ("rbd", "name", "levels", "commune", "region"):
         if name in changes and changes[name] is None:
@@ -105,7 +105,9 @@ def update_school(session: Session, school: School, body: SchoolUpdate) -> Schoo
     return school_read(school)
 
 
-def delete_school(session: Session, school: School) -> None:
+def delete_school(session: Session, actor: Actor, school: School) -> None:
+    """Only a school nothing refers to (people, cycles, barriers, measure data): 409 naming what does."""
+    require(actor, actor.manages_directory, MANAGE)
     uses = {
         "personas": session.exec(select(func.count()).select_from(Person).where(Person.school_id == school.id)).one(),
         "ciclos": session.exec(select(func.count()).select_from(Cycle).where(Cycle.school_id == school.id)).one(),
@@ -174,6 +176,7 @@ def get_person(session: Session, person_id: uuid.UUID) -> Person:
 
 
 def create_person(session: Session, actor: Actor, body: PersonCreate) -> tuple[PersonRead, bool]:
+    require(actor, actor.manages_directory, MANAGE)
     if body.id is not None:
         existing = session.get(Person, body.id)
         if existing is not None:
@@ -192,6 +195,7 @@ def create_person(session: Session, actor: Actor, body: PersonCreate) -> tuple[P
 
 
 def update_person(session: Session, actor: Actor, person: Person, body: PersonUpdate) -> PersonRead:
+    require(actor, actor.manages_directory, MANAGE)
     changes = body.model_dump(exclude_unset=True)
     for name in ("run", "name", "role", "levels"):
         if name in changes and changes[name] is None:
@@ -208,8 +212,12 @@ def update_person(session: Session, actor: Actor, person: Person, body: PersonUp
 
 
 # ------------------------------------------------------------------------------------------------- roster
-def check_roster_import(session: Session, actor: Actor, account_id: uuid.UUID) -> None:
-    """A revoked integration client may not import (a write: refused at once, not when its token expires)."""
+def authorize_roster_import(session: Session, actor: Actor, account_id: uuid.UUID) -> None:
+    """Coordinators and integration clients with ``roster:import`` (checked before the upload is read).
+
+    A revoked client is refused at once (a write), not only when its access token expires.
+    """
+    require(actor, actor.imports_roster, MANAGE)
     if actor.is_integration and not integrations.is_active(session, account_id):
         raise integrations.client_revoked()
     require_network(session, actor.network_id)

@@ -11,11 +11,16 @@ from mejora_common.auth import INTEGRATION_ROLE, Membership, Principal, issue_ac
 from mejora_common.db import utcnow
 from mejora_common.errors import ProblemError, conflict, not_found
 
+from ..domain.access import Actor
 from ..models import Account, IntegrationClient
 from ..schemas.integrations import IntegrationCreate, IntegrationCreated, IntegrationRead, TokenResponse
 from ..settings import Settings
 from . import throttling
+from .access import require
+from .networks import require_network
 from .security import hash_password, verify_password
+
+MANAGE = "Solo la coordinación de la red administra las integraciones."
 
 CLIENT_ID_PREFIX = "mr_"
 
@@ -41,8 +46,10 @@ def _creator(session: Session, client: IntegrationClient) -> str | None:
     return account.name if account else None
 
 
-def list_clients(session: Session, network_id: uuid.UUID, limit: int, offset: int) -> tuple[list[IntegrationRead], int]:
-    where = IntegrationClient.network_id == network_id
+def list_clients(session: Session, actor: Actor, limit: int, offset: int) -> tuple[list[IntegrationRead], int]:
+    require(actor, actor.manages_directory, MANAGE)
+    require_network(session, actor.network_id)
+    where = IntegrationClient.network_id == actor.network_id
     total = session.exec(select(func.count()).select_from(IntegrationClient).where(where)).one()
     rows = session.exec(
         select(IntegrationClient, Account)
@@ -63,9 +70,12 @@ def get_client(session: Session, integration_id: uuid.UUID) -> IntegrationClient
 
 
 def create_client(
-    session: Session, network_id: uuid.UUID, body: IntegrationCreate, created_by: uuid.UUID
+    session: Session, actor: Actor, body: IntegrationCreate, created_by: uuid.UUID
 ) -> tuple[IntegrationCreated, bool]:
     """A new client and its secret (shown only now). A retried create with the same id returns it without secret."""
+    require(actor, actor.manages_directory, MANAGE)
+    require_network(session, actor.network_id)
+    network_id = actor.network_id
     if body.id is not None:
         existing = session.get(IntegrationClient, body.id)
         if existing is not None:
@@ -91,8 +101,9 @@ def create_client(
     return IntegrationCreated(**read.model_dump(), client_secret=secret), True
 
 
-def revoke_client(session: Session, client: IntegrationClient) -> None:
+def revoke_client(session: Session, actor: Actor, client: IntegrationClient) -> None:
     """Revoke at once (idempotent): the secret stops working; issued access tokens expire on their own."""
+    require(actor, actor.manages_directory, MANAGE)
     if client.revoked_at is None:
         client.revoked_at = utcnow()
         session.add(client)

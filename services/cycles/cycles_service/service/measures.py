@@ -29,6 +29,8 @@ from ..schemas.measures import MeasureCreate, MeasureRead, MeasureUpdate, PointI
 from .access import require
 from .common import apply
 
+EDIT = "Solo coordinación y facilitación definen las medidas de la red."
+
 
 def measure_read(session: Session, measure: Measure) -> MeasureRead:
     count = session.exec(
@@ -58,7 +60,9 @@ def list_measures(
     return [measure_read(session, m) for m in rows], total
 
 
-def create_measure(session: Session, network_id: uuid.UUID, body: MeasureCreate) -> tuple[Measure, bool]:
+def create_measure(session: Session, actor: Actor, body: MeasureCreate) -> tuple[Measure, bool]:
+    require(actor, actor.edits_theory, EDIT)
+    network_id = actor.network_id
     if body.id is not None:
         existing = session.get(Measure, body.id)
         if existing is not None:
@@ -74,7 +78,8 @@ def create_measure(session: Session, network_id: uuid.UUID, body: MeasureCreate)
     return measure, True
 
 
-def update_measure(session: Session, measure: Measure, body: MeasureUpdate) -> Measure:
+def update_measure(session: Session, actor: Actor, measure: Measure, body: MeasureUpdate) -> Measure:
+    require(actor, actor.edits_theory, EDIT)
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     if "value_type" in changes and changes["value_type"] != measure.value_type:
         has_points = session.exec(select(MeasurePoint.id).where(MeasurePoint.measure_id == measure.id)).first()
@@ -297,6 +302,11 @@ def parse_points(data: bytes, content_type: str, rbds: dict[int, uuid.UUID]) -> 
             item["school_id"] = str(rbds[int(rbd)]) if rbd.isdigit() and int(rbd) in rbds else f"rbd-{rbd}"
         rows.append((f"línea {number}: ", item))
     return rows
+
+
+def authorize_points_import(actor: Actor) -> None:
+    """Who may send an import at all (checked before the upload is read); each row is checked again."""
+    require(actor, actor.imports_points, EDIT)
 
 
 def import_points(

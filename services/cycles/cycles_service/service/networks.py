@@ -14,6 +14,14 @@ from ..models import Network, Person, School
 from ..schemas import NetworkRead
 
 
+def require_network(session: Session, network_id: uuid.UUID) -> Network:
+    """The network (404 when it does not exist; membership is checked by ``actor_for``)."""
+    network = session.get(Network, network_id)
+    if network is None:
+        raise not_found("La red")
+    return network
+
+
 def _read(session: Session, network: Network, my_role: str) -> NetworkRead:
     schools = session.exec(select(func.count()).select_from(School).where(School.network_id == network.id)).one()
     people = session.exec(select(func.count()).select_from(Person).where(Person.network_id == network.id)).one()

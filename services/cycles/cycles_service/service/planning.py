@@ -12,6 +12,7 @@ from mejora_common.db import utcnow
 from mejora_common.errors import ProblemError, conflict, invalid, not_found
 from mejora_common.pagination import paginate
 
+from ..domain.access import Actor
 from ..domain.diagram_diff import diff_versions
 from ..domain.driver_diagram import (
     InvalidLinkError,
@@ -40,7 +41,11 @@ from ..schemas.planning import (
     NodeRead,
     NodeUpdate,
 )
+from .access import require
 from .common import apply
+from .networks import require_network
+
+EDIT = "Solo coordinación y facilitación editan la meta y el diagrama conductor."
 
 
 # ---------------------------------------------------------------------------------------------------- aims
@@ -70,7 +75,9 @@ def list_aims(session: Session, network_id: uuid.UUID, limit: int, offset: int) 
     return [aim_read(a) for a in rows], total
 
 
-def create_aim(session: Session, network_id: uuid.UUID, body: AimCreate) -> tuple[AimRead, bool]:
+def create_aim(session: Session, actor: Actor, body: AimCreate) -> tuple[AimRead, bool]:
+    require(actor, actor.edits_theory, EDIT)
+    network_id = actor.network_id
     if body.id is not None:
         existing = session.get(Aim, body.id)
         if existing is not None:
@@ -87,7 +94,8 @@ def create_aim(session: Session, network_id: uuid.UUID, body: AimCreate) -> tupl
     return aim_read(aim), True
 
 
-def update_aim(session: Session, aim: Aim, body: AimUpdate) -> AimRead:
+def update_aim(session: Session, actor: Actor, aim: Aim, body: AimUpdate) -> AimRead:
+    require(actor, actor.edits_theory, EDIT)
     changes = body.model_dump(exclude_unset=True)
     for name in ("statement", "measure_description"):
         if name in changes and changes[name] is None:
@@ -170,7 +178,10 @@ def list_diagrams(
     return [summary(session, d) for d in rows], total
 
 
-def create_diagram(session: Session, network_id: uuid.UUID, body: DiagramCreate) -> tuple[DriverDiagram, bool]:
+def create_diagram(session: Session, actor: Actor, body: DiagramCreate) -> tuple[DriverDiagram, bool]:
+    require(actor, actor.edits_theory, EDIT)
+    require_network(session, actor.network_id)
+    network_id = actor.network_id
     if body.id is not None:
         existing = session.get(DriverDiagram, body.id)
         if existing is not None:
@@ -223,7 +234,8 @@ def create_diagram(session: Session, network_id: uuid.UUID, body: DiagramCreate)
     return diagram, True
 
 
-def rename_diagram(session: Session, diagram: DriverDiagram, title: str) -> DriverDiagram:
+def rename_diagram(session: Session, actor: Actor, diagram: DriverDiagram, title: str) -> DriverDiagram:
+    require(actor, actor.edits_theory, EDIT)
     _require_draft(diagram)
     if apply(diagram, {"title": title}):
         session.add(diagram)
@@ -240,7 +252,8 @@ def _require_draft(diagram: DriverDiagram) -> None:
         )
 
 
-def publish(session: Session, diagram: DriverDiagram) -> DriverDiagram:
+def publish(session: Session, actor: Actor, diagram: DriverDiagram) -> DriverDiagram:
+    require(actor, actor.edits_theory, EDIT)
     _require_draft(diagram)
     nodes, links = _domain(_nodes(session, diagram.id), _links(session, diagram.id))
     problems = validate_diagram(nodes, links)
@@ -304,7 +317,8 @@ def _set_parents(session: Session, diagram: DriverDiagram, node: DiagramNode, pa
         session.add(DiagramLink(diagram_id=diagram.id, parent_id=parent_id, child_id=node.id))
 
 
-def add_node(session: Session, diagram: DriverDiagram, body: NodeCreate) -> tuple[NodeRead, bool]:
+def add_node(session: Session, actor: Actor, diagram: DriverDiagram, body: NodeCreate) -> tuple[NodeRead, bool]:
+    require(actor, actor.edits_theory, EDIT)
     if body.id is not None:
         existing = session.get(DiagramNode, body.id)
         if existing is not None:
@@ -336,7 +350,10 @@ def _touch(session: Session, diagram: DriverDiagram) -> None:
     session.commit()
 
 
-def update_node(session: Session, diagram: DriverDiagram, node: DiagramNode, body: NodeUpdate) -> NodeRead:
+def update_node(
+    session: Session, actor: Actor, diagram: DriverDiagram, node: DiagramNode, body: NodeUpdate
+) -> NodeRead:
+    require(actor, actor.edits_theory, EDIT)
     _require_draft(diagram)
     changes: dict[str, Any] = {
         k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None and k != "parent_ids"
@@ -350,8 +367,9 @@ def update_node(session: Session, diagram: DriverDiagram, node: DiagramNode, bod
     return node_read(session, node)
 
 
-def remove_node(session: Session, diagram: DriverDiagram, node: DiagramNode) -> None:
+def remove_node(session: Session, actor: Actor, diagram: DriverDiagram, node: DiagramNode) -> None:
     """Removes the node and its links; its children stay in the version, unlinked, until moved."""
+    require(actor, actor.edits_theory, EDIT)
     _require_draft(diagram)
     for link in session.exec(
         select(DiagramLink).where((DiagramLink.child_id == node.id) | (DiagramLink.parent_id == node.id))
