@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from .body_limit import BodyLimitMiddleware
 from .errors import install_problem_handlers, problem_response
+from .idempotency import IdempotencyMiddleware, IdempotencyRecordBase
 from .observability import RequestIdMiddleware, configure_logging
 from .overload import LoadSheddingMiddleware
 from .settings import CommonSettings
@@ -49,7 +50,9 @@ def create_service_app(
     ready_check: ReadyCheck,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
     configure_logs: bool = True,
+    idempotency_model: type[IdempotencyRecordBase] | None = None,
 ) -> FastAPI:
+    """A service app; ``idempotency_model`` (the service's ``idempotency_keys`` table) turns on Idempotency-Key."""
     if configure_logs:
         configure_logging(service, settings.log_level)
 
@@ -66,7 +69,9 @@ def create_service_app(
     app.state.jwt_secret = settings.resolved_jwt_secret()
     app.state.service = service
     install_problem_handlers(app)
-    # Outermost last: request id, then load shedding (cheap, before any work), then the body limit.
+    # Outermost last: request id, then load shedding (cheap, before any work), the body limit, idempotency.
+    if idempotency_model is not None:
+        app.add_middleware(IdempotencyMiddleware, model=idempotency_model)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(LoadSheddingMiddleware, service=service)
     app.add_middleware(RequestIdMiddleware)
