@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from mejora_common.auth import Principal
 from mejora_common.errors import not_found
+from mejora_common.pagination import paginate
 
 from ..models import Network, Person, School
 from ..schemas import NetworkRead
@@ -41,10 +42,8 @@ def list_networks(session: Session, principal: Principal, limit: int, offset: in
     roles = {m.network_id: m.role for m in principal.memberships}
     if not roles:
         return [], 0
-    condition = col(Network.id).in_(list(roles))
-    total = session.exec(select(func.count()).select_from(Network).where(condition)).one()
-    query = select(Network).where(condition).order_by(col(Network.name), col(Network.id))
-    networks = session.exec(query.offset(offset).limit(limit)).all()
+    query = select(Network).where(col(Network.id).in_(list(roles)))
+    networks, total = paginate(session, query, limit, offset, col(Network.name), col(Network.id))
     return [_read(session, n, roles[n.id]) for n in networks], total
 
 
