@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
 from .body_limit import BodyLimitMiddleware
+from .deadlines import DeadlineMiddleware
 from .errors import install_problem_handlers, problem_response
 from .idempotency import IdempotencyMiddleware, IdempotencyRecordBase
 from .observability import RequestIdMiddleware, configure_logging
@@ -74,6 +75,7 @@ def create_service_app(
         app.add_middleware(IdempotencyMiddleware, model=idempotency_model)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(LoadSheddingMiddleware, service=service)
+    app.add_middleware(DeadlineMiddleware)  # the deadline counts the time spent waiting for a slot
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router(service, ready_check))
     for router in routers:

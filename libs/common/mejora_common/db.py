@@ -21,6 +21,7 @@ from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
+from .deadlines import install_statement_deadlines
 from .overload import total_concurrency
 
 
@@ -70,6 +71,7 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     engine = create_engine(url, **kwargs)
+    install_statement_deadlines(engine)
     if parsed.get_backend_name() == "sqlite":
 
         @event.listens_for(engine, "connect")

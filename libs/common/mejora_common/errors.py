@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -291,6 +291,27 @@ def install_problem_handlers(app: FastAPI) -> None:
             "Algún dato no se puede guardar: revisa que los textos no tengan caracteres de control "
             "(como el carácter nulo) y que los números estén en un rango razonable.",
             instance=request.url.path,
+        )
+
+    @app.exception_handler(OperationalError)
+    async def _database_unavailable(request: Request, exc: OperationalError) -> JSONResponse:
+        # A statement stopped at the request's deadline, a lost connection, a locked SQLite file: retry later.
+        from .deadlines import expired  # noqa: PLC0415 - deadlines imports this module's helpers indirectly
+
+        late = expired()
+        logger.warning("database error (%s): %s", "deadline" if late else "unavailable", type(exc.orig).__name__)
+        code, detail = (
+            ("deadline_exceeded", "La solicitud tardó más de lo permitido y se detuvo. Intenta nuevamente.")
+            if late
+            else ("database_unavailable", "La base de datos no está disponible en este momento. Intenta nuevamente.")
+        )
+        return problem_response(
+            503,
+            code,
+            detail,
+            instance=request.url.path,
+            headers={"Retry-After": "2"},
+            extra={"service": getattr(request.app.state, "service", "")},
         )
 
     @app.exception_handler(StaleDataError)

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from . import deadlines
 from .errors import ProblemError
 from .observability import REQUEST_ID_HEADER, current_request_id
 
@@ -90,6 +91,7 @@ class ServiceClient:
         self.service = service
         self.get_retries = get_retries
         self.budget = budget or RetryBudget()
+        self._configured_timeout = timeout
         self._client = httpx.AsyncClient(
             base_url=base_url,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)),
@@ -106,7 +108,19 @@ class ServiceClient:
         request_id = current_request_id()
         if request_id:
             headers[REQUEST_ID_HEADER] = request_id
+        deadline = deadlines.header_value()
+        if deadline is not None:
+            headers[deadlines.DEADLINE_HEADER] = deadline
         return headers
+
+    def _timeout(self) -> float | None:
+        """The configured timeout, shortened to the request's time left; 504 at once when none is left."""
+        left = deadlines.time_left()
+        if left is None:
+            return None
+        if left <= 0:
+            raise service_down(self.service, timeout=True)
+        return min(left, self._configured_timeout)
 
     async def request(self, method: str, path: str, *, token: str | None = None, **kwargs: Any) -> httpx.Response:
         attempts = 1 + (self.get_retries if method.upper() in SAFE_METHODS else 0)
@@ -114,6 +128,9 @@ class ServiceClient:
         last_exc: Exception | None = None
         timed_out = False
         for attempt in range(attempts):
+            timeout = self._timeout()
+            if timeout is not None:
+                kwargs["timeout"] = httpx.Timeout(timeout, connect=min(timeout, 3.0))
             try:
                 response = await self._client.request(method, path, headers=self._headers(token), **kwargs)
             except httpx.TransportError as exc:
