@@ -16,7 +16,8 @@ from mejora_common.service_client import ServiceClient
 from mejora_common.settings import CommonSettings
 
 SLOW_SQL = {
-    "sqlite": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000000) SELECT count(*) FROM n",
+    "sqlite": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000000) "
+    "SELECT count(*) FROM n",
     "postgresql": "SELECT pg_sleep(20)",
 }
 
