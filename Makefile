@@ -6,8 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .stamps
-PY_PACKAGES := -e libs/common -e services/cycles -e services/observations -e services/reports -e infra/gateway
-PY_INPUTS := libs/common/pyproject.toml services/cycles/pyproject.toml services/observations/pyproject.toml \
+PY_PACKAGES := -e libs/common -e libs/vocabulary -e services/cycles -e services/observations -e services/reports -e infra/gateway
+PY_INPUTS := libs/common/pyproject.toml libs/vocabulary/pyproject.toml services/cycles/pyproject.toml services/observations/pyproject.toml \
 	services/reports/pyproject.toml infra/gateway/pyproject.toml requirements-dev.txt constraints.txt
 FRONTEND_INPUTS := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
 	frontend/vite.config.ts frontend/tsconfig.json frontend/package-lock.json

@@ -15,6 +15,7 @@ from cycles_service.domain.calendar import (
     event_date,
     year_plan,
 )
+from mejora_vocabulary import MONTHS
 
 AROMOS = "3f0d3c1a-0000-4000-8000-00000000000a"
 VALLE = "3f0d3c1a-0000-4000-8000-00000000000b"
@@ -181,3 +182,36 @@ def test_three_coaching_visits_are_still_below_expectation() -> None:
     assert [flag.code for flag in plan.flags] == ["coaching_visits_below"]
     plan = year_plan([*sessions, *visits, event("coaching_visit", dt.date(2025, 10, 1), AROMOS)], 2025)
     assert plan.flags == ()
+
+
+def test_month_names_come_from_the_shared_vocabulary_unchanged() -> None:
+    assert MONTH_NAMES == (
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    )
+    assert tuple(month.name for month in MONTHS) == MONTH_NAMES
+    # The short names reports print (reports_service.render.fmt).
+    assert tuple(month.short for month in MONTHS) == (
+        "ene",
+        "feb",
+        "mar",
+        "abr",
+        "may",
+        "jun",
+        "jul",
+        "ago",
+        "sept",
+        "oct",
+        "nov",
+        "dic",
+    )

@@ -11,6 +11,8 @@ from cycles_service.domain.levels import (
     parse_levels,
     sort_levels,
 )
+from mejora_vocabulary import GRADE_WORDS
+from mejora_vocabulary import LEVELS as VOCABULARY_LEVELS
 
 
 def test_levels_in_order() -> None:
@@ -134,3 +136,97 @@ def test_sort_levels() -> None:
 def test_level_label_unknown() -> None:
     with pytest.raises(UnknownLevelError):
         level_label("9basico")
+
+
+def test_shared_vocabulary_holds_what_levels_used_to_hard_code() -> None:
+    """The levels, labels, aliases and ordinal words moved to libs/vocabulary unchanged."""
+    assert tuple(level.code for level in VOCABULARY_LEVELS) == LEVELS
+    assert {level.code: level.label for level in VOCABULARY_LEVELS} == {
+        "sala_cuna": "Sala cuna",
+        "medio": "Nivel medio",
+        "prekinder": "NT1 / Prekínder",
+        "kinder": "NT2 / Kínder",
+        **{f"{n}basico": f"{n}° básico" for n in range(1, 9)},
+    }
+    # What reports (reports_service.reports.labels) and the observation screens print.
+    assert {level.code: level.report_label for level in VOCABULARY_LEVELS} == {
+        "sala_cuna": "Sala cuna",
+        "medio": "Nivel medio",
+        "prekinder": "Pre-kínder",
+        "kinder": "Kínder",
+        **{f"{n}basico": f"{n}.° básico" for n in range(1, 9)},
+    }
+    assert {level.code: level.observation_label for level in VOCABULARY_LEVELS} == {
+        "sala_cuna": "Sala cuna",
+        "medio": "Nivel medio",
+        "prekinder": "Prekínder (NT1)",
+        "kinder": "Kínder (NT2)",
+        **{f"{n}basico": f"{n}.° básico" for n in range(1, 9)},
+    }
+    assert [level.grade for level in VOCABULARY_LEVELS] == [None] * 4 + list(range(1, 9))
+    aliases = {alias: level.code for level in VOCABULARY_LEVELS for alias in level.aliases}
+    assert aliases == {
+        "sala cuna": "sala_cuna",
+        "salacuna": "sala_cuna",
+        "sala_cuna": "sala_cuna",
+        "sala cuna menor": "sala_cuna",
+        "sala cuna mayor": "sala_cuna",
+        "medio": "medio",
+        "nivel medio": "medio",
+        "medio menor": "medio",
+        "medio mayor": "medio",
+        "nivel medio menor": "medio",
+        "nivel medio mayor": "medio",
+        "prekinder": "prekinder",
+        "pre-kinder": "prekinder",
+        "pre kinder": "prekinder",
+        "pre_kinder": "prekinder",
+        "pk": "prekinder",
+        "nt1": "prekinder",
+        "nt 1": "prekinder",
+        "nt1 / prekinder": "prekinder",
+        "nt1 prekinder": "prekinder",
+        "primer nivel de transicion": "prekinder",
+        "primer nivel transicion": "prekinder",
+        "kinder": "kinder",
+        "k": "kinder",
+        "nt2": "kinder",
+        "nt 2": "kinder",
+        "nt2 / kinder": "kinder",
+        "nt2 kinder": "kinder",
+        "segundo nivel de transicion": "kinder",
+        "segundo nivel transicion": "kinder",
+    }
+    assert dict(GRADE_WORDS) == {
+        "primero": 1,
+        "primer": 1,
+        "segundo": 2,
+        "tercero": 3,
+        "tercer": 3,
+        "cuarto": 4,
+        "quinto": 5,
+        "sexto": 6,
+        "septimo": 7,
+        "setimo": 7,
+        "octavo": 8,
+        "1ro": 1,
+        "1ero": 1,
+        "1er": 1,
+        "2do": 2,
+        "3ro": 3,
+        "3ero": 3,
+        "3er": 3,
+        "4to": 4,
+        "5to": 5,
+        "6to": 6,
+        "7mo": 7,
+        "8vo": 8,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("1 básico", "1basico"), ("1o básico", "1basico"), ("1a básico", "1basico"), ("8 basico", "8basico")],
+)
+def test_grades_written_with_digits_and_an_ordinal_letter(text: str, code: str) -> None:
+    assert parse_level(text) == code

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type ReactNode } from "react";
 import { ApiError, unwrap } from "../../api/client";
 import { Loading } from "../../components/Layout";
 import { useMessages } from "../../i18n";
+import { LEVEL_CODES, LEVEL_LABELS } from "../../vocabulary";
 import { en, es } from "./messages";
 
 export const useT = () => useMessages({ es, en });
@@ -90,15 +91,16 @@ export function formatMonth(isoDate: string): string {
 
 // ---------------------------------------------------------------------------------------------- admin forms
 
-/** The fixed list of levels (cycles_service.domain.levels), in order. */
-export const LEVELS = ["sala_cuna", "medio", "prekinder", "kinder", "1basico", "2basico", "3basico", "4basico", "5basico", "6basico", "7basico", "8basico"] as const;
+/** The fixed list of levels (the shared vocabulary, as cycles_service.domain.levels), in order. */
+export const LEVELS = LEVEL_CODES;
 export const ROLES = ["coordinator", "facilitator", "coach", "leader", "teacher"] as const;
 export type Role = (typeof ROLES)[number];
 
 export type FormProblem = { detail: string; fields: Record<string, string> } | null;
 
-export function levelLabel(t: T, level: string): string {
-  return (LEVELS as readonly string[]).includes(level) ? t(`lvl_${level}` as Parameters<T>[0]) : level;
+/** A level's label (Spanish in both languages, as before); the translator argument is unused. */
+export function levelLabel(_t: T, level: string): string {
+  return LEVEL_LABELS[level] ?? level;
 }
 
 /** Level checkboxes (the fixed list), with the API's error for `levels` beside them. */
@@ -110,7 +112,7 @@ export function LevelChecks({ value, onChange, fields, t, name = "levels" }: { v
       {LEVELS.map((level) => (
         <label key={level} className="check">
           <input type="checkbox" checked={value.includes(level)} onChange={(e) => toggle(level, e.target.checked)} />
-          {t(`lvl_${level}`)}
+          {LEVEL_LABELS[level]}
         </label>
       ))}
       <FieldError errors={fields} name={name} />

@@ -3,6 +3,7 @@ import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { useAuth } from "../../auth/AuthContext";
 import { useMessages } from "../../i18n";
+import { LEVEL_CODES, OBSERVATION_LEVEL_LABELS } from "../../vocabulary";
 import { es, en } from "./messages";
 import { cacheGet, cacheSet } from "./offline";
 
@@ -144,32 +145,6 @@ export function defaultWave(isoDate: string): string {
   return `${year}-${month <= 7 ? 1 : 2}`;
 }
 
-export const LEVELS = [
-  "sala_cuna",
-  "medio",
-  "prekinder",
-  "kinder",
-  "1basico",
-  "2basico",
-  "3basico",
-  "4basico",
-  "5basico",
-  "6basico",
-  "7basico",
-  "8basico",
-] as const;
-
-export const LEVEL_NAMES: Record<string, string> = {
-  sala_cuna: "Sala cuna",
-  medio: "Nivel medio",
-  prekinder: "Prekínder (NT1)",
-  kinder: "Kínder (NT2)",
-  "1basico": "1.° básico",
-  "2basico": "2.° básico",
-  "3basico": "3.° básico",
-  "4basico": "4.° básico",
-  "5basico": "5.° básico",
-  "6basico": "6.° básico",
-  "7basico": "7.° básico",
-  "8basico": "8.° básico",
-};
+/** The fixed list of levels and their names on observation screens (the shared vocabulary). */
+export const LEVELS = LEVEL_CODES;
+export const LEVEL_NAMES = OBSERVATION_LEVEL_LABELS;

@@ -29,6 +29,8 @@ from typing import Final, Literal, Protocol, get_args
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from mejora_vocabulary import MONTHS
+
 __all__ = [
     "EVENT_KINDS",
     "EVENT_KIND_LABELS",
@@ -58,21 +60,8 @@ EVENT_KIND_LABELS: Final[Mapping[EventKind, str]] = {
     "expert_meeting": "Reunión de expertos",
 }
 
-MONTH_NAMES: Final[tuple[str, ...]] = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-)
-"""Spanish month names, lowercase as written in Spanish (index 0 = January)."""
+MONTH_NAMES: Final[tuple[str, ...]] = tuple(month.name for month in MONTHS)
+"""Spanish month names, lowercase as written in Spanish (index 0 = January), from the shared vocabulary."""
 
 EXPECTED_LEARNING_SESSIONS: Final = 3
 EXPECTED_COACHING_VISITS: Final = 4

@@ -1,6 +1,7 @@
 """School levels (niveles) a network member works with.
 
-The list is fixed and ordered (early childhood, then primary):
+The list is fixed and ordered (early childhood, then primary); codes, labels, aliases and ordinal
+words are written once, in the shared vocabulary (``libs/vocabulary``, ``mejora_vocabulary``):
 
 ==============  =====================
 code            label (es-CL)
@@ -26,6 +27,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Literal, get_args
+
+from mejora_vocabulary import GRADE_WORDS, Level
+from mejora_vocabulary import LEVELS as VOCABULARY_LEVELS
 
 __all__ = [
     "LEVELS",
@@ -56,53 +60,25 @@ LevelCode = Literal[
 LEVELS: tuple[LevelCode, ...] = get_args(LevelCode)
 """All level codes, in order."""
 
-LEVEL_LABELS: Mapping[LevelCode, str] = {
-    "sala_cuna": "Sala cuna",
-    "medio": "Nivel medio",
-    "prekinder": "NT1 / Prekínder",
-    "kinder": "NT2 / Kínder",
-    "1basico": "1° básico",
-    "2basico": "2° básico",
-    "3basico": "3° básico",
-    "4basico": "4° básico",
-    "5basico": "5° básico",
-    "6basico": "6° básico",
-    "7basico": "7° básico",
-    "8basico": "8° básico",
-}
+_BY_CODE: Mapping[str, Level] = {level.code: level for level in VOCABULARY_LEVELS}
+
+# The codes are typed here (a Literal) and written in the shared vocabulary: both must say the same.
+if tuple(_BY_CODE) != LEVELS:  # pragma: no cover - a broken vocabulary.json
+    raise RuntimeError(f"vocabulary.json levels {tuple(_BY_CODE)} differ from LevelCode {LEVELS}")
+
+LEVEL_LABELS: Mapping[LevelCode, str] = {code: _BY_CODE[code].label for code in LEVELS}
 
 _ORDER: Mapping[str, int] = {code: index for index, code in enumerate(LEVELS)}
 
-_BASICO: tuple[LevelCode, ...] = LEVELS[4:]
+_BASICO: tuple[LevelCode, ...] = tuple(code for code in LEVELS if _BY_CODE[code].grade is not None)
 
 _SEPARATORS = re.compile(r"[,|;]")
 
-# Ordinal words and abbreviations for 1..8 (after folding: lowercase, no accents).
+# Ordinal words and abbreviations for 1..8 (after folding: lowercase, no accents), and the digits
+# themselves with an optional ordinal letter ("1", "1o", "1a").
 _ORDINALS: Mapping[str, int] = {
-    "primero": 1,
-    "primer": 1,
-    "segundo": 2,
-    "tercero": 3,
-    "tercer": 3,
-    "cuarto": 4,
-    "quinto": 5,
-    "sexto": 6,
-    "septimo": 7,
-    "setimo": 7,
-    "octavo": 8,
-    **{f"{n}{suffix}": n for n in range(1, 9) for suffix in ("", "o", "a")},
-    "1ro": 1,
-    "1ero": 1,
-    "1er": 1,
-    "2do": 2,
-    "3ro": 3,
-    "3ero": 3,
-    "3er": 3,
-    "4to": 4,
-    "5to": 5,
-    "6to": 6,
-    "7mo": 7,
-    "8vo": 8,
+    **GRADE_WORDS,
+    **{f"{n}{suffix}": n for n in range(1, len(_BASICO) + 1) for suffix in ("", "o", "a")},
 }
 
 _BASICO_RE = re.compile(
@@ -110,38 +86,7 @@ _BASICO_RE = re.compile(
     r"(?:basico|basica|educacion basica|ensenanza basica|_basico)$"
 )
 
-_ALIASES: Mapping[str, LevelCode] = {
-    "sala cuna": "sala_cuna",
-    "salacuna": "sala_cuna",
-    "sala_cuna": "sala_cuna",
-    "sala cuna menor": "sala_cuna",
-    "sala cuna mayor": "sala_cuna",
-    "medio": "medio",
-    "nivel medio": "medio",
-    "medio menor": "medio",
-    "medio mayor": "medio",
-    "nivel medio menor": "medio",
-    "nivel medio mayor": "medio",
-    "prekinder": "prekinder",
-    "pre-kinder": "prekinder",
-    "pre kinder": "prekinder",
-    "pre_kinder": "prekinder",
-    "pk": "prekinder",
-    "nt1": "prekinder",
-    "nt 1": "prekinder",
-    "nt1 / prekinder": "prekinder",
-    "nt1 prekinder": "prekinder",
-    "primer nivel de transicion": "prekinder",
-    "primer nivel transicion": "prekinder",
-    "kinder": "kinder",
-    "k": "kinder",
-    "nt2": "kinder",
-    "nt 2": "kinder",
-    "nt2 / kinder": "kinder",
-    "nt2 kinder": "kinder",
-    "segundo nivel de transicion": "kinder",
-    "segundo nivel transicion": "kinder",
-}
+_ALIASES: Mapping[str, LevelCode] = {alias: code for code in LEVELS for alias in _BY_CODE[code].aliases}
 
 
 class UnknownLevelError(ValueError):

@@ -8,23 +8,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from mejora_vocabulary import MONTHS as VOCABULARY_MONTHS
+
 SANTIAGO = ZoneInfo("America/Santiago")
 
-MONTHS = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-)
-MONTHS_SHORT = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic")
+# Month names are written once, in the shared vocabulary (libs/vocabulary).
+MONTHS = tuple(month.name for month in VOCABULARY_MONTHS)
+MONTHS_SHORT = tuple(month.short for month in VOCABULARY_MONTHS)
 
 
 def number(value: float | None, digits: int = 2, *, missing: str = "—") -> str:
