@@ -1,7 +1,8 @@
 """Demo network seed: inserts what is missing, never duplicates, never overwrites.
 
 The demo directory (``infra/demo/directory.json``) carries fixed UUIDs so the
-other services' seeds can refer to the same schools and people.
+other services' seeds can refer to the same schools and people; the improvement work
+(``improvement_work.json``, in the same folder) is read by :mod:`.seed_work`.
 """
 
 from __future__ import annotations
@@ -19,9 +20,13 @@ from .models import Account, Network, Person, School
 from .security import hash_password
 from .seed_work import seed_work
 
+WORK_FILE = "improvement_work.json"
+"""The demo's improvement work, beside the directory file."""
+
 
 def seed_demo(database_url: str, demo_file: Path) -> str:
     data: dict[str, Any] = json.loads(demo_file.read_text(encoding="utf-8"))
+    work: dict[str, Any] = json.loads((demo_file.parent / WORK_FILE).read_text(encoding="utf-8"))
     engine = make_engine(database_url)
     created = {"network": 0, "school": 0, "person": 0, "account": 0}
     with Session(engine) as session:
@@ -73,7 +78,7 @@ def seed_demo(database_url: str, demo_file: Path) -> str:
                 )
                 created["person"] += 1
         session.flush()
-        created.update(seed_work(session, network_id))
+        created.update(seed_work(session, network_id, data, work))
         session.commit()
     engine.dispose()
     return "ciclos: " + ", ".join(f"{k} +{v}" for k, v in created.items())

@@ -1,11 +1,12 @@
 import json
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, func, select
 
 from cycles_service.db import MIGRATIONS_DIR
-from cycles_service.models import Account, Network, Person, School
-from cycles_service.seed import seed_demo
+from cycles_service.models import Account, Measure, MeasurePoint, Network, Person, School
+from cycles_service.seed import WORK_FILE, seed_demo
 from mejora_common.db import make_engine, upgrade
 from mejora_common.testing import DEMO_FILE, DEMO_NETWORK_ID
 
@@ -32,6 +33,25 @@ def test_seed_is_realistic_and_never_duplicates(database_url: str) -> None:
     assert counts(database_url) == first
     assert "+" not in again.replace("+0", "")
     assert first == {"Network": 1, "School": 6, "Person": 22, "Account": 22, "teachers": 17}
+
+
+def test_seed_inserts_the_whole_improvement_work_from_the_demo_folder(database_url: str) -> None:
+    upgrade(MIGRATIONS_DIR, database_url)
+    assert (DEMO_FILE.parent / WORK_FILE).is_file()  # all demo data in one folder, beside the directory
+    message = seed_demo(database_url, DEMO_FILE)
+    assert message.endswith(
+        "DriverDiagram +2, DiagramNode +30, DiagramLink +30, Measure +3, MeasurePoint +78, Aim +1, "
+        "Cycle +12, CycleTransition +28, Event +31, Barrier +4"
+    )
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        [outcome] = session.exec(select(Measure).where(Measure.kind == "outcome")).all()
+        points = session.exec(select(MeasurePoint).where(MeasurePoint.measure_id == outcome.id)).all()
+    engine.dispose()
+    # The visible shift: the level rises from April 2024.
+    before = [p.value for p in points if p.period < date(2024, 4, 1)]
+    after = [p.value for p in points if p.period >= date(2024, 4, 1)]
+    assert len(points) == 26 and max(before) < min(after)
 
 
 def test_demo_directory_has_the_required_people() -> None:

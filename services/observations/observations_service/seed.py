@@ -1,10 +1,8 @@
-"""Demo observations: two waves for the 17 demo teachers, ~15 % double-coded.
+"""Demo observations, read from ``observations.json`` beside the demo directory.
 
-Scores are plausible for Chilean kindergartens observed with CLASS: emotional
-support and classroom organisation mid-range (about 4 to 5.5), instructional
-support low (about 1.5 to 2.5), a little better in August than in May–July.
-Everything is generated from a fixed random seed and stored with fixed ids
-(uuid5), so running the seed again inserts only what is missing.
+The data file holds the content and the parameters (waves, mean score per dimension, evidence texts,
+who is double-coded, how far a second coder strays); this module draws the scores from a fixed random
+seed and stores them with fixed ids (uuid5), so running the seed again inserts only what is missing.
 """
 
 from __future__ import annotations
@@ -12,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,75 +25,9 @@ from .models import Instrument, Observation
 
 NAMESPACE = uuid.UUID("0b5e7a3c-3f0e-5d7c-9a1f-6f6273657276")
 SANTIAGO = ZoneInfo("America/Santiago")
-INSTRUMENT = ("class-prek-k3", 1)
-PRIMARY_COACH = "acompanante@demo.cl"
-SECOND_CODER = "acompanante2@demo.cl"
-# (wave, first day, number of school days available)
-WAVES = (("2024-1", date(2024, 5, 6), 50), ("2024-2", date(2024, 8, 5), 20))
-# Mean raw score per dimension in the first wave (NC is reverse: low is good).
-DIMENSION_MEANS = {
-    "PC": 4.9,
-    "NC": 1.5,
-    "TS": 4.5,
-    "RSP": 4.0,
-    "BM": 5.1,
-    "PD": 4.9,
-    "ILF": 4.2,
-    "CD": 1.7,
-    "QF": 2.0,
-    "LM": 2.1,
-}
-WAVE_GAIN = {"2024-1": 0.0, "2024-2": 0.3}
-# Observation ids double-coded: teacher index (0-based, demo order) by wave — 5 of 34, about 15 %.
-DOUBLE_CODED = {("2024-1", 0), ("2024-1", 5), ("2024-1", 10), ("2024-2", 3), ("2024-2", 14)}
-CYCLE_NOTES = (
-    "Inicio de la jornada: saludo, asistencia y calendario en círculo.",
-    "Experiencia de aprendizaje en grupo completo con cuento y preguntas.",
-    "Trabajo en grupos pequeños por rincones; la educadora recorre las mesas.",
-    "Cierre: recuento de lo aprendido y preparación para el patio.",
-)
-EVIDENCE = {
-    "PC": (
-        "La educadora sonríe, llama a cada niño por su nombre y celebra los logros con entusiasmo.",
-        "Se observan bromas compartidas y contacto visual cálido durante el círculo.",
-    ),
-    "NC": (
-        "No se observan gritos ni sarcasmo; una llamada de atención breve y en tono neutro.",
-        "Un momento de irritación al ordenar materiales, resuelto con calma.",
-    ),
-    "TS": (
-        "Se acerca a un niño que llora y lo contiene antes de volver a la actividad.",
-        "Nota que dos niñas no participan y les ofrece un rol en la canción.",
-    ),
-    "RSP": (
-        "Los niños eligen el rincón y los materiales con los que trabajan.",
-        "La actividad sigue mayormente el guion de la educadora; pocas opciones para los niños.",
-    ),
-    "BM": (
-        "Las normas del aula están visibles y se recuerdan con anticipación antes de las transiciones.",
-        "Redirige conductas con gestos y elogios específicos, sin interrumpir la actividad.",
-    ),
-    "PD": (
-        "Las transiciones son breves; los materiales estaban preparados antes de comenzar.",
-        "Se pierden algunos minutos esperando turnos para lavarse las manos.",
-    ),
-    "ILF": (
-        "Usa títeres y material concreto; la mayoría de los niños se mantiene involucrada.",
-        "La explicación es larga y algunos niños se distraen al final.",
-    ),
-    "CD": (
-        "Las preguntas son mayormente de respuesta cerrada (¿de qué color es?).",
-        "Una pregunta de predicción (¿qué pasará si…?) que no se profundiza.",
-    ),
-    "QF": (
-        "La retroalimentación es del tipo «muy bien»; pocas veces pide explicar cómo lo pensaron.",
-        "En una ocasión devuelve la pregunta para que el niño amplíe su respuesta.",
-    ),
-    "LM": (
-        "Conversaciones breves; la educadora repite pero rara vez extiende lo que dicen los niños.",
-        "Introduce la palabra «germinar» y la usa varias veces durante la actividad.",
-    ),
-}
+OBSERVATIONS_FILE = "observations.json"
+"""The demo's observation content and parameters, beside the directory file."""
+Data = Mapping[str, Any]
 
 
 def _clip(value: float, lo: int = 1, hi: int = 7) -> int:
@@ -108,103 +41,114 @@ def _observed_on(rng: random.Random, start: date, days: int) -> date:
     return day
 
 
-def _cycles(rng: random.Random, day: date, means: dict[str, float]) -> list[dict[str, Any]]:
-    start = datetime.combine(day, time(9, 5), tzinfo=SANTIAGO)
+def _local(day: date, clock: str) -> datetime:
+    return datetime.combine(day, time.fromisoformat(clock), tzinfo=SANTIAGO)
+
+
+def _cycles(rng: random.Random, day: date, means: dict[str, float], demo: Data) -> list[dict[str, Any]]:
+    session = demo["session"]
+    reverse = session["reverse_dimension"]
+    start = _local(day, session["starts"])
     cycles: list[dict[str, Any]] = []
-    for index in range(4):
-        began = start + timedelta(minutes=25 * index)
-        scores = {code: _clip(mean + rng.gauss(0, 0.6)) for code, mean in means.items()}
-        scores["NC"] = _clip(means["NC"] + rng.gauss(0, 0.5), 1, 4)
+    for index, notes in enumerate(demo["cycle_notes"]):
+        began = start + timedelta(minutes=session["cycle_every_minutes"] * index)
+        scores = {code: _clip(mean + rng.gauss(0, session["score_sd"])) for code, mean in means.items()}
+        scores[reverse["code"]] = _clip(means[reverse["code"]] + rng.gauss(0, reverse["sd"]), 1, reverse["max"])
         cycles.append(
             {
                 "number": index + 1,
                 "started_at": began.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-                "duration_minutes": 20,
+                "duration_minutes": session["cycle_minutes"],
                 "scores": dict(sorted(scores.items())),
-                "notes": CYCLE_NOTES[index],
+                "notes": notes,
             }
         )
     return cycles
 
 
-def _second_coding(rng: random.Random, cycles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _second_coding(rng: random.Random, cycles: list[dict[str, Any]], spec: Data) -> list[dict[str, Any]]:
     """A second observer of the same session: mostly the same scores, some one point off, rarely two."""
     copied: list[dict[str, Any]] = []
     for cycle in cycles:
         scores: dict[str, int] = {}
         for code, value in cycle["scores"].items():
             roll = rng.random()
-            if roll < 0.62:
-                delta = 0
-            elif roll < 0.8:
-                delta = 1
-            elif roll < 0.97:
-                delta = -1
-            else:
-                delta = rng.choice((2, -2))
+            delta = next((step["delta"] for step in spec["cumulative"] if roll < step["below"]), None)
+            if delta is None:
+                delta = rng.choice(spec["otherwise"])
             scores[code] = _clip(value + delta)
         copied.append({**cycle, "scores": scores})
     return copied
 
 
+def _teacher_means(teacher: Data, wave: Data, demo: Data) -> dict[str, float]:
+    """The teacher's mean per dimension in a wave: a fixed teacher effect and the wave's gain (not on NC)."""
+    effect = random.Random(f"teacher:{teacher['id']}").gauss(0, demo["teacher_effect_sd"])  # noqa: S311
+    reverse = demo["session"]["reverse_dimension"]["code"]
+    return {
+        code: mean + (0 if code == reverse else effect + wave["gain"]) for code, mean in demo["dimension_means"].items()
+    }
+
+
+def _observations(
+    teacher: Data, index: int, wave: Data, observers: tuple[uuid.UUID, uuid.UUID], demo: Data
+) -> list[Observation]:
+    """The teacher's observation in a wave, and its double-coding when the data file asks for one."""
+    oid = uuid.uuid5(NAMESPACE, f"observation:{teacher['id']}:{wave['wave']}")
+    rng = random.Random(f"mejora-en-red:{oid}")  # noqa: S311 - reproducible demo data
+    means = _teacher_means(teacher, wave, demo)
+    day = _observed_on(rng, date.fromisoformat(wave["first_day"]), wave["school_days"])
+    cycles = _cycles(rng, day, means, demo)
+    evidence = {code: rng.choice(options) for code, options in demo["evidence"].items()}
+    submitted_at = _local(day, demo["session"]["submitted"]).astimezone(UTC)
+    common: dict[str, Any] = {
+        "instrument_id": instrument_uuid(demo["instrument"]["key"], demo["instrument"]["version"]),
+        "network_id": uuid.UUID(demo["network_id"]),
+        "school_id": uuid.UUID(teacher["school_id"]),
+        "teacher_id": uuid.UUID(teacher["id"]),
+        "level": (teacher.get("levels") or [demo["default_level"]])[0],
+        "observed_on": day,
+        "wave": wave["wave"],
+        "mode": "live",
+        "status": "submitted",
+        "created_at": submitted_at,
+        "updated_at": submitted_at,
+        "submitted_at": submitted_at,
+    }
+    rows = [Observation(id=oid, observer_id=observers[0], cycles=cycles, evidence=evidence, **common)]
+    if {"wave": wave["wave"], "teacher": index} in demo["double_coded"]:
+        rows.append(
+            Observation(
+                id=uuid.uuid5(NAMESPACE, f"double-coding:{oid}"),
+                observer_id=observers[1],
+                cycles=_second_coding(rng, cycles, demo["second_coding"]),
+                evidence={code: demo["evidence"][code][0] for code in demo["second_coder_evidence"]},
+                double_codes_id=oid,
+                **common,
+            )
+        )
+    return rows
+
+
 def seed_demo(database_url: str, demo_file: Path) -> str:
-    data: dict[str, Any] = json.loads(demo_file.read_text(encoding="utf-8"))
-    network_id = uuid.UUID(data["network"]["id"])
-    people = data["people"]
+    directory: dict[str, Any] = json.loads(demo_file.read_text(encoding="utf-8"))
+    demo: dict[str, Any] = json.loads((demo_file.parent / OBSERVATIONS_FILE).read_text(encoding="utf-8"))
+    demo["network_id"] = directory["network"]["id"]
+    people = directory["people"]
     by_email = {p["email"]: p for p in people if p.get("email")}
-    coach = uuid.UUID(by_email[PRIMARY_COACH]["id"])
-    second = uuid.UUID(by_email[SECOND_CODER]["id"])
+    observers = (uuid.UUID(by_email[demo["primary_coach"]]["id"]), uuid.UUID(by_email[demo["second_coder"]]["id"]))
     teachers = [p for p in people if p["role"] == "teacher"]
-    instrument_id = instrument_uuid(*INSTRUMENT)
     created = {"observations": 0, "double_coded": 0}
     engine = make_engine(database_url)
     with Session(engine) as session:
-        if session.get(Instrument, instrument_id) is None:
+        if session.get(Instrument, instrument_uuid(demo["instrument"]["key"], demo["instrument"]["version"])) is None:
             raise SystemExit("Falta el instrumento class-prek-k3: aplica las migraciones antes de cargar la demo.")
-        for wave, start, days in WAVES:
+        for wave in demo["waves"]:
             for index, teacher in enumerate(teachers):
-                oid = uuid.uuid5(NAMESPACE, f"observation:{teacher['id']}:{wave}")
-                rng = random.Random(f"mejora-en-red:{oid}")  # noqa: S311 - reproducible demo data
-                teacher_effect = random.Random(f"teacher:{teacher['id']}").gauss(0, 0.35)  # noqa: S311
-                means = {
-                    code: mean + (0 if code == "NC" else teacher_effect + WAVE_GAIN[wave])
-                    for code, mean in DIMENSION_MEANS.items()
-                }
-                day = _observed_on(rng, start, days)
-                cycles = _cycles(rng, day, means)
-                evidence = {code: rng.choice(options) for code, options in EVIDENCE.items()}
-                submitted_at = datetime.combine(day, time(18, 0), tzinfo=SANTIAGO).astimezone(UTC)
-                common: dict[str, Any] = {
-                    "instrument_id": instrument_id,
-                    "network_id": network_id,
-                    "school_id": uuid.UUID(teacher["school_id"]),
-                    "teacher_id": uuid.UUID(teacher["id"]),
-                    "level": (teacher.get("levels") or ["kinder"])[0],
-                    "observed_on": day,
-                    "wave": wave,
-                    "mode": "live",
-                    "status": "submitted",
-                    "created_at": submitted_at,
-                    "updated_at": submitted_at,
-                    "submitted_at": submitted_at,
-                }
-                if session.get(Observation, oid) is None:
-                    session.add(Observation(id=oid, observer_id=coach, cycles=cycles, evidence=evidence, **common))
-                    created["observations"] += 1
-                if (wave, index) in DOUBLE_CODED:
-                    did = uuid.uuid5(NAMESPACE, f"double-coding:{oid}")
-                    if session.get(Observation, did) is None:
-                        session.add(
-                            Observation(
-                                id=did,
-                                observer_id=second,
-                                cycles=_second_coding(rng, cycles),
-                                evidence={code: EVIDENCE[code][0] for code in ("PC", "CD", "QF")},
-                                double_codes_id=oid,
-                                **common,
-                            )
-                        )
-                        created["double_coded"] += 1
+                for row in _observations(teacher, index, wave, observers, demo):
+                    if session.get(Observation, row.id) is None:
+                        session.add(row)
+                        created["double_coded" if row.double_codes_id else "observations"] += 1
         session.commit()
     engine.dispose()
     return "observaciones: " + ", ".join(f"{k} +{v}" for k, v in created.items())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections import Counter
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from sqlmodel import Session, func, select
 from mejora_common.db import make_engine
 from mejora_common.testing import DEMO_FILE, DEMO_NETWORK_ID
 from observations_service.models import Observation
-from observations_service.seed import seed_demo
+from observations_service.seed import OBSERVATIONS_FILE, seed_demo
 
 
 def count(url: str) -> int:
@@ -61,3 +62,12 @@ def test_seed_is_plausible_and_never_duplicates(
         evidence = client.get(f"/api/v1/observations/{mine['items'][0]['id']}", headers=coordinator).json()["evidence"]
         assert len(evidence) >= 3
     app.state.engine.dispose()
+
+
+def test_seed_content_lives_in_the_demo_folder() -> None:
+    """Texts and parameters are data, beside the demo directory; the seed only draws and stores them."""
+    demo = json.loads((DEMO_FILE.parent / OBSERVATIONS_FILE).read_text(encoding="utf-8"))
+    assert [wave["wave"] for wave in demo["waves"]] == ["2024-1", "2024-2"]
+    assert len(demo["double_coded"]) == 5
+    assert set(demo["evidence"]) == set(demo["dimension_means"])
+    assert len(demo["cycle_notes"]) == 4
