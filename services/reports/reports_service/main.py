@@ -9,10 +9,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mejora_common.app import create_service_app
-from mejora_common.service_client import ServiceClient
 
 from .api import charts, cycles_log, feedback, results, run_chart, spc
-from .clients import Siblings
+from .clients import connect
 from .db import build_engine, check_ready
 from .render.pdf import warm_up
 from .settings import Settings, get_settings
@@ -34,12 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        timeout = settings.service_timeout_seconds
-        siblings = Siblings(
-            cycles=ServiceClient("cycles", settings.service_url("cycles"), timeout=timeout),
-            observations=ServiceClient("observations", settings.service_url("observations"), timeout=timeout),
-            secret=app.state.jwt_secret,
-        )
+        siblings = connect(settings, app.state.jwt_secret)
         app.state.siblings = siblings
         if settings.pdf_warmup:
             # In the background: the service is ready at once, and the first PDF does not pay for the fonts.

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from mejora_common.auth import issue_service_token
 from mejora_common.service_client import ServiceClient
+from mejora_common.settings import CommonSettings
 
 
 @dataclass
@@ -33,3 +34,14 @@ class Siblings:
     async def aclose(self) -> None:
         await self.cycles.aclose()
         await self.observations.aclose()
+
+
+def connect(settings: CommonSettings, secret: str) -> Siblings:
+    """The clients of cycles and observations for one app (close them on shutdown)."""
+    # Literal service names: tests/test_architecture.py reads them to check the call graph.
+    timeout = settings.service_timeout_seconds
+    return Siblings(
+        cycles=ServiceClient("cycles", settings.service_url("cycles"), timeout=timeout),
+        observations=ServiceClient("observations", settings.service_url("observations"), timeout=timeout),
+        secret=secret,
+    )
