@@ -10,7 +10,7 @@ PY_PACKAGES := -e libs/common -e libs/vocabulary -e services/cycles -e services/
 PY_INPUTS := libs/common/pyproject.toml libs/vocabulary/pyproject.toml services/cycles/pyproject.toml services/observations/pyproject.toml \
 	services/reports/pyproject.toml infra/gateway/pyproject.toml requirements-dev.txt constraints.txt
 FRONTEND_INPUTS := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
-	frontend/vite.config.ts frontend/tsconfig.json frontend/package-lock.json
+	frontend/vite.config.ts frontend/tsconfig.json frontend/package-lock.json libs/vocabulary/mejora_vocabulary/vocabulary.json
 NPM := npm --no-audit --no-fund --loglevel=error
 
 .PHONY: help run test test-install lint install api-types clean

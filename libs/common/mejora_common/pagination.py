@@ -26,6 +26,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MAX_LIMIT = 200
+MAX_OFFSET = 1_000_000
+"""Past this an offset page is refused (422): databases refuse offsets beyond 64 bits, and lists that long use
+keyset cursors."""
 
 
 class PageParams(BaseModel):
@@ -35,7 +38,7 @@ class PageParams(BaseModel):
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Cantidad máxima de elementos")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Elementos a saltar")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Elementos a saltar")] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)
 

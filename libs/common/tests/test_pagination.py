@@ -74,3 +74,24 @@ def test_a_foreign_cursor_is_a_422_on_the_cursor_field(bad: str) -> None:
 def test_a_cursor_with_a_bad_date_is_a_422(session: Session) -> None:
     with pytest.raises(ProblemError):
         keyset_page(session, select(Row), [Row.day, Row.id], encode_cursor(["mañana", "x"]), 5, key=lambda r: [])
+
+
+def test_offsets_past_the_bound_are_a_422_not_a_database_error() -> None:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from mejora_common.errors import install_problem_handlers
+    from mejora_common.pagination import MAX_OFFSET, Pagination
+
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    @app.get("/items")
+    def items(page: Pagination) -> dict[str, int]:
+        return {"offset": page.offset}
+
+    client = TestClient(app)
+    assert client.get(f"/items?offset={MAX_OFFSET}").json() == {"offset": MAX_OFFSET}
+    huge = client.get("/items?offset=9223372036854775808")
+    assert huge.status_code == 422
+    assert huge.json()["errors"][0]["field"] == "offset"

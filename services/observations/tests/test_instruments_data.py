@@ -256,3 +256,13 @@ def test_error_is_a_value_error_with_spanish_text() -> None:
 def test_not_an_object() -> None:
     with pytest.raises(InstrumentError):
         load_instrument([])  # type: ignore[arg-type]
+
+
+def test_observation_levels_are_the_shared_vocabulary() -> None:
+    """The Literal gives the OpenAPI enum; the codes and their order come from libs/vocabulary."""
+    from typing import get_args
+
+    from mejora_vocabulary import LEVELS
+    from observations_service.domain.vocabulary import Level
+
+    assert list(get_args(Level)) == [level.code for level in LEVELS]

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from mejora_common.auth import CurrentPrincipal, bearer_token
-from mejora_common.pagination import Page, Pagination
+from mejora_common.pagination import MAX_OFFSET, Page, Pagination
 
 from ..db import DbSession
 from ..schemas import (
@@ -95,7 +95,7 @@ def observation_scores(
     instrument_id: uuid.UUID | None = None,
     include_double_coding: bool = False,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Any:
     require_coordinator(principal, network_id, "read")
     page = scores.network_scores(

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
+from mejora_vocabulary import LEVELS
+
 BAND_LABELS = {"low": "Bajo", "mid": "Medio", "high": "Alto"}
 
-LEVEL_LABELS = {
-    "sala_cuna": "Sala cuna",
-    "medio": "Nivel medio",
-    "prekinder": "Pre-kínder",
-    "kinder": "Kínder",
-    "1basico": "1.° básico",
-    "2basico": "2.° básico",
-    "3basico": "3.° básico",
-    "4basico": "4.° básico",
-    "5basico": "5.° básico",
-    "6basico": "6.° básico",
-    "7basico": "7.° básico",
-    "8basico": "8.° básico",
-}
+LEVEL_LABELS = {level.code: level.report_label for level in LEVELS}
 
 MODE_LABELS = {"live": "Presencial", "video": "Video"}
 
