@@ -199,3 +199,14 @@ def test_canonical_hash_ignores_key_order_and_spacing() -> None:
     assert canonical_hash(b'{"a": 1, "b": [1, 2]}') == canonical_hash(b'{"b":[1,2],"a":1}')
     assert canonical_hash(b'{"a": 1}') != canonical_hash(b'{"a": 2}')
     assert canonical_hash(b"no es json") == canonical_hash(b"no es json")
+
+
+def test_pure_computations_and_dry_runs_are_exempt() -> None:
+    from mejora_common.idempotency import is_exempt
+
+    assert is_exempt("/api/v1/reports/charts:render", b"")
+    assert is_exempt("/api/v1/spc/run-chart", b"")
+    assert is_exempt("/api/v1/auth/token", b"")
+    assert is_exempt("/api/v1/observations:import", b"network_id=x&dry_run=true")
+    assert not is_exempt("/api/v1/observations:import", b"network_id=x&dry_run=false")
+    assert not is_exempt("/api/v1/networks/x/barriers", b"")
