@@ -31,7 +31,7 @@ from ..schemas.planning import (
     NodeRead,
     NodeUpdate,
 )
-from ..service import planning
+from ..service import aims, planning
 from ..service.access import actor_for
 from ..service.networks import require_network
 
@@ -44,7 +44,7 @@ def list_aims(
 ) -> Page[AimRead]:
     actor_for(principal, network_id)
     require_network(session, network_id)
-    items, total = planning.list_aims(session, network_id, page.limit, page.offset)
+    items, total = aims.list_aims(session, network_id, page.limit, page.offset)
     return Page.of(items, total, page)
 
 
@@ -53,7 +53,7 @@ def create_aim(
     network_id: uuid.UUID, body: AimCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> AimRead:
     actor = actor_for(principal, network_id)
-    aim, created = planning.create_aim(session, actor, body)
+    aim, created = aims.create_aim(session, actor, body)
     if not created:
         response.status_code = 200
     return aim
@@ -61,9 +61,9 @@ def create_aim(
 
 @router.patch("/aims/{aim_id}", response_model=AimRead, summary="Editar una meta")
 def update_aim(aim_id: uuid.UUID, body: AimUpdate, session: DbSession, principal: CurrentPrincipal) -> AimRead:
-    aim = planning.get_aim(session, aim_id)
+    aim = aims.get_aim(session, aim_id)
     actor = actor_for(principal, aim.network_id, "La meta")
-    return planning.update_aim(session, actor, aim, body)
+    return aims.update_aim(session, actor, aim, body)
 
 
 @router.get(
