@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from mejora_common.db import make_engine
 
 from .models import Account, Network, Person, School
-from .security import hash_password
+from .service.security import hash_password
 from .seed_work import seed_work
 
 WORK_FILE = "improvement_work.json"
