@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from mejora_common.testing import DEMO_NETWORK_ID
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 NETWORK = str(DEMO_NETWORK_ID)
 
