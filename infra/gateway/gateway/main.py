@@ -15,11 +15,14 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.responses import Response
 
 from mejora_common.auth import bearer_token, verify_access_token
+from mejora_common.body_limit import BodyLimitMiddleware
 from mejora_common.errors import ProblemError, install_problem_handlers, problem_response
 from mejora_common.observability import RequestIdMiddleware, configure_logging
 from mejora_common.service_client import SERVICE_NAMES_ES
 
+from .limits import GatewayDeadlineMiddleware, GatewayLoadSheddingMiddleware
 from .openapi import merge_openapi
+from .paths import PathGuardMiddleware
 from .proxy import forward
 from .routes import API_PREFIX, SERVICES, is_public, resolve
 from .settings import GatewaySettings, get_settings
@@ -48,6 +51,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging("gateway", settings.log_level)
     service_urls = {service: settings.service_url(service) for service in SERVICES}
+    internal_addresses = tuple(service_urls.values())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -67,6 +71,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.jwt_secret = settings.resolved_jwt_secret()
     install_problem_handlers(app)
+    # Outermost last: request id, odd paths refused, the deadline (counting the wait for a slot), load
+    # shedding, then the body limit, counted while the body streams through to the service.
+    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(GatewayLoadSheddingMiddleware)
+    app.add_middleware(GatewayDeadlineMiddleware)
+    app.add_middleware(PathGuardMiddleware)
     app.add_middleware(RequestIdMiddleware)
     origins = settings.cors_origin_list()
     if origins:
@@ -135,7 +145,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         if not is_public(request.url.path):
             # Authenticate at the edge; each service verifies the token again.
             verify_access_token(bearer_token(request), request.app.state.jwt_secret)
-        return await forward(request, request.app.state.client, service, service_urls[service])
+        return await forward(
+            request,
+            request.app.state.client,
+            service,
+            service_urls[service],
+            timeout=settings.read_timeout,
+            internal=internal_addresses,
+        )
 
     @app.get("/{path:path}", include_in_schema=False)
     async def frontend(path: str) -> Response:

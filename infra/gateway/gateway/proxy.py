@@ -2,16 +2,30 @@
 
 Bodies are streamed both ways (a large PDF download or CSV upload is never
 held whole in memory). A service that refuses the connection answers 503, one
-that is too slow 504, one that breaks the exchange 502, all naming it.
+that does not answer within the request's deadline 504, one that breaks the
+exchange 502, all naming it.
+
+Each proxied request carries ``X-Request-Deadline`` (the milliseconds left of
+its route class's deadline, see ``gateway.limits``), and the gateway waits for
+the service's answer no longer than that. A body past its route class's limit
+(``mejora_common.body_limit``, counted while it streams through) stops the
+upstream request and is answered 413. A redirect's ``Location`` that points at
+a service's own address is made relative (``/api/v1/...``), so no internal
+address reaches a client.
 """
 
 from __future__ import annotations
+
+import asyncio
+from collections.abc import Collection
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import httpx
 from fastapi import Request
 from starlette.background import BackgroundTask
 from starlette.responses import Response, StreamingResponse
 
+from mejora_common.deadlines import DEADLINE_HEADER, header_value, time_left
 from mejora_common.errors import problem_response
 from mejora_common.observability import REQUEST_ID_HEADER, current_request_id
 from mejora_common.service_client import SERVICE_NAMES_ES
@@ -28,12 +42,35 @@ HOP_BY_HOP = {
     "upgrade",
     "host",
 }
+# Headers a public client may not set for the services: the gateway sets them itself.
+NOT_FORWARDED = {"x-request-id", DEADLINE_HEADER.lower()}
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: SplitResult) -> tuple[str, str, int | None]:
+    """``(scheme, host, port)`` with the scheme's default port filled in, for comparing addresses."""
+    scheme = url.scheme.lower()
+    return scheme, (url.hostname or "").lower(), url.port or _DEFAULT_PORTS.get(scheme)
+
+
+def public_location(location: str, internal: Collection[str]) -> str:
+    """``location`` made relative when it points at one of the ``internal`` base URLs (or host:port)."""
+    try:
+        target = urlsplit(location)
+        if not target.netloc:
+            return location
+        internal_origins = {origin(urlsplit(url)) for url in internal if "//" in url}
+        internal_hosts = {url.lower() for url in internal if "//" not in url}
+        scheme = target.scheme or "http"
+        if origin(target._replace(scheme=scheme)) in internal_origins or target.netloc.lower() in internal_hosts:
+            return urlunsplit(("", "", target.path or "/", target.query, target.fragment))
+    except ValueError:  # an unparseable port: not an address we know, leave it
+        return location
+    return location
 
 
 def _request_headers(request: Request) -> list[tuple[str, str]]:
-    headers = [
-        (k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP and k.lower() != "x-request-id"
-    ]
+    headers = [(k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP | NOT_FORWARDED]
     client = request.client.host if request.client else ""
     forwarded_for = request.headers.get("x-forwarded-for")
     headers.append(("x-forwarded-for", f"{forwarded_for}, {client}" if forwarded_for else client))
@@ -42,6 +79,9 @@ def _request_headers(request: Request) -> list[tuple[str, str]]:
     request_id = current_request_id()
     if request_id:
         headers.append((REQUEST_ID_HEADER, request_id))
+    deadline = header_value()
+    if deadline is not None:
+        headers.append((DEADLINE_HEADER, deadline))
     return headers
 
 
@@ -49,11 +89,41 @@ def _service_problem(status: int, code: str, service: str, detail: str, path: st
     return problem_response(status, code, detail, instance=path, extra={"service": service})
 
 
-async def forward(request: Request, client: httpx.AsyncClient, service: str, base_url: str) -> Response:
+def _upstream_timeout(cap: float) -> float:
+    """Seconds to wait for the service's answer: the request's time left, at most ``cap``."""
+    left = time_left()
+    return cap if left is None else min(cap, left)
+
+
+async def _send(client: httpx.AsyncClient, upstream: httpx.Request, timeout: float) -> httpx.Response:
+    if timeout <= 0:
+        raise httpx.ReadTimeout("deadline passed before sending", request=upstream)
+    async with asyncio.timeout(timeout):
+        return await client.send(upstream, stream=True)
+
+
+def _send_failure(error: Exception, service: str, path: str) -> Response:
     label = SERVICE_NAMES_ES.get(service, service)
+    if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout):
+        detail = f"El servicio de {label} no está disponible. Intenta nuevamente en unos minutos."
+        return _service_problem(503, "service_unavailable", service, detail, path)
+    if isinstance(error, httpx.TimeoutException | TimeoutError):
+        return _service_problem(504, "service_timeout", service, f"El servicio de {label} no respondió a tiempo.", path)
+    return _service_problem(502, "bad_gateway", service, f"El servicio de {label} respondió de forma inválida.", path)
+
+
+async def forward(
+    request: Request,
+    client: httpx.AsyncClient,
+    service: str,
+    base_url: str,
+    *,
+    timeout: float,
+    internal: Collection[str] = (),
+) -> Response:
+    """Proxy ``request`` to ``service``; ``internal`` lists the addresses never shown in a ``Location``."""
     has_body = "content-length" in request.headers or "transfer-encoding" in request.headers
-    # Forward the path exactly as the client sent it (still percent-encoded), so that odd
-    # characters reach the service, which answers them with its own validation error.
+    # Forward the path exactly as the client sent it (still percent-encoded); odd paths were refused at the edge.
     raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode("utf-8")
     query: bytes = request.scope.get("query_string", b"")
     try:
@@ -68,24 +138,14 @@ async def forward(request: Request, client: httpx.AsyncClient, service: str, bas
         detail = "La ruta contiene caracteres no válidos."
         return problem_response(400, "invalid_path", detail, instance=request.url.path)
     try:
-        response = await client.send(upstream, stream=True)
-    except (httpx.ConnectError, httpx.ConnectTimeout):
-        return _service_problem(
-            503,
-            "service_unavailable",
-            service,
-            f"El servicio de {label} no está disponible. Intenta nuevamente en unos minutos.",
-            request.url.path,
-        )
-    except httpx.TimeoutException:
-        return _service_problem(
-            504, "service_timeout", service, f"El servicio de {label} no respondió a tiempo.", request.url.path
-        )
-    except httpx.RequestError:
-        return _service_problem(
-            502, "bad_gateway", service, f"El servicio de {label} respondió de forma inválida.", request.url.path
-        )
+        response = await _send(client, upstream, _upstream_timeout(timeout))
+    except (httpx.RequestError, TimeoutError) as error:
+        # (A body past its limit raises BodyTooLarge from the stream: it passes through, httpx drops the
+        # upstream connection and the problem handlers answer 413.)
+        return _send_failure(error, service, request.url.path)
     headers = {k: v for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP and k.lower() != "x-request-id"}
+    if "location" in headers:
+        headers["location"] = public_location(headers["location"], [*internal, base_url, upstream.headers["host"]])
     return StreamingResponse(
         response.aiter_raw(),
         status_code=response.status_code,

@@ -17,9 +17,19 @@ def serve_frontend(dist: Path, path: str) -> Response:
     index = dist / "index.html"
     if not index.is_file():
         return HTMLResponse(NOT_BUILT, status_code=503)
-    root = dist.resolve()
-    candidate = (dist / path.lstrip("/")).resolve()
-    if path.strip("/") and candidate.is_file() and candidate.is_relative_to(root):
+    asset = _asset(dist, path) if path.strip("/") else None
+    if asset is not None:
         cache = "public, max-age=31536000, immutable" if "/assets/" in f"/{path}" else "no-cache"
-        return FileResponse(candidate, headers={"Cache-Control": cache})
+        return FileResponse(asset, headers={"Cache-Control": cache})
     return FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+
+def _asset(dist: Path, path: str) -> Path | None:
+    """The build's file at ``path``, if any (a name the file system refuses, e.g. too long, is none)."""
+    try:
+        candidate = (dist / path.lstrip("/")).resolve()
+        if candidate.is_file() and candidate.is_relative_to(dist.resolve()):
+            return candidate
+    except (OSError, ValueError):
+        return None
+    return None

@@ -12,12 +12,12 @@ from gateway.settings import GatewaySettings
 from mejora_common.testing import TEST_SECRET, ServerThread, free_port
 
 
-def gateway_settings(tmp_path: Path, **urls: str) -> GatewaySettings:
+def gateway_settings(tmp_path: Path, read_timeout: float = 2.0, **urls: str) -> GatewaySettings:
     return GatewaySettings(
         jwt_secret=TEST_SECRET,
         data_dir=tmp_path,
         frontend_dir=tmp_path / "dist",
-        read_timeout=2.0,
+        read_timeout=read_timeout,
         connect_timeout=1.0,
         health_timeout=1.0,
         cycles_url=urls.get("cycles", f"http://127.0.0.1:{free_port()}"),
@@ -30,8 +30,8 @@ def gateway_settings(tmp_path: Path, **urls: str) -> GatewaySettings:
 def start_gateway(tmp_path: Path) -> Iterator[Any]:
     servers: list[ServerThread] = []
 
-    def start(**urls: str) -> httpx.Client:
-        server = ServerThread(create_app(gateway_settings(tmp_path, **urls))).__enter__()
+    def start(read_timeout: float = 2.0, **urls: str) -> httpx.Client:
+        server = ServerThread(create_app(gateway_settings(tmp_path, read_timeout, **urls))).__enter__()
         servers.append(server)
         return httpx.Client(base_url=server.url, timeout=15)
 
