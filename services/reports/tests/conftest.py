@@ -16,6 +16,7 @@ not give fails the test that reads it.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -147,7 +148,13 @@ class FakeWorld:
     scores: dict[str, dict[str, Any]] = field(default_factory=dict)
     instruments: dict[str, dict[str, Any]] = field(default_factory=dict)
     scores_endpoint: bool = True
+    page_delay: float = 0.0
+    """Seconds each ``observations:scores`` page takes (a slow sibling, for deadline tests)."""
     calls: list[Call] = field(default_factory=list)
+
+    def served(self, path: str) -> int:
+        """How many requests the fakes answered (or refused) for ``path``."""
+        return sum(1 for c in self.calls if c.path == path)
 
     # -- access ----------------------------------------------------------------------------------
 
@@ -339,6 +346,8 @@ class FakeWorld:
                 return _problem(404, "La ruta solicitada no existe.")
             if not p.is_service:
                 return _problem(404, "La ruta solicitada no existe.")
+            if self.page_delay:
+                await asyncio.sleep(self.page_delay)
             q = request.query_params
             rows = []
             for obs in self.observations.values():

@@ -16,7 +16,7 @@ from ..render.pdf import html_to_pdf
 from ..render.responses import PDF_TYPE, html_response, pdf_response
 from ..schemas.cycles_log import CyclesLog
 from ..service.cycles_log import build_cycles_log
-from .deps import CallerToken, SiblingsDep
+from .deps import CallerToken, CancellationDep, SiblingsDep
 
 router = APIRouter(prefix="/api/v1/reports/networks", tags=["bitácora PHEA"])
 
@@ -41,13 +41,15 @@ async def cycles_log(
     principal: CurrentPrincipal,
     token: CallerToken,
     siblings: SiblingsDep,
+    cancel: CancellationDep,
     format: Annotated[Literal["html", "pdf", "json"], Query(description="html, pdf o json")] = "html",
 ) -> Any:
     if not principal.is_service and principal.membership(network_id) is None:
         raise not_found("La red")
-    log = await build_cycles_log(siblings, network_id, token)
+    log = await build_cycles_log(siblings, network_id, token, cancel)
     if format == "json":
         return log
+    await cancel.check(f"rendering the cycles log as {format}")
     html = render_html("cycles_log.html.j2", r=log)
     if format == "html":
         return html_response(html)

@@ -1,4 +1,4 @@
-"""Dependencies shared by the routers: the sibling services' clients and the caller's token."""
+"""Dependencies shared by the routers: the sibling services' clients, the caller's token, the cancellation."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from mejora_common.auth import bearer_token
 
+from ..cancellation import Cancellation, StoppedWork
 from ..clients import Siblings
 from ..settings import Settings
 
@@ -27,8 +28,15 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
+def get_cancellation(request: Request) -> Cancellation:
+    """The request's cancellation: its deadline and whether its client is still there (the use cases check it)."""
+    stopped: StoppedWork = request.app.state.stopped_work
+    return Cancellation(is_disconnected=request.is_disconnected, stopped=stopped)
+
+
 SiblingsDep = Annotated[Siblings, Depends(get_siblings)]
 CallerToken = Annotated[str, Depends(get_token)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+CancellationDep = Annotated[Cancellation, Depends(get_cancellation)]
 
 ReportFormat = Literal["json", "html", "pdf", "csv", "xlsx", "svg", "png"]

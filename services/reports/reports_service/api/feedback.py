@@ -16,7 +16,7 @@ from ..render.responses import PDF_TYPE, html_response, pdf_response
 from ..schemas.feedback import FeedbackReport, TeacherTrajectory
 from ..service.feedback import build_feedback
 from ..service.trajectory import build_trajectory
-from .deps import CallerToken, SiblingsDep
+from .deps import CallerToken, CancellationDep, SiblingsDep
 
 router = APIRouter(prefix="/api/v1/reports", tags=["devolución a docentes"])
 
@@ -52,11 +52,13 @@ async def observation_feedback(
     _principal: CurrentPrincipal,
     token: CallerToken,
     siblings: SiblingsDep,
+    cancel: CancellationDep,
     format: Annotated[Literal["json", "html", "pdf"], Query(description="json, html o pdf")] = "json",
 ) -> Any:
-    report = await build_feedback(siblings, observation_id, token)
+    report = await build_feedback(siblings, observation_id, token, cancel)
     if format == "json":
         return report
+    await cancel.check(f"rendering the feedback as {format}")
     html = render_html("feedback.html.j2", r=report)
     if format == "html":
         return html_response(html)
@@ -80,6 +82,7 @@ async def teacher_trajectory(
     principal: CurrentPrincipal,
     token: CallerToken,
     siblings: SiblingsDep,
+    cancel: CancellationDep,
     network_id: Annotated[uuid.UUID | None, Query(description="Solo las observaciones de esta red")] = None,
 ) -> TeacherTrajectory:
-    return await build_trajectory(siblings, principal, teacher_id, token, network_id)
+    return await build_trajectory(siblings, principal, teacher_id, token, network_id, cancel=cancel)

@@ -17,7 +17,7 @@ from ..render.tabular import to_csv, to_xlsx
 from ..schemas.results import NetworkResultsReport, WavesOut
 from ..service.results import build_results, list_waves
 from ..service.results_tables import RESULTS_HEADER, result_rows, result_sheets
-from .deps import CallerToken, SettingsDep, SiblingsDep
+from .deps import CallerToken, CancellationDep, SettingsDep, SiblingsDep
 
 router = APIRouter(prefix="/api/v1/reports/networks", tags=["resultados de la red"])
 
@@ -62,6 +62,7 @@ async def network_results(
     token: CallerToken,
     siblings: SiblingsDep,
     settings: SettingsDep,
+    cancel: CancellationDep,
     wave: Annotated[str, Query(pattern=WAVE_PATTERN, description="Medición, p. ej. 2024-2", examples=["2024-2"])],
     compare: Annotated[
         str | None, Query(pattern=WAVE_PATTERN, description="Medición anterior con que comparar, p. ej. 2024-1")
@@ -80,10 +81,12 @@ async def network_results(
         compare=compare,
         k=settings.min_group_size,
         instrument_code=instrument,
+        cancel=cancel,
     )
     name = f"resultados-{report.network.name}-{wave}" + (f"-vs-{compare}" if compare else "")
     if format == "json":
         return report
+    await cancel.check(f"rendering the results as {format}")
     if format == "csv":
         return csv_response(to_csv(RESULTS_HEADER, result_rows(report)), name)
     if format == "xlsx":
@@ -103,5 +106,7 @@ async def network_results(
     "primero; solo conteos, sin puntajes. Quien no es miembro de la red recibe 404.",
 )
 @accepts_integrations  # with aggregates:read (checked in list_waves)
-async def network_waves(network_id: uuid.UUID, principal: CurrentPrincipal, siblings: SiblingsDep) -> WavesOut:
-    return await list_waves(siblings, principal, network_id)
+async def network_waves(
+    network_id: uuid.UUID, principal: CurrentPrincipal, siblings: SiblingsDep, cancel: CancellationDep
+) -> WavesOut:
+    return await list_waves(siblings, principal, network_id, cancel)

@@ -14,7 +14,7 @@ from ..render.responses import PNG_TYPE, SVG_TYPE, png_response, svg_response
 from ..render.svg import render_svg
 from ..schemas.run_chart import MeasureRunChart
 from ..service.run_chart import build_run_chart
-from .deps import CallerToken, SiblingsDep
+from .deps import CallerToken, CancellationDep, SiblingsDep
 
 router = APIRouter(prefix="/api/v1/measures", tags=["gráficos de corrida"])
 
@@ -45,12 +45,14 @@ async def measure_run_chart(
     _principal: CurrentPrincipal,
     token: CallerToken,
     siblings: SiblingsDep,
+    cancel: CancellationDep,
     format: Annotated[Literal["json", "svg", "png"], Query(description="json, svg o png")] = "json",
     school_id: Annotated[uuid.UUID | None, Query(description="Solo los datos de un establecimiento")] = None,
     baseline: Annotated[int | None, Query(ge=1, description="Mediana de los primeros k puntos")] = None,
 ) -> Any:
-    report = await build_run_chart(siblings, measure_id, token, school_id=school_id, baseline=baseline)
+    report = await build_run_chart(siblings, measure_id, token, school_id=school_id, baseline=baseline, cancel=cancel)
     if format == "json":
         return report
+    await cancel.check(f"drawing the run chart as {format}")
     svg = render_svg(report.chart)
     return png_response(svg_to_png(svg)) if format == "png" else svg_response(svg)

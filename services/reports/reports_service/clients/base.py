@@ -13,8 +13,11 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from mejora_common import deadlines
 from mejora_common.errors import ProblemError
 from mejora_common.service_client import SERVICE_NAMES_ES, ServiceClient
+
+from ..cancellation import Cancellation, check, deadline_exceeded
 
 #: Page size used to read every page of a sibling list.
 PAGE_SIZE = 200
@@ -64,10 +67,21 @@ async def get_one(
     token: str,
     *,
     params: dict[str, Any] | None = None,
+    cancel: Cancellation | None = None,
     **path: object,
 ) -> M | None:
-    """The call's answer as its model; ``None`` when the sibling answers 404."""
-    data = await client.get_json(call.path.format(**path), token=token, params=params)
+    """The call's answer as its model; ``None`` when the sibling answers 404.
+
+    Checked before the call (deadline, client gone); a sibling that failed because the deadline passed while it
+    worked (a timeout, its own 503) is answered 503 ``deadline_exceeded``, not as the sibling's failure.
+    """
+    await check(cancel, f"GET {call.path}")
+    try:
+        data = await client.get_json(call.path.format(**path), token=token, params=params)
+    except ProblemError as exc:
+        if deadlines.expired():
+            raise deadline_exceeded() from exc
+        raise
     if data is None:
         return None
     try:
@@ -83,13 +97,14 @@ async def get_every_page(
     *,
     params: dict[str, Any] | None = None,
     page_size: int = PAGE_SIZE,
+    cancel: Cancellation | None = None,
     **path: object,
 ) -> list[T] | None:
-    """Every item of a paginated list (``None`` when the list answers 404)."""
+    """Every item of a paginated list (``None`` when the list answers 404); each page checks ``cancel`` first."""
     items: list[T] = []
     for _ in range(MAX_PAGES):
         query = {**(params or {}), "limit": page_size, "offset": len(items)}
-        page = await get_one(client, call, token, params=query, **path)
+        page = await get_one(client, call, token, params=query, cancel=cancel, **path)
         if page is None:
             return None
         items.extend(page.items)

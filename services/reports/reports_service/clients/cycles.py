@@ -15,6 +15,7 @@ from pydantic import Field
 
 from mejora_common.service_client import ServiceClient
 
+from ..cancellation import Cancellation
 from .base import Call, Page, Read, get_every_page, get_one
 
 
@@ -175,53 +176,77 @@ CALLS: list[Call[Any]] = [
 ]
 
 
-async def network(client: ServiceClient, network_id: uuid.UUID, token: str) -> Network | None:
-    return await get_one(client, NETWORK, token, network_id=network_id)
+async def network(
+    client: ServiceClient, network_id: uuid.UUID, token: str, cancel: Cancellation | None = None
+) -> Network | None:
+    return await get_one(client, NETWORK, token, cancel=cancel, network_id=network_id)
 
 
-async def schools(client: ServiceClient, network_id: uuid.UUID, token: str) -> list[School]:
-    return await get_every_page(client, NETWORK_SCHOOLS, token, network_id=network_id) or []
+async def schools(
+    client: ServiceClient, network_id: uuid.UUID, token: str, cancel: Cancellation | None = None
+) -> list[School]:
+    return await get_every_page(client, NETWORK_SCHOOLS, token, cancel=cancel, network_id=network_id) or []
 
 
-async def school(client: ServiceClient, school_id: uuid.UUID, token: str) -> School | None:
-    return await get_one(client, SCHOOL, token, school_id=school_id)
+async def school(
+    client: ServiceClient, school_id: uuid.UUID, token: str, cancel: Cancellation | None = None
+) -> School | None:
+    return await get_one(client, SCHOOL, token, cancel=cancel, school_id=school_id)
 
 
-async def person(client: ServiceClient, person_id: uuid.UUID, token: str) -> Person | None:
-    return await get_one(client, PERSON, token, person_id=person_id)
+async def person(
+    client: ServiceClient, person_id: uuid.UUID, token: str, cancel: Cancellation | None = None
+) -> Person | None:
+    return await get_one(client, PERSON, token, cancel=cancel, person_id=person_id)
 
 
-async def measure(client: ServiceClient, measure_id: uuid.UUID, token: str) -> Measure | None:
-    return await get_one(client, MEASURE, token, measure_id=measure_id)
+async def measure(
+    client: ServiceClient, measure_id: uuid.UUID, token: str, cancel: Cancellation | None = None
+) -> Measure | None:
+    return await get_one(client, MEASURE, token, cancel=cancel, measure_id=measure_id)
 
 
-async def measure_points(client: ServiceClient, measure_id: uuid.UUID, token: str) -> list[MeasurePoint]:
-    return await get_every_page(client, MEASURE_POINTS, token, measure_id=measure_id) or []
+async def measure_points(
+    client: ServiceClient, measure_id: uuid.UUID, token: str, cancel: Cancellation | None = None
+) -> list[MeasurePoint]:
+    return await get_every_page(client, MEASURE_POINTS, token, cancel=cancel, measure_id=measure_id) or []
 
 
-async def events(client: ServiceClient, network_id: uuid.UUID, token: str, kind: str | None = None) -> list[Event]:
+async def events(
+    client: ServiceClient,
+    network_id: uuid.UUID,
+    token: str,
+    kind: str | None = None,
+    cancel: Cancellation | None = None,
+) -> list[Event]:
     params = {"kind": kind} if kind else None
-    return await get_every_page(client, EVENTS, token, params=params, network_id=network_id) or []
+    return await get_every_page(client, EVENTS, token, cancel=cancel, params=params, network_id=network_id) or []
 
 
-async def aims(client: ServiceClient, network_id: uuid.UUID, token: str) -> list[Aim]:
-    return await get_every_page(client, AIMS, token, network_id=network_id) or []
+async def aims(
+    client: ServiceClient, network_id: uuid.UUID, token: str, cancel: Cancellation | None = None
+) -> list[Aim]:
+    return await get_every_page(client, AIMS, token, cancel=cancel, network_id=network_id) or []
 
 
-async def driver_diagrams(client: ServiceClient, network_id: uuid.UUID, token: str) -> list[DiagramVersion]:
+async def driver_diagrams(
+    client: ServiceClient, network_id: uuid.UUID, token: str, cancel: Cancellation | None = None
+) -> list[DiagramVersion]:
     """Every version of the network's driver diagram, each with its tree (the list has summaries only)."""
-    summaries = await get_every_page(client, DIAGRAMS, token, network_id=network_id) or []
+    summaries = await get_every_page(client, DIAGRAMS, token, cancel=cancel, network_id=network_id) or []
     out: list[DiagramVersion] = []
     for summary in summaries:
-        full = await get_one(client, DIAGRAM, token, diagram_id=summary.id)
+        full = await get_one(client, DIAGRAM, token, cancel=cancel, diagram_id=summary.id)
         if full is not None:
             out.append(full)
     return out
 
 
-async def cycles_of(client: ServiceClient, network_id: uuid.UUID, token: str) -> list[CycleSummary]:
-    return await get_every_page(client, CYCLES, token, params={"network_id": str(network_id)}) or []
+async def cycles_of(
+    client: ServiceClient, network_id: uuid.UUID, token: str, cancel: Cancellation | None = None
+) -> list[CycleSummary]:
+    return await get_every_page(client, CYCLES, token, cancel=cancel, params={"network_id": str(network_id)}) or []
 
 
-async def cycle(client: ServiceClient, cycle_id: str, token: str) -> Cycle | None:
-    return await get_one(client, CYCLE, token, cycle_id=cycle_id)
+async def cycle(client: ServiceClient, cycle_id: str, token: str, cancel: Cancellation | None = None) -> Cycle | None:
+    return await get_one(client, CYCLE, token, cancel=cancel, cycle_id=cycle_id)

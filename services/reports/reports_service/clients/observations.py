@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from mejora_common.service_client import ServiceClient
 
+from ..cancellation import Cancellation
 from .base import Call, Page, Read, get_every_page, get_one
 
 Band = Literal["low", "mid", "high"]
@@ -107,29 +108,40 @@ NETWORK_SCORES = Call("network_scores", "/api/v1/observations:scores", Page[Scor
 CALLS: list[Call[Any]] = [OBSERVATION, OBSERVATION_SCORES, OBSERVATIONS, INSTRUMENT, NETWORK_SCORES]
 
 
-async def observation(client: ServiceClient, observation_id: uuid.UUID, token: str) -> Observation | None:
-    return await get_one(client, OBSERVATION, token, observation_id=observation_id)
+async def observation(
+    client: ServiceClient, observation_id: uuid.UUID, token: str, cancel: Cancellation | None = None
+) -> Observation | None:
+    return await get_one(client, OBSERVATION, token, cancel=cancel, observation_id=observation_id)
 
 
-async def observation_scores(client: ServiceClient, observation_id: uuid.UUID, token: str) -> Scores | None:
-    return await get_one(client, OBSERVATION_SCORES, token, observation_id=observation_id)
+async def observation_scores(
+    client: ServiceClient, observation_id: uuid.UUID, token: str, cancel: Cancellation | None = None
+) -> Scores | None:
+    return await get_one(client, OBSERVATION_SCORES, token, cancel=cancel, observation_id=observation_id)
 
 
-async def observations_list(client: ServiceClient, token: str, **params: str) -> list[Observation]:
-    return await get_every_page(client, OBSERVATIONS, token, params=params) or []
+async def observations_list(
+    client: ServiceClient, token: str, cancel: Cancellation | None = None, **params: str
+) -> list[Observation]:
+    return await get_every_page(client, OBSERVATIONS, token, cancel=cancel, params=params) or []
 
 
-async def instrument(client: ServiceClient, instrument_id: uuid.UUID, token: str) -> Instrument | None:
-    return await get_one(client, INSTRUMENT, token, instrument_id=instrument_id)
+async def instrument(
+    client: ServiceClient, instrument_id: uuid.UUID, token: str, cancel: Cancellation | None = None
+) -> Instrument | None:
+    return await get_one(client, INSTRUMENT, token, cancel=cancel, instrument_id=instrument_id)
 
 
-async def network_scores(client: ServiceClient, network_id: uuid.UUID, wave: str, token: str) -> list[ScoresRow] | None:
+async def network_scores(
+    client: ServiceClient, network_id: uuid.UUID, wave: str, token: str, cancel: Cancellation | None = None
+) -> list[ScoresRow] | None:
     """Scores of every submitted observation of a wave (second codings of the same session left out by that
     service); ``None`` if the endpoint is absent."""
     return await get_every_page(
         client,
         NETWORK_SCORES,
         token,
+        cancel=cancel,
         params={"network_id": str(network_id), "wave": wave},
         page_size=SCORES_PAGE_SIZE,
     )

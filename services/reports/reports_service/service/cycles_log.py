@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 from mejora_common.errors import not_found
 
+from ..cancellation import Cancellation, all_or_nothing
 from ..clients import Siblings
 from ..clients import cycles as cycles_client
 from ..clients.cycles import Cycle, CycleSummary
@@ -169,24 +170,29 @@ def group_cycles(
     return drivers
 
 
-async def build_cycles_log(siblings: Siblings, network_id: uuid.UUID, token: str) -> CyclesLog:
-    network = await cycles_client.network(siblings.cycles, network_id, token)
+async def build_cycles_log(
+    siblings: Siblings, network_id: uuid.UUID, token: str, cancel: Cancellation | None = None
+) -> CyclesLog:
+    """The log; each sibling read (each page, each cycle's detail) checks ``cancel`` first."""
+    network = await cycles_client.network(siblings.cycles, network_id, token, cancel)
     if network is None:
         raise not_found("La red")
-    summaries, versions, schools = await asyncio.gather(
-        cycles_client.cycles_of(siblings.cycles, network_id, token),
-        cycles_client.driver_diagrams(siblings.cycles, network_id, token),
-        cycles_client.schools(siblings.cycles, network_id, token),
-    )
+    async with all_or_nothing() as group:
+        summaries_read = group.create_task(cycles_client.cycles_of(siblings.cycles, network_id, token, cancel))
+        versions_read = group.create_task(cycles_client.driver_diagrams(siblings.cycles, network_id, token, cancel))
+        schools_read = group.create_task(cycles_client.schools(siblings.cycles, network_id, token, cancel))
+    summaries, versions, schools = summaries_read.result(), versions_read.result(), schools_read.result()
     gate = asyncio.Semaphore(DETAIL_CONCURRENCY)
 
     async def detailed(summary: CycleSummary) -> Cycle:
         # The list has summaries only: what was learnt and decided is in each cycle's own answer.
         async with gate:
-            full = await cycles_client.cycle(siblings.cycles, summary.id, token)
+            full = await cycles_client.cycle(siblings.cycles, summary.id, token, cancel)
         return full or Cycle.from_summary(summary)
 
-    cycles = list(await asyncio.gather(*(detailed(c) for c in summaries)))
+    async with all_or_nothing() as group:
+        reads = [group.create_task(detailed(c)) for c in summaries]
+    cycles = [read.result() for read in reads]
     diagrams = [read_diagram(v) for v in versions]
     current = current_diagram(diagrams)
     school_names = {str(s.id): s.name or "Establecimiento" for s in schools}

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from mejora_common.errors import ProblemError, conflict, not_found
 
+from ..cancellation import Cancellation
 from ..clients import Siblings
 from ..clients import cycles as cycles_client
 from ..clients import observations as observations_client
@@ -178,11 +179,14 @@ def _focus(focus: str | None, domain_names: dict[str, str], selection: FeedbackS
     return FocusDomain(code=focus, name=domain_names.get(focus, focus), applied=selection.focus_applied)
 
 
-async def build_feedback(siblings: Siblings, observation_id: uuid.UUID, token: str) -> FeedbackReport:
-    observation = await observations_client.observation(siblings.observations, observation_id, token)
+async def build_feedback(
+    siblings: Siblings, observation_id: uuid.UUID, token: str, cancel: Cancellation | None = None
+) -> FeedbackReport:
+    """The feedback; each sibling read checks ``cancel`` (deadline, client gone) first."""
+    observation = await observations_client.observation(siblings.observations, observation_id, token, cancel)
     if observation is None:
         raise not_found("La observación")
-    scores = await observations_client.observation_scores(siblings.observations, observation_id, token)
+    scores = await observations_client.observation_scores(siblings.observations, observation_id, token, cancel)
     if scores is None or not scores.dimensions:
         raise conflict(
             "observation_without_scores", "La observación aún no tiene puntajes: no se puede preparar la devolución."
@@ -193,18 +197,19 @@ async def build_feedback(siblings: Siblings, observation_id: uuid.UUID, token: s
     # Two typed groups read at once (asyncio.gather keeps the types of up to six reads).
     (instrument, teacher, observer, school), (aims, diagrams, history) = await asyncio.gather(
         asyncio.gather(
-            observations_client.instrument(siblings.observations, observation.instrument_id, token),
-            optional(cycles_client.person(siblings.cycles, teacher_id, token)),
-            optional(cycles_client.person(siblings.cycles, observation.observer_id, token)),
-            optional(cycles_client.school(siblings.cycles, observation.school_id, token)),
+            observations_client.instrument(siblings.observations, observation.instrument_id, token, cancel),
+            optional(cycles_client.person(siblings.cycles, teacher_id, token, cancel)),
+            optional(cycles_client.person(siblings.cycles, observation.observer_id, token, cancel)),
+            optional(cycles_client.school(siblings.cycles, observation.school_id, token, cancel)),
         ),
         asyncio.gather(
-            optional(cycles_client.aims(siblings.cycles, network_id, token)),
-            optional(cycles_client.driver_diagrams(siblings.cycles, network_id, token)),
+            optional(cycles_client.aims(siblings.cycles, network_id, token, cancel)),
+            optional(cycles_client.driver_diagrams(siblings.cycles, network_id, token, cancel)),
             optional(
                 observations_client.observations_list(
                     siblings.observations,
                     token,
+                    cancel,
                     network_id=str(network_id),
                     teacher_id=str(teacher_id),
                     status="submitted",
@@ -227,7 +232,7 @@ async def build_feedback(siblings: Siblings, observation_id: uuid.UUID, token: s
         suggestions, start_cycle = _suggestions(diagrams or [], priority, domain_names, network_id)
 
     previous = await _previous(
-        siblings, token, observation=observation, history=history or [], current=dims, orders=orders
+        siblings, token, observation=observation, history=history or [], current=dims, orders=orders, cancel=cancel
     )
     ordered = sorted(dims, key=lambda d: d.order)
     return FeedbackReport(
@@ -288,6 +293,7 @@ async def _previous(
     history: Sequence[Observation],
     current: Sequence[DimensionResult],
     orders: dict[str, int],
+    cancel: Cancellation | None = None,
 ) -> PreviousObservation | None:
     """The teacher's latest earlier observation with the same instrument, and the change per dimension."""
     this_key = (observation.observed_on.isoformat(), str(observation.id))
@@ -303,7 +309,7 @@ async def _previous(
     if not earlier:
         return None
     before = max(earlier, key=lambda o: (o.observed_on.isoformat(), str(o.id)))
-    scores = await optional(observations_client.observation_scores(siblings.observations, before.id, token))
+    scores = await optional(observations_client.observation_scores(siblings.observations, before.id, token, cancel))
     if not scores or not scores.dimensions:
         return None
     changes = compare_with_previous(current, dimension_results(scores.dimensions, orders))

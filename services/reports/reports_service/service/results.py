@@ -28,6 +28,7 @@ from typing import Literal
 from mejora_common.auth import Principal, missing_scope
 from mejora_common.errors import ProblemError, not_found
 
+from ..cancellation import Cancellation, all_or_nothing, check
 from ..clients import Siblings
 from ..clients import cycles as cycles_client
 from ..clients import observations as observations_client
@@ -84,20 +85,28 @@ def viewer_role(principal: Principal, network_id: uuid.UUID) -> tuple[str, uuid.
     return membership.role, membership.school_id
 
 
-async def wave_rows(siblings: Siblings, network_id: uuid.UUID, wave: str, token: str) -> list[ScoresRow]:
+async def wave_rows(
+    siblings: Siblings, network_id: uuid.UUID, wave: str, token: str, cancel: Cancellation | None = None
+) -> list[ScoresRow]:
     """Scores of every submitted observation of a wave, read as the reports service."""
-    rows = await observations_client.network_scores(siblings.observations, network_id, wave, token)
+    rows = await observations_client.network_scores(siblings.observations, network_id, wave, token, cancel)
     if rows is not None:
         return rows
     # Fallback for an observations service without ``observations:scores``: list, then read each.
     listed = await observations_client.observations_list(
-        siblings.observations, token, network_id=str(network_id), wave=wave, status="submitted", double_coding="false"
+        siblings.observations,
+        token,
+        cancel,
+        network_id=str(network_id),
+        wave=wave,
+        status="submitted",
+        double_coding="false",
     )
     gate = asyncio.Semaphore(FALLBACK_CONCURRENCY)
 
     async def one(obs: Observation) -> ScoresRow | None:
         async with gate:
-            scores = await observations_client.observation_scores(siblings.observations, obs.id, token)
+            scores = await observations_client.observation_scores(siblings.observations, obs.id, token, cancel)
         if not scores:
             return None
         return ScoresRow(
@@ -112,7 +121,9 @@ async def wave_rows(siblings: Siblings, network_id: uuid.UUID, wave: str, token:
             domains=scores.domains,
         )
 
-    return [r for r in await asyncio.gather(*(one(o) for o in listed)) if r]
+    async with all_or_nothing() as group:
+        reads = [group.create_task(one(o)) for o in listed]
+    return [row for row in (read.result() for read in reads) if row]
 
 
 def choose_instrument(rows: Sequence[ScoresRow], wanted: str | None) -> str | None:
@@ -320,7 +331,9 @@ async def build_results(
     compare: str | None,
     k: int,
     instrument_code: str | None = None,
+    cancel: Cancellation | None = None,
 ) -> NetworkResultsReport:
+    """The report; every sibling page checks ``cancel`` first, and so does each aggregation step."""
     role, own_school = viewer_role(principal, network_id)
     if compare == wave:
         raise ProblemError(
@@ -334,16 +347,21 @@ async def build_results(
     async def nothing() -> list[ScoresRow]:
         return []
 
-    network, rows_now, rows_before, cycles, schools = await asyncio.gather(
+    # The first failure (a stop, a sibling down) cancels the other reads.
+    async with all_or_nothing() as group:
         # The network itself is read as the caller (a member): its name is theirs to see.
-        cycles_client.network(siblings.cycles, network_id, caller_token),
-        wave_rows(siblings, network_id, wave, token),
-        wave_rows(siblings, network_id, compare, token) if compare else nothing(),
-        cycles_client.cycles_of(siblings.cycles, network_id, token),
-        cycles_client.schools(siblings.cycles, network_id, token),
-    )
+        network_read = group.create_task(cycles_client.network(siblings.cycles, network_id, caller_token, cancel))
+        now_read = group.create_task(wave_rows(siblings, network_id, wave, token, cancel))
+        before_read = group.create_task(
+            wave_rows(siblings, network_id, compare, token, cancel) if compare else nothing()
+        )
+        cycles_read = group.create_task(cycles_client.cycles_of(siblings.cycles, network_id, token, cancel))
+        schools_read = group.create_task(cycles_client.schools(siblings.cycles, network_id, token, cancel))
+    network, rows_now, rows_before = network_read.result(), now_read.result(), before_read.result()
+    cycles, schools = cycles_read.result(), schools_read.result()
     if network is None:
         raise not_found("La red")
+    await check(cancel, "aggregating the results")
     school_names = {str(s.id): s.name or "Establecimiento" for s in schools}
     instrument = choose_instrument(rows_now or rows_before, instrument_code)
     records_now, excluded_now = to_records(rows_now, wave, instrument)
@@ -358,6 +376,7 @@ async def build_results(
         if compare
         else None
     )
+    await check(cancel, "the results by group")
 
     by_level = [group_out(g, "level", level_label(g.key), structure) for g in now.by_level]
     if role in FULL_VIEW:
@@ -431,12 +450,14 @@ async def build_results(
     )
 
 
-async def list_waves(siblings: Siblings, principal: Principal, network_id: uuid.UUID) -> WavesOut:
+async def list_waves(
+    siblings: Siblings, principal: Principal, network_id: uuid.UUID, cancel: Cancellation | None = None
+) -> WavesOut:
     """The waves with submitted observations in the network (how many each), newest first."""
     viewer_role(principal, network_id)
     token = siblings.service_token()
     listed = await observations_client.observations_list(
-        siblings.observations, token, network_id=str(network_id), status="submitted", double_coding="false"
+        siblings.observations, token, cancel, network_id=str(network_id), status="submitted", double_coding="false"
     )
     counts = Counter(o.wave for o in listed if o.wave)
     return WavesOut(

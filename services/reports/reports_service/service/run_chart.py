@@ -12,6 +12,7 @@ from typing import Literal
 
 from mejora_common.errors import not_found
 
+from ..cancellation import Cancellation
 from ..clients import Siblings
 from ..clients import cycles as cycles_client
 from ..clients.cycles import MeasurePoint
@@ -149,14 +150,15 @@ async def build_run_chart(
     *,
     school_id: uuid.UUID | None = None,
     baseline: int | None = None,
+    cancel: Cancellation | None = None,
 ) -> MeasureRunChart:
     """Read the measure, its points and the network's learning sessions (caller's token) and analyse."""
-    measure = await cycles_client.measure(siblings.cycles, measure_id, token)
+    measure = await cycles_client.measure(siblings.cycles, measure_id, token, cancel)
     if measure is None:
         raise not_found("La medida")
     network_id = measure.network_id
-    raw_points = await cycles_client.measure_points(siblings.cycles, measure_id, token)
-    events = await cycles_client.events(siblings.cycles, network_id, token, kind="learning_session")
+    raw_points = await cycles_client.measure_points(siblings.cycles, measure_id, token, cancel)
+    events = await cycles_client.events(siblings.cycles, network_id, token, kind="learning_session", cancel=cancel)
 
     value_type = measure.value_type
     frequency = measure.frequency

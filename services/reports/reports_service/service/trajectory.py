@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 
 from mejora_common.auth import Principal
 from mejora_common.errors import not_found
 
+from ..cancellation import Cancellation, all_or_nothing
 from ..clients import Siblings
 from ..clients import cycles as cycles_client
 from ..clients import observations as observations_client
@@ -18,22 +18,33 @@ from .feedback import optional
 
 
 async def build_trajectory(
-    siblings: Siblings, principal: Principal, teacher_id: uuid.UUID, token: str, network_id: uuid.UUID | None
+    siblings: Siblings,
+    principal: Principal,
+    teacher_id: uuid.UUID,
+    token: str,
+    network_id: uuid.UUID | None,
+    *,
+    cancel: Cancellation | None = None,
 ) -> TeacherTrajectory:
     """The teacher's dimension scores over time — the observations the caller may read."""
     params = {"teacher_id": str(teacher_id), "status": "submitted"}
     if network_id is not None:
         params["network_id"] = str(network_id)
-    listed = await observations_client.observations_list(siblings.observations, token, **params)
+    listed = await observations_client.observations_list(siblings.observations, token, cancel, **params)
     visible = [o for o in listed if o.teacher_id == teacher_id]
     is_self = any(m.person_id == teacher_id for m in principal.memberships)
     if not visible and not is_self:
         raise not_found("La docente")
     visible.sort(key=lambda o: (o.observed_on.isoformat(), str(o.id)))
-    all_scores = await asyncio.gather(
-        *(optional(observations_client.observation_scores(siblings.observations, o.id, token)) for o in visible)
-    )
-    person = await optional(cycles_client.person(siblings.cycles, teacher_id, token))
+    async with all_or_nothing() as group:
+        reads = [
+            group.create_task(
+                optional(observations_client.observation_scores(siblings.observations, o.id, token, cancel))
+            )
+            for o in visible
+        ]
+    all_scores = [read.result() for read in reads]
+    person = await optional(cycles_client.person(siblings.cycles, teacher_id, token, cancel))
 
     dimensions: dict[str, TrajectorySeries] = {}
     domains: dict[str, TrajectorySeries] = {}
