@@ -12,6 +12,7 @@ from mejora_common.app import create_service_app
 from .api import instruments, observations, reliability, transfer
 from .clients import cycles
 from .db import build_engine, check_ready
+from .models import IdempotencyRecord
 from .settings import Settings, get_settings
 
 DESCRIPTION = (
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[instruments.router, observations.actions, transfer.router, observations.router, reliability.router],
         ready_check=lambda: check_ready(engine),
         lifespan=lifespan,
+        idempotency_model=IdempotencyRecord,
     )
     app.state.engine = engine
     return app

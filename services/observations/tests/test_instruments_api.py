@@ -109,9 +109,18 @@ def test_an_edit_of_a_used_instrument_creates_a_new_version(client: TestClient, 
     created = client.post("/api/v1/instruments", json=custom(), headers=headers(COORDINATOR)).json()
     edit = custom(name="Pauta de lectura compartida (revisada)")
     del edit["network_id"], edit["code"]
-    in_place = client.put(f"/api/v1/instruments/{created['id']}", json=edit, headers=headers(COORDINATOR))
+    url = f"/api/v1/instruments/{created['id']}"
+    assert client.put(url, json=edit, headers=headers(COORDINATOR)).status_code == 428
+    first_tag = client.get(url, headers=headers(COORDINATOR)).headers["etag"]
+    assert first_tag == '"1"'
+    in_place = client.put(url, json=edit, headers={**headers(COORDINATOR), "If-Match": first_tag})
     assert in_place.status_code == 200  # not used yet: changed in place
-    assert (in_place.json()["id"], in_place.json()["version"]) == (created["id"], 1)
+    assert (in_place.json()["id"], in_place.json()["version"], in_place.json()["revision"]) == (created["id"], 1, 2)
+    assert in_place.headers["etag"] == '"2"'
+    # the same edit again (a lost answer) is 200 whatever its If-Match; another one with the old ETag is 412
+    assert client.put(url, json=edit, headers={**headers(COORDINATOR), "If-Match": first_tag}).status_code == 200
+    other = {**edit, "description": "Otra descripción"}
+    assert client.put(url, json=other, headers={**headers(COORDINATOR), "If-Match": first_tag}).status_code == 412
 
     body = draft(n_cycles=0, instrument_id=created["id"], evidence={"VO": "Usa palabras nuevas."})
     body["cycles"] = [{"number": 1, "scores": {"PR": 4, "VO": 3}}]
@@ -123,15 +132,16 @@ def test_an_edit_of_a_used_instrument_creates_a_new_version(client: TestClient, 
     )
 
     edit["domains"][0]["dimensions"].append({"code": "NA", "name": "Narración", "order": 3})
-    new_version = client.put(f"/api/v1/instruments/{created['id']}", json=edit, headers=headers(COORDINATOR))
+    new_version = client.put(url, json=edit, headers={**headers(COORDINATOR), "If-Match": in_place.headers["etag"]})
     assert new_version.status_code == 201, new_version.text
+    assert new_version.headers["etag"] == '"1"'  # a new row
     v2 = new_version.json()
     assert (v2["code"], v2["version"], v2["previous_version_id"]) == ("pauta-lectura", 2, created["id"])
     assert v2["id"] != created["id"]
     old = client.get(f"/api/v1/instruments/{created['id']}", headers=headers(COORDINATOR)).json()
     assert [m["code"] for m in old["domains"][0]["dimensions"]] == ["PR", "VO"]  # unchanged
     assert (old["in_use"], old["latest"]) == (True, False)
-    stale = client.put(f"/api/v1/instruments/{created['id']}", json=edit, headers=headers(COORDINATOR))
+    stale = client.put(url, json=edit, headers={**headers(COORDINATOR), "If-Match": in_place.headers["etag"]})
     assert stale.status_code == 409
     versions = client.get(
         "/api/v1/instruments", params={"code": "pauta-lectura", "all_versions": True}, headers=headers(COORDINATOR)

@@ -17,9 +17,37 @@ COACH2 = "acompanante2@demo.cl"
 TEACHER = "educadora@demo.cl"
 
 
-def put(client: TestClient, headers: Headers, body: dict[str, Any], who: str = COACH, oid: str | None = None) -> Any:
+def put(
+    client: TestClient,
+    headers: Headers,
+    body: dict[str, Any],
+    who: str = COACH,
+    *,
+    oid: str | None = None,
+    if_match: str | None = None,
+) -> Any:
     oid = oid or str(uuid.uuid4())
-    return client.put(f"/api/v1/observations/{oid}", json=body, headers=headers(who))
+    conditions = {"If-Match": if_match} if if_match else {}
+    return client.put(f"/api/v1/observations/{oid}", json=body, headers={**headers(who), **conditions})
+
+
+def etag(client: TestClient, headers: Headers, oid: str, who: str = COACH) -> str:
+    response = client.get(f"/api/v1/observations/{oid}", headers=headers(who))
+    assert response.status_code == 200, response.text
+    tag: str = response.headers["etag"]
+    assert tag == f'"{response.json()["revision"]}"'
+    return tag
+
+
+def submit(client: TestClient, headers: Headers, oid: str, who: str = COACH) -> Any:
+    return client.post(
+        f"/api/v1/observations/{oid}/submit", headers={**headers(who), "If-Match": etag(client, headers, oid)}
+    )
+
+
+def amend(client: TestClient, headers: Headers, oid: str, payload: dict[str, Any], who: str = COACH) -> Any:
+    tag = {"If-Match": etag(client, headers, oid)}
+    return client.post(f"/api/v1/observations/{oid}/amendments", json=payload, headers={**headers(who), **tag})
 
 
 def test_put_creates_then_replaces_idempotently(client: TestClient, headers: Headers, draft: Any, person: Any) -> None:
@@ -28,6 +56,7 @@ def test_put_creates_then_replaces_idempotently(client: TestClient, headers: Hea
     first = put(client, headers, body, oid=oid)
     assert first.status_code == 201, first.text
     assert first.headers["location"] == f"/api/v1/observations/{oid}"
+    assert first.headers["etag"] == '"1"'
     created = first.json()
     assert created["status"] == "draft"
     assert created["observer_id"] == person(COACH)["id"]  # defaults to the caller's person
@@ -36,10 +65,24 @@ def test_put_creates_then_replaces_idempotently(client: TestClient, headers: Hea
     assert again.status_code == 200
     assert again.json()["revision"] == created["revision"]  # a retry changes nothing
     body["cycles"].append({"number": 3, "scores": {"PC": 6}, "notes": "tercer ciclo"})
-    third = put(client, headers, body, oid=oid)
+    missing = put(client, headers, body, oid=oid)
+    assert (missing.status_code, missing.json()["code"]) == (428, "precondition_required")
+    assert missing.headers["etag"] == '"1"'
+    create_only = client.put(f"/api/v1/observations/{oid}", json=body, headers={**headers(COACH), "If-None-Match": "*"})
+    assert (create_only.status_code, create_only.json()["code"]) == (412, "already_exists")
+    third = put(client, headers, body, oid=oid, if_match=first.headers["etag"])
     assert third.status_code == 200
     assert len(third.json()["cycles"]) == 3
     assert third.json()["revision"] == created["revision"] + 1
+    assert third.headers["etag"] == '"2"'
+    # the tablet lost that answer and resends it with the ETag it had: the same content is a replay, 200
+    replay = put(client, headers, body, oid=oid, if_match=first.headers["etag"])
+    assert (replay.status_code, replay.json()["revision"]) == (200, 2)
+    # another change with the old ETag is refused and saves nothing
+    body["cycles"][2]["scores"]["PC"] = 3
+    stale = put(client, headers, body, oid=oid, if_match=first.headers["etag"])
+    assert (stale.status_code, stale.json()["code"], stale.json()["current_version"]) == (412, "precondition_failed", 2)
+    assert client.get(f"/api/v1/observations/{oid}", headers=headers(COACH)).json()["cycles"][2]["scores"]["PC"] == 6
     listed = client.get("/api/v1/observations", params={"network_id": str(DEMO_NETWORK_ID)}, headers=headers(COACH))
     assert listed.json()["total"] == 1
 
@@ -110,7 +153,8 @@ def test_submit_lists_every_gap_then_submits_and_becomes_immutable(
     del body["cycles"][1]["scores"]["QF"]
     body["cycles"][2]["scores"]["LM"] = None
     assert put(client, headers, body, oid=oid).status_code == 201
-    response = client.post(f"/api/v1/observations/{oid}/submit", headers=headers(COACH))
+    assert client.post(f"/api/v1/observations/{oid}/submit", headers=headers(COACH)).status_code == 428
+    response = submit(client, headers, oid)
     assert response.status_code == 422
     problem = response.json()
     assert problem["code"] == "observation_incomplete"
@@ -122,17 +166,24 @@ def test_submit_lists_every_gap_then_submits_and_becomes_immutable(
     assert client.get(f"/api/v1/observations/{oid}", headers=headers(COACH)).json()["status"] == "draft"
 
     complete = draft(n_cycles=4)
-    assert put(client, headers, complete, oid=oid).status_code == 200
-    submitted = client.post(f"/api/v1/observations/{oid}/submit", headers=headers(COACH))
+    draft_tag = etag(client, headers, oid)
+    assert put(client, headers, complete, oid=oid, if_match=draft_tag).status_code == 200
+    saved_tag = etag(client, headers, oid)
+    submitted = client.post(f"/api/v1/observations/{oid}/submit", headers={**headers(COACH), "If-Match": saved_tag})
     assert submitted.status_code == 200, submitted.text
     assert submitted.json()["status"] == "submitted"
     assert submitted.json()["submitted_at"]
-    # submitting again is a no-op; resending the same content is a harmless retry
-    assert client.post(f"/api/v1/observations/{oid}/submit", headers=headers(COACH)).status_code == 200
+    assert submitted.headers["etag"] != saved_tag
+    # submitting again with the current ETag is a no-op; with the one before, a 412 that says it is submitted
+    assert submit(client, headers, oid).status_code == 200
+    lost = client.post(f"/api/v1/observations/{oid}/submit", headers={**headers(COACH), "If-Match": saved_tag})
+    assert (lost.status_code, lost.json()["status"]) == (412, "submitted")
+    # resending the same content is a harmless retry, whatever its If-Match
     assert put(client, headers, complete, oid=oid).status_code == 200
+    assert put(client, headers, complete, oid=oid, if_match=draft_tag).status_code == 200
     changed = draft(n_cycles=4)
     changed["cycles"][0]["scores"]["PC"] = 7
-    response = put(client, headers, changed, oid=oid)
+    response = put(client, headers, changed, oid=oid, if_match=etag(client, headers, oid))
     assert response.status_code == 409
     assert response.json()["code"] == "observation_submitted"
     stored = client.get(f"/api/v1/observations/{oid}", headers=headers(COACH)).json()
@@ -146,50 +197,45 @@ def test_amendment_corrects_with_reason_and_keeps_the_original(
     body = draft()
     put(client, headers, body, oid=oid)
     # a draft is not amended
-    early = client.post(
-        f"/api/v1/observations/{oid}/amendments", json={"reason": "Corrección", "mode": "video"}, headers=headers(COACH)
-    )
+    early = amend(client, headers, oid, {"reason": "Corrección", "mode": "video"})
     assert early.status_code == 409
-    client.post(f"/api/v1/observations/{oid}/submit", headers=headers(COACH))
+    assert submit(client, headers, oid).status_code == 200
     cycles = body["cycles"]
     cycles[0]["scores"]["PC"] = 6
     amendment_id = str(uuid.uuid4())
     payload = {"id": amendment_id, "reason": "Error de digitación en PC del ciclo 1", "cycles": cycles}
-    response = client.post(f"/api/v1/observations/{oid}/amendments", json=payload, headers=headers(COACH))
+    url = f"/api/v1/observations/{oid}/amendments"
+    assert client.post(url, json=payload, headers=headers(COACH)).status_code == 428
+    submitted_tag = etag(client, headers, oid)
+    response = client.post(url, json=payload, headers={**headers(COACH), "If-Match": submitted_tag})
     assert response.status_code == 201, response.text
     amendment = response.json()
     assert amendment["number"] == 1
     assert amendment["changed_fields"] == ["cycles"]
     assert amendment["before"]["cycles"][0]["scores"]["PC"] == 5
     assert amendment["after"]["cycles"][0]["scores"]["PC"] == 6
-    retry = client.post(f"/api/v1/observations/{oid}/amendments", json=payload, headers=headers(COACH))
+    # a retry (same id) whose answer was lost: the same amendment, whatever its If-Match
+    retry = client.post(url, json=payload, headers={**headers(COACH), "If-Match": submitted_tag})
     assert retry.status_code == 200
     assert retry.json()["id"] == amendment_id
+    other_change = {"reason": "Cambio de modalidad", "mode": "video"}
+    stale = client.post(url, json=other_change, headers={**headers(COACH), "If-Match": submitted_tag})
+    assert stale.status_code == 412
     current = client.get(f"/api/v1/observations/{oid}", headers=headers(COACH)).json()
     assert current["cycles"][0]["scores"]["PC"] == 6
     assert current["amendment_count"] == 1
     history = client.get(f"/api/v1/observations/{oid}/amendments", headers=headers(COACH)).json()
     assert [a["reason"] for a in history] == ["Error de digitación en PC del ciclo 1"]
     # a correction must leave the observation complete, and must change something
-    incomplete = client.post(
-        f"/api/v1/observations/{oid}/amendments",
-        json={"reason": "Quitar ciclos", "cycles": cycles[:2]},
-        headers=headers(COACH),
-    )
+    incomplete = amend(client, headers, oid, {"reason": "Quitar ciclos", "cycles": cycles[:2]})
     assert incomplete.status_code == 422
     assert incomplete.json()["errors"][0]["field"] == "cycles"
-    nothing = client.post(
-        f"/api/v1/observations/{oid}/amendments", json={"reason": "Nada nuevo", "mode": "live"}, headers=headers(COACH)
-    )
+    nothing = amend(client, headers, oid, {"reason": "Nada nuevo", "mode": "live"})
     assert nothing.status_code == 422
     # another coach cannot amend; the teacher can read but not amend
-    other = client.post(
-        f"/api/v1/observations/{oid}/amendments", json={"reason": "Cambio", "mode": "video"}, headers=headers(COACH2)
-    )
+    other = amend(client, headers, oid, {"reason": "Cambio", "mode": "video"}, who=COACH2)
     assert other.status_code == 404
-    teacher = client.post(
-        f"/api/v1/observations/{oid}/amendments", json={"reason": "Cambio", "mode": "video"}, headers=headers(TEACHER)
-    )
+    teacher = amend(client, headers, oid, {"reason": "Cambio", "mode": "video"}, who=TEACHER)
     assert teacher.status_code == 403
 
 
@@ -204,7 +250,7 @@ def test_privacy_across_roles(client: TestClient, headers: Headers, draft: Any) 
     assert status(COACH) == 200
     assert status("coordinacion@demo.cl") == 200
     assert status(TEACHER) == 404
-    client.post(f"/api/v1/observations/{oid}/submit", headers=headers(COACH))
+    assert submit(client, headers, oid).status_code == 200
     readers = {COACH, "coordinacion@demo.cl", TEACHER, "service"}
     others = {COACH2, "facilitacion@demo.cl", "direccion@demo.cl", "educadora02@demo.cl", "outsider"}
     for who in readers:
@@ -231,7 +277,7 @@ def test_list_filters(client: TestClient, headers: Headers, draft: Any, person: 
     second = put(client, headers, draft(wave="2024-2", observed_on="2024-08-20")).json()
     teacher2 = person("educadora05@demo.cl")
     third = put(client, headers, draft(teacher="educadora05@demo.cl", wave="2024-2")).json()
-    client.post(f"/api/v1/observations/{second['id']}/submit", headers=headers(COACH))
+    assert submit(client, headers, second["id"]).status_code == 200
     coordinator = headers("coordinacion@demo.cl")
 
     def ids(**params: Any) -> list[str]:

@@ -20,7 +20,8 @@ def record(client: TestClient, headers: Headers, who: str, body: dict[str, Any])
     oid = str(uuid.uuid4())
     response = client.put(f"/api/v1/observations/{oid}", json=body, headers=headers(who))
     assert response.status_code == 201, response.text
-    assert client.post(f"/api/v1/observations/{oid}/submit", headers=headers(who)).status_code == 200
+    tag = {"If-Match": response.headers["etag"]}
+    assert client.post(f"/api/v1/observations/{oid}/submit", headers={**headers(who), **tag}).status_code == 200
     return oid
 
 

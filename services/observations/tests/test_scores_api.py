@@ -153,13 +153,18 @@ def test_scores_for_aggregation_are_exact_and_exclude_drafts_and_double_coding(
     client: TestClient, headers: Headers, draft: Any
 ) -> None:
     first = str(uuid.uuid4())
-    client.put(f"/api/v1/observations/{first}", json=draft(), headers=headers(COACH))
-    client.post(f"/api/v1/observations/{first}/submit", headers=headers(COACH))
+    tag = {
+        "If-Match": client.put(f"/api/v1/observations/{first}", json=draft(), headers=headers(COACH)).headers["etag"]
+    }
+    assert client.post(f"/api/v1/observations/{first}/submit", headers={**headers(COACH), **tag}).status_code == 200
     second = str(uuid.uuid4())
-    client.put(
-        f"/api/v1/observations/{second}", json=draft(double_codes_id=first), headers=headers("acompanante2@demo.cl")
-    )
-    client.post(f"/api/v1/observations/{second}/submit", headers=headers("acompanante2@demo.cl"))
+    coach2 = headers("acompanante2@demo.cl")
+    tag = {
+        "If-Match": client.put(
+            f"/api/v1/observations/{second}", json=draft(double_codes_id=first), headers=coach2
+        ).headers["etag"]
+    }
+    assert client.post(f"/api/v1/observations/{second}/submit", headers={**coach2, **tag}).status_code == 200
     client.put(f"/api/v1/observations/{uuid.uuid4()}", json=draft(n_cycles=1), headers=headers(COACH))
     params = {"network_id": str(DEMO_NETWORK_ID), "wave": "2024-1"}
     response = client.get("/api/v1/observations:scores", params=params, headers=headers("service"))

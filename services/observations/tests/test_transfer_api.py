@@ -21,8 +21,10 @@ NETWORK = {"network_id": str(DEMO_NETWORK_ID)}
 
 def submitted(client: TestClient, headers: Headers, body: dict[str, Any]) -> str:
     oid = str(uuid.uuid4())
-    assert client.put(f"/api/v1/observations/{oid}", json=body, headers=headers(COACH)).status_code == 201
-    assert client.post(f"/api/v1/observations/{oid}/submit", headers=headers(COACH)).status_code == 200
+    created = client.put(f"/api/v1/observations/{oid}", json=body, headers=headers(COACH))
+    assert created.status_code == 201
+    tag = {"If-Match": created.headers["etag"]}
+    assert client.post(f"/api/v1/observations/{oid}/submit", headers={**headers(COACH), **tag}).status_code == 200
     return oid
 
 

@@ -13,6 +13,7 @@ from mejora_common.pagination import Page, Pagination
 from ..db import DbSession
 from ..schemas import InstrumentBody, InstrumentCreate, InstrumentRead
 from ..service import instruments
+from .preconditions import ETAG_HEADER, PRECONDITIONS, IfMatch, set_etag, with_etag
 
 router = APIRouter(prefix="/api/v1/instruments", tags=["instrumentos"])
 
@@ -48,40 +49,62 @@ def list_instruments(
     return Page.of(items, total, page)
 
 
-@router.post("", response_model=InstrumentRead, status_code=201, summary="Crear un instrumento propio (coordinación)")
+@router.post(
+    "",
+    response_model=InstrumentRead,
+    status_code=201,
+    summary="Crear un instrumento propio (coordinación)",
+    description="Acepta `Idempotency-Key`: un reintento con la misma clave y el mismo cuerpo no crea otro.",
+    responses={201: {"description": "Creado", "model": InstrumentRead, "headers": ETAG_HEADER}},
+)
 def create_instrument(
     body: InstrumentCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> InstrumentRead:
     created = instruments.create_instrument(session, principal, body)
     response.headers["Location"] = f"/api/v1/instruments/{created.id}"
+    set_etag(response, created.revision)
     return created
 
 
-@router.get("/{instrument_id}", response_model=InstrumentRead, summary="Un instrumento")
-def get_instrument(instrument_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> InstrumentRead:
-    return instruments.get_instrument(session, principal, instrument_id)
+@router.get(
+    "/{instrument_id}", response_model=InstrumentRead, summary="Un instrumento", responses=with_etag(InstrumentRead)
+)
+def get_instrument(
+    instrument_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> InstrumentRead:
+    result = instruments.get_instrument(session, principal, instrument_id)
+    set_etag(response, result.revision)
+    return result
 
 
 @router.put(
     "/{instrument_id}",
     response_model=InstrumentRead,
-    summary="Editar un instrumento propio (coordinación)",
+    summary="Editar un instrumento propio (coordinación; requiere If-Match)",
     description=(
-        "Si ninguna observación usa esta versión, se modifica (200). Si ya se usó, no se toca: se crea la versión "
-        "siguiente con el mismo código (201, `Location` con la nueva). Solo se edita la versión más reciente; los "
-        "instrumentos incluidos no se editan."
+        "Exige `If-Match` con el ETag leído (428 sin él, 412 si otra persona lo cambió). Si ninguna observación usa "
+        "esta versión, se modifica (200). Si ya se usó, no se toca: se crea la versión siguiente con el mismo código "
+        "(201, `Location` y `ETag` de la nueva). Enviar exactamente lo guardado no cambia nada (200). Solo se edita "
+        "la versión más reciente; los instrumentos incluidos no se editan."
     ),
-    responses={201: {"description": "Se creó una nueva versión", "model": InstrumentRead}},
+    responses={
+        **with_etag(InstrumentRead, "Modificado (o sin cambios)"),
+        201: {"description": "Se creó una nueva versión", "model": InstrumentRead, "headers": ETAG_HEADER},
+        **PRECONDITIONS,
+    },
 )
 def update_instrument(
+    *,
     instrument_id: uuid.UUID,
     body: InstrumentBody,
     session: DbSession,
     principal: CurrentPrincipal,
     response: Response,
+    if_match: IfMatch = None,
 ) -> InstrumentRead:
-    result, created = instruments.update_instrument(session, principal, instrument_id, body)
+    result, created = instruments.update_instrument(session, principal, instrument_id, body, if_match)
     if created:
         response.status_code = 201
         response.headers["Location"] = f"/api/v1/instruments/{result.id}"
+    set_etag(response, result.revision)
     return result

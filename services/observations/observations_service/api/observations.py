@@ -25,6 +25,7 @@ from ..schemas import (
 from ..service import amendments, drafts, observations, scores
 from ..service.access import require_coordinator
 from ..service.scores import SCORES_RULE
+from .preconditions import ETAG_HEADER, PRECONDITIONS, IfMatch, IfNoneMatch, set_etag, with_etag
 
 router = APIRouter(prefix="/api/v1/observations", tags=["observaciones"])
 actions = APIRouter(tags=["observaciones"])
@@ -117,13 +118,20 @@ def observation_scores(
     response_model=ObservationRead,
     summary="Crear o reemplazar un borrador (idempotente, id elegido por el cliente)",
     description=(
-        "El cliente elige el UUID (la tableta lo crea sin conexión). Repetir la misma solicitud no crea otra "
-        "observación: 201 la primera vez, 200 después. Un borrador puede estar incompleto, pero cada puntaje "
-        "enviado debe ser un entero de la escala del instrumento. La red, el establecimiento y las personas se "
-        "verifican en el servicio de ciclos (422 si no existen; 503 si ese servicio no responde, y no se guarda "
-        "nada). Una observación enviada no se modifica (409), salvo que se reenvíe exactamente lo mismo (200)."
+        "El cliente elige el UUID (la tableta lo crea sin conexión). Crear: sin If-Match (o con "
+        "`If-None-Match: *`), 201. Reemplazar un borrador existente exige `If-Match` con el ETag leído (428 sin él, "
+        "412 si otra persona lo cambió: no se guarda nada). Reenviar exactamente lo guardado es un reintento: 200 "
+        "sin cambios, cualquiera sea su If-Match (una tableta que perdió la respuesta reenvía sin riesgo). Un "
+        "borrador puede estar incompleto, pero cada puntaje enviado debe ser un entero de la escala del "
+        "instrumento. La red, el establecimiento y las personas se verifican en el servicio de ciclos (422 si no "
+        "existen; 503 si ese servicio no responde, y no se guarda nada). Una observación enviada no se modifica "
+        "(409), salvo que se reenvíe exactamente lo mismo (200)."
     ),
-    responses={201: {"description": "Creada", "model": ObservationRead}},
+    responses={
+        **with_etag(ObservationRead, "Reemplazada, o el mismo contenido ya guardado (reintento)"),
+        201: {"description": "Creada", "model": ObservationRead, "headers": ETAG_HEADER},
+        **PRECONDITIONS,
+    },
 )
 async def put_observation(
     *,
@@ -133,33 +141,63 @@ async def put_observation(
     response: Response,
     session: DbSession,
     principal: CurrentPrincipal,
+    if_match: IfMatch = None,
+    if_none_match: IfNoneMatch = None,
 ) -> ObservationRead:
     result, created = await drafts.put_observation(
-        session, principal, observation_id, body, cycles_client=request.app.state.cycles, token=bearer_token(request)
+        session,
+        principal,
+        observation_id,
+        body,
+        conditions=drafts.Preconditions(if_match=if_match, if_none_match=if_none_match),
+        cycles_client=request.app.state.cycles,
+        token=bearer_token(request),
     )
     if created:
         response.status_code = 201
         response.headers["Location"] = f"/api/v1/observations/{observation_id}"
+    set_etag(response, result.revision)
     return result
 
 
-@router.get("/{observation_id}", response_model=ObservationRead, summary="Una observación", description=PRIVACY)
-def get_observation(observation_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> ObservationRead:
-    return observations.get_observation(session, principal, observation_id)
+@router.get(
+    "/{observation_id}",
+    response_model=ObservationRead,
+    summary="Una observación",
+    description=PRIVACY,
+    responses=with_etag(ObservationRead),
+)
+def get_observation(
+    observation_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> ObservationRead:
+    result = observations.get_observation(session, principal, observation_id)
+    set_etag(response, result.revision)
+    return result
 
 
 @router.post(
     "/{observation_id}/submit",
     response_model=ObservationRead,
-    summary="Enviar (cerrar) una observación completa",
+    summary="Enviar (cerrar) una observación completa (requiere If-Match)",
     description=(
-        "Verifica que esté completa: al menos el mínimo de ciclos del instrumento, cada dimensión puntuada en cada "
-        "ciclo con un entero de la escala. Si falta algo responde 422 con `errors` listando cada pendiente "
-        "(`field` p. ej. `cycles[1].scores.QF`). Enviada, ya no cambia (ver enmiendas). Enviar de nuevo no hace nada."
+        "Exige `If-Match` con el ETag leído (428 sin él; 412 si cambió, con `status` y `current_version` en el "
+        "problema: si `status` es `submitted`, ya fue enviada). Verifica que esté completa: al menos el mínimo de "
+        "ciclos del instrumento, cada dimensión puntuada en cada ciclo con un entero de la escala. Si falta algo "
+        "responde 422 con `errors` listando cada pendiente (`field` p. ej. `cycles[1].scores.QF`). Enviada, ya no "
+        "cambia (ver enmiendas). Enviar de nuevo con el ETag actual no hace nada (200)."
     ),
+    responses={**with_etag(ObservationRead), **PRECONDITIONS},
 )
-def submit_observation(observation_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> ObservationRead:
-    return drafts.submit_observation(session, principal, observation_id)
+def submit_observation(
+    observation_id: uuid.UUID,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ObservationRead:
+    result = drafts.submit_observation(session, principal, observation_id, if_match)
+    set_etag(response, result.revision)
+    return result
 
 
 @router.get(
@@ -194,18 +232,22 @@ def list_amendments(observation_id: uuid.UUID, session: DbSession, principal: Cu
     description=(
         "Cambia solo los campos enviados (`level`, `observed_on`, `mode`, `cycles`, `evidence`) y guarda en la "
         "enmienda los valores anteriores y nuevos: el original no se pierde. Los ciclos corregidos deben quedar "
-        "completos. Con un `id` elegido por el cliente, un reintento devuelve la misma enmienda (200)."
+        "completos. Cambia la observación, así que exige `If-Match` con el ETag de la observación (428 sin él, 412 "
+        "si cambió). Con un `id` elegido por el cliente, un reintento devuelve la misma enmienda (200) cualquiera "
+        "sea su If-Match; también acepta `Idempotency-Key`."
     ),
-    responses={200: {"description": "Ya registrada (reintento)", "model": AmendmentRead}},
+    responses={200: {"description": "Ya registrada (reintento)", "model": AmendmentRead}, **PRECONDITIONS},
 )
 def create_amendment(
+    *,
     observation_id: uuid.UUID,
     body: AmendmentCreate,
     session: DbSession,
     principal: CurrentPrincipal,
     response: Response,
+    if_match: IfMatch = None,
 ) -> AmendmentRead:
-    amendment, created = amendments.amend(session, principal, observation_id, body)
+    amendment, created = amendments.amend(session, principal, observation_id, body, if_match)
     if not created:
         response.status_code = 200
     return amendment

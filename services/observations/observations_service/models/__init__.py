@@ -1,9 +1,10 @@
 """Observations service tables. Import every module here so Alembic sees all metadata."""
 
 from .base import Base
+from .idempotency import IdempotencyRecord
 from .instruments import Instrument
 from .observations import Observation, ObservationAmendment
 
 metadata = Base.metadata
 
-__all__ = ["Base", "Instrument", "Observation", "ObservationAmendment", "metadata"]
+__all__ = ["Base", "IdempotencyRecord", "Instrument", "Observation", "ObservationAmendment", "metadata"]

@@ -10,16 +10,18 @@ from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field
 
 from mejora_common.db import UTCDateTime, utcnow
+from mejora_common.versioning import Versioned
 
 from .base import Base
 
 
-class Observation(Base, table=True):
+class Observation(Versioned, Base, table=True):
     """One observed session: cycles of scores on an instrument.
 
     The id is chosen by the client (offline entry); ``PUT`` creates or replaces
     a draft. ``double_codes_id`` names the observation this one double-codes
     (checked in code, not by a foreign key, so imports need no ordering).
+    ``version`` (``Versioned``) grows with every change and is the ``ETag``.
     """
 
     __table_args__ = (Index("ix_observation_network_wave_status", "network_id", "wave", "status"),)
@@ -38,7 +40,6 @@ class Observation(Base, table=True):
     evidence: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: str = Field(default="draft", max_length=10)
     double_codes_id: uuid.UUID | None = Field(default=None, index=True)
-    revision: int = Field(default=1)
     created_by: uuid.UUID | None = Field(default=None, description="Cuenta que la creó")
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -46,6 +46,9 @@ class InstrumentRead(BaseModel):
     previous_version_id: uuid.UUID | None
     latest: bool = Field(description="Es la versión más reciente de su código")
     in_use: bool = Field(description="Alguna observación lo usa: ya no se modifica, una edición crea otra versión")
+    revision: int = Field(
+        description='Cambios del registro (distinto de `version`): el ETag es este número entre comillas (p. ej. "2")'
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -85,7 +85,9 @@ class ObservationRead(BaseModel):
     evidence: dict[str, str]
     status: Status
     double_codes_id: uuid.UUID | None
-    revision: int = Field(description="Aumenta con cada cambio guardado")
+    revision: int = Field(
+        description='Versión: aumenta con cada cambio guardado; el ETag es este número entre comillas (p. ej. "3")'
+    )
     amendment_count: int
     created_at: datetime
     updated_at: datetime

@@ -6,16 +6,18 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from mejora_common.auth import Principal
 from mejora_common.db import utcnow
 from mejora_common.errors import ProblemError, conflict
+from mejora_common.versioning import check_if_match, stale
 
 from ..domain.instrument import InstrumentSpec
-from ..models import Instrument, Observation, ObservationAmendment
+from ..models import Instrument, ObservationAmendment
 from ..schemas import AmendmentCreate, AmendmentRead
 from .content import AMENDABLE_FIELDS, check_evidence, check_scores, cycles_json
 from .drafts import MAX_WRITE_ATTEMPTS, writable
@@ -71,27 +73,44 @@ def _new_values(spec: InstrumentSpec, body: AmendmentCreate) -> dict[str, Any]:
     return new
 
 
+def _replayed(session: Session, observation_id: uuid.UUID, amendment_id: uuid.UUID | None) -> AmendmentRead | None:
+    """The amendment already recorded with this client-chosen id (a retry), if any."""
+    if amendment_id is None:
+        return None
+    done = session.get(ObservationAmendment, amendment_id)
+    if done is None:
+        return None
+    if done.observation_id != observation_id:
+        raise conflict("conflict", "Ese id de enmienda ya se usó en otra observación.")
+    return amendment_read(done)
+
+
+def _next_number(session: Session, observation_id: uuid.UUID) -> int:
+    query = select(func.max(ObservationAmendment.number)).where(ObservationAmendment.observation_id == observation_id)
+    return (session.exec(query).one() or 0) + 1
+
+
 def amend(
-    session: Session, principal: Principal, observation_id: uuid.UUID, body: AmendmentCreate
+    session: Session, principal: Principal, observation_id: uuid.UUID, body: AmendmentCreate, if_match: str | None
 ) -> tuple[AmendmentRead, bool]:
     """Correct a submitted observation, keeping the values before in the amendment (audit trail).
 
-    Returns (amendment, created). A retry with the same client-chosen ``id`` returns
-    the amendment already recorded.
+    Returns (amendment, created). An amendment changes the observation, so it needs the observation's ETag in
+    ``If-Match`` (428/412); the change is conditional on that version, so of N concurrent amendments holding one
+    ETag exactly one is recorded. A retry with the same client-chosen ``id`` returns the amendment already
+    recorded (200) whatever its ``If-Match`` (the observation's version moved on because of it).
     """
     for _ in range(MAX_WRITE_ATTEMPTS):
         row = writable(session, principal, observation_id)
-        if body.id is not None:
-            done = session.get(ObservationAmendment, body.id)
-            if done is not None:
-                if done.observation_id != observation_id:
-                    raise conflict("conflict", "Ese id de enmienda ya se usó en otra observación.")
-                return amendment_read(done), False
+        replay = _replayed(session, observation_id, body.id)
+        if replay is not None:
+            return replay, False
         if row.status != "submitted":
             raise conflict(
                 "observation_not_submitted",
                 "La observación es un borrador: se modifica directamente (PUT), sin enmienda.",
             )
+        check_if_match(row.version, if_match, what="la observación")
         instrument = session.get(Instrument, row.instrument_id)
         assert instrument is not None
         new = _new_values(spec_of(instrument), body)
@@ -99,40 +118,25 @@ def amend(
         if not changed:
             raise ProblemError(422, "no_changes", "La enmienda no cambia nada de la observación.")
         membership = principal.membership(row.network_id)
-        number = (
-            session.exec(
-                select(func.max(ObservationAmendment.number)).where(
-                    ObservationAmendment.observation_id == observation_id
-                )
-            ).one()
-            or 0
-        ) + 1
         amendment = ObservationAmendment(
             id=body.id or uuid.uuid4(),
             observation_id=observation_id,
-            number=number,
+            number=_next_number(session, observation_id),
             reason=body.reason.strip(),
             changed_fields=changed,
             before={name: _json_value(getattr(row, name)) for name in changed},
             after={name: _json_value(new[name]) for name in changed},
             amended_by=membership.person_id if membership else None,
         )
-        revision = row.revision
+        for name in changed:
+            setattr(row, name, new[name])
+        row.updated_at = utcnow()
+        session.add(amendment)
         try:
-            session.add(amendment)
-            session.flush()
-            result = session.execute(
-                update(Observation)
-                .where(col(Observation.id) == observation_id, col(Observation.revision) == revision)
-                .values(**{name: new[name] for name in changed}, revision=revision + 1, updated_at=utcnow())
-            )
-            if getattr(result, "rowcount", 0) != 1:
-                session.rollback()
-                continue
-            session.commit()
-        except IntegrityError:
+            session.commit()  # the observation's UPDATE is conditional on the version read
+        except (StaleDataError, IntegrityError):
             session.rollback()
-            continue
+            continue  # read again: a retry of the same amendment is 200, another change 412
         session.refresh(amendment)
         return amendment_read(amendment), True
-    raise conflict("conflict", "La observación cambió mientras se corregía. Intenta nuevamente.")
+    raise stale()

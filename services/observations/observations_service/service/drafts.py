@@ -8,14 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
 
 from mejora_common.auth import Principal
 from mejora_common.db import utcnow
 from mejora_common.errors import ProblemError, conflict, forbidden, invalid, not_found
 from mejora_common.service_client import ServiceClient
+from mejora_common.versioning import check_if_match, check_if_none_match_for_create, stale
 
 from ..domain.completeness import check_completeness
 from ..models import Instrument, Observation
@@ -27,6 +28,19 @@ from .observations import get_row, read_many
 from .references import References, check_references
 
 MAX_WRITE_ATTEMPTS = 6
+WHAT = "la observación"
+
+
+@dataclass(frozen=True)
+class Preconditions:
+    """The conditional headers of a write: ``If-Match`` (the ETag read) and ``If-None-Match`` (``*``: create only)."""
+
+    if_match: str | None = None
+    if_none_match: str | None = None
+
+    @property
+    def names_a_version(self) -> bool:
+        return self.if_match is not None and bool(self.if_match.strip())
 
 
 @dataclass
@@ -67,7 +81,13 @@ def _check_double_coding(session: Session, observation_id: uuid.UUID, content: M
         raise invalid("double_codes_id", message, "invalid_double_coding")
 
 
-def plan_put(session: Session, principal: Principal, observation_id: uuid.UUID, body: ObservationWrite) -> PutPlan:
+def plan_put(
+    session: Session,
+    principal: Principal,
+    observation_id: uuid.UUID,
+    body: ObservationWrite,
+    conditions: Preconditions,
+) -> PutPlan:
     """Validate a PUT against the database (authorisation, instrument, scores, double coding)."""
     if body.id is not None and body.id != observation_id:
         raise ProblemError(
@@ -122,8 +142,8 @@ def plan_put(session: Session, principal: Principal, observation_id: uuid.UUID, 
                 "Una observación no cambia de red.",
                 errors=[{"field": "network_id", "message": "Debe ser la red con que se creó la observación."}],
             )
-        if existing.status == "submitted" and content_of(existing) != content:
-            raise _submitted_conflict()
+        if content_of(existing) != content:
+            check_change(existing, conditions)  # early, before the remote checks; checked again when saving
         stored = (existing.school_id, existing.teacher_id, existing.observer_id)
         if stored == (body.school_id, body.teacher_id, observer_id):
             references = None  # already checked when they were stored
@@ -134,6 +154,14 @@ def plan_put(session: Session, principal: Principal, observation_id: uuid.UUID, 
     )
 
 
+def check_change(existing: Observation, conditions: Preconditions) -> None:
+    """A change of a stored observation (not a replay): 409 once submitted, else the preconditions (428/412)."""
+    if existing.status == "submitted":
+        raise _submitted_conflict()
+    check_if_none_match_for_create(conditions.if_none_match, exists=True)
+    check_if_match(existing.version, conditions.if_match, what=WHAT)
+
+
 def _submitted_conflict() -> ProblemError:
     return conflict(
         "observation_submitted",
@@ -141,17 +169,23 @@ def _submitted_conflict() -> ProblemError:
     )
 
 
-def save_draft(session: Session, observation_id: uuid.UUID, plan: PutPlan) -> tuple[Observation, bool]:
+def save_draft(
+    session: Session, observation_id: uuid.UUID, plan: PutPlan, conditions: Preconditions
+) -> tuple[Observation, bool]:
     """Insert or replace the draft; returns (row, created).
 
-    Concurrent PUTs of one id race on the primary key: every writer that finds no
-    row tries to insert, the database lets exactly one succeed, and the others get
-    an integrity error, roll back and retry as an update (``UPDATE … WHERE
-    status = 'draft'``, so a draft submitted meanwhile is never overwritten).
+    Concurrent PUTs of one id race on the primary key: every writer that finds no row tries to insert, the
+    database lets exactly one succeed, and the others roll back and read the row again. A PUT of exactly the
+    stored content is a replay (an offline tablet that lost the answer): 200 whatever its ``If-Match``. Any other
+    change of an existing draft needs ``If-Match`` with its current ETag (428 without, 412 stale); the UPDATE is
+    conditional on that version (the version counter), so of N writers holding one ETag exactly one saves and the
+    others read the row again: a replay of the winner's content is 200, anything else 412.
     """
     for _ in range(MAX_WRITE_ATTEMPTS):
         existing = session.get(Observation, observation_id, populate_existing=True)
         if existing is None:
+            if conditions.names_a_version:
+                raise stale()  # If-Match names a version of an observation that does not exist
             row = Observation(id=observation_id, status="draft", created_by=plan.created_by, **plan.content)
             session.add(row)
             try:
@@ -163,19 +197,18 @@ def save_draft(session: Session, observation_id: uuid.UUID, plan: PutPlan) -> tu
             return row, True
         if content_of(existing) == plan.content:
             return existing, False  # a retry of what is stored: nothing changes
-        if existing.status == "submitted":
-            raise _submitted_conflict()
-        result = session.execute(
-            update(Observation)
-            .where(col(Observation.id) == observation_id, col(Observation.status) == "draft")
-            .values(**plan.content, revision=Observation.revision + 1, updated_at=utcnow())
-        )
-        session.commit()
-        if getattr(result, "rowcount", 0) == 1:
-            updated = session.get(Observation, observation_id, populate_existing=True)
-            assert updated is not None
-            return updated, False
-    raise conflict("conflict", "La observación cambió mientras se guardaba. Intenta nuevamente.")
+        check_change(existing, conditions)
+        for name, value in plan.content.items():
+            setattr(existing, name, value)
+        existing.updated_at = utcnow()
+        try:
+            session.commit()
+        except StaleDataError:
+            session.rollback()
+            continue  # another writer saved first: read again (a replay of its content is still 200)
+        session.refresh(existing)
+        return existing, False
+    raise stale()
 
 
 # --- submit ----------------------------------------------------------------------------------------
@@ -188,36 +221,47 @@ def writable(session: Session, principal: Principal, observation_id: uuid.UUID) 
     return row
 
 
-def submit(session: Session, principal: Principal, observation_id: uuid.UUID) -> Observation:
-    """Submit a complete draft (422 listing every gap). Submitting again is a no-op."""
-    for _ in range(MAX_WRITE_ATTEMPTS):
-        row = writable(session, principal, observation_id)
-        if row.status == "submitted":
-            return row
-        instrument = session.get(Instrument, row.instrument_id)
-        assert instrument is not None
-        gaps = check_completeness(spec_of(instrument), cycle_scores(row.cycles))
-        if gaps:
-            raise ProblemError(
-                422,
-                "observation_incomplete",
-                f"La observación no está completa: {len(gaps)} pendiente(s).",
-                errors=gap_errors(gaps),
-            )
-        now = utcnow()
-        result = session.execute(
-            update(Observation)
-            .where(
-                col(Observation.id) == observation_id,
-                col(Observation.status) == "draft",
-                col(Observation.revision) == row.revision,
-            )
-            .values(status="submitted", submitted_at=now, updated_at=now, revision=Observation.revision + 1)
+def _check_submit_version(row: Observation, if_match: str | None) -> None:
+    """428/412 against the row's version; a 412 also says the status, so a client whose submit answer was lost
+    sees that its observation is already submitted."""
+    try:
+        check_if_match(row.version, if_match, what=WHAT)
+    except ProblemError as exc:
+        exc.extra["status"] = row.status
+        if row.status == "submitted" and exc.status == 412:
+            exc.detail = "La observación ya fue enviada; vuelve a cargarla para ver su estado actual."
+        raise
+
+
+def submit(session: Session, principal: Principal, observation_id: uuid.UUID, if_match: str | None) -> Observation:
+    """Submit a complete draft (422 listing every gap); ``If-Match`` is required (428/412).
+
+    Submitting again with the current ETag of a submitted observation is a no-op (200). The change is conditional
+    on the version read: of N concurrent submits holding one ETag exactly one succeeds, the others get 412.
+    """
+    row = writable(session, principal, observation_id)
+    _check_submit_version(row, if_match)
+    if row.status == "submitted":
+        return row
+    instrument = session.get(Instrument, row.instrument_id)
+    assert instrument is not None
+    gaps = check_completeness(spec_of(instrument), cycle_scores(row.cycles))
+    if gaps:
+        raise ProblemError(
+            422,
+            "observation_incomplete",
+            f"La observación no está completa: {len(gaps)} pendiente(s).",
+            errors=gap_errors(gaps),
         )
+    now = utcnow()
+    row.status, row.submitted_at, row.updated_at = "submitted", now, now
+    try:
         session.commit()
-        if getattr(result, "rowcount", 0) == 1:
-            return get_row(session, principal, observation_id)
-    raise conflict("conflict", "La observación cambió mientras se enviaba. Intenta nuevamente.")
+    except StaleDataError:
+        session.rollback()
+        current = get_row(session, principal, observation_id)
+        raise stale(current.version) from None
+    return get_row(session, principal, observation_id)
 
 
 async def put_observation(
@@ -226,17 +270,20 @@ async def put_observation(
     observation_id: uuid.UUID,
     body: ObservationWrite,
     *,
+    conditions: Preconditions,
     cycles_client: ServiceClient,
     token: str | None,
 ) -> tuple[ObservationRead, bool]:
     """Create or replace a draft (returns it and whether it was created); references checked in cycles."""
-    plan = await run_in_threadpool(plan_put, session, principal, observation_id, body)
+    plan = await run_in_threadpool(plan_put, session, principal, observation_id, body, conditions)
     if plan.references is not None:
         await check_references(cycles_client, token, plan.references)
-    row, created = await run_in_threadpool(save_draft, session, observation_id, plan)
+    row, created = await run_in_threadpool(save_draft, session, observation_id, plan, conditions)
     result = await run_in_threadpool(read_many, session, [row])
     return result[0], created
 
 
-def submit_observation(session: Session, principal: Principal, observation_id: uuid.UUID) -> ObservationRead:
-    return read_many(session, [submit(session, principal, observation_id)])[0]
+def submit_observation(
+    session: Session, principal: Principal, observation_id: uuid.UUID, if_match: str | None
+) -> ObservationRead:
+    return read_many(session, [submit(session, principal, observation_id, if_match)])[0]

@@ -8,11 +8,13 @@ from typing import Any
 
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from mejora_common.auth import Principal
 from mejora_common.db import utcnow
 from mejora_common.errors import ProblemError, conflict, not_found
+from mejora_common.versioning import check_if_match, stale
 
 from ..domain.instrument import InstrumentError, InstrumentSpec, load_instrument
 from ..models import Instrument, Observation
@@ -95,6 +97,7 @@ def to_read(instrument: Instrument, *, latest: bool, used: bool) -> InstrumentRe
         previous_version_id=instrument.previous_version_id,
         latest=latest,
         in_use=used,
+        revision=instrument.revision,
         created_at=instrument.created_at,
         updated_at=instrument.updated_at,
     )
@@ -221,10 +224,8 @@ def create_instrument(session: Session, principal: Principal, body: InstrumentCr
     return to_read(row, latest=True, used=False)
 
 
-def update_instrument(
-    session: Session, principal: Principal, instrument_id: uuid.UUID, body: InstrumentBody
-) -> tuple[InstrumentRead, bool]:
-    """Edit an instrument. Returns (instrument, created): a used version gets a new version instead."""
+def _editable(session: Session, principal: Principal, instrument_id: uuid.UUID) -> tuple[Instrument, uuid.UUID]:
+    """The instrument to edit and the editing coordinator's person id (409 when builtin or not the latest)."""
     current = get_row(session, principal, instrument_id)
     if current.builtin or current.network_id is None:
         raise conflict(
@@ -238,7 +239,24 @@ def update_instrument(
             "instrument_not_latest",
             f"Esta no es la versión más reciente de «{current.code}» (la última es la {latest}). Edita esa.",
         )
-    if not in_use(session, current.id):
+    return current, membership.person_id
+
+
+def update_instrument(
+    session: Session, principal: Principal, instrument_id: uuid.UUID, body: InstrumentBody, if_match: str | None
+) -> tuple[InstrumentRead, bool]:
+    """Edit an instrument. Returns (instrument, created): a used version gets a new version instead.
+
+    An edit needs ``If-Match`` with the instrument's ETag (428/412), checked atomically: in place by the row's
+    version counter, as a new version by the unique (code, version), so of N concurrent edits holding one ETag
+    exactly one is saved. Sending exactly the stored content changes nothing (200) whatever its ``If-Match``.
+    """
+    current, person_id = _editable(session, principal, instrument_id)
+    used = in_use(session, current.id)
+    if current.definition == _document(current.code, current.version, body):
+        return to_read(current, latest=True, used=used), False
+    check_if_match(current.revision, if_match, what="el instrumento")
+    if not used:
         document = _document(current.code, current.version, body)
         spec = _validated(document)
         current.name = spec.name
@@ -249,21 +267,23 @@ def update_instrument(
         current.definition = document
         current.updated_at = utcnow()
         session.add(current)
-        session.commit()
+        try:
+            session.commit()
+        except StaleDataError:
+            session.rollback()
+            raise stale() from None
         session.refresh(current)
         return to_read(current, latest=True, used=False), False
+    assert current.network_id is not None
     document = _document(current.code, current.version + 1, body)
     spec = _validated(document)
-    row = _new_row(spec, document, current.network_id, membership.person_id)
+    row = _new_row(spec, document, current.network_id, person_id)
     row.previous_version_id = current.id
     session.add(row)
     try:
         session.commit()
-    except IntegrityError as exc:
+    except IntegrityError:
         session.rollback()
-        raise conflict(
-            "instrument_version_conflict",
-            "Otra persona acaba de crear una nueva versión de este instrumento. Vuelve a cargarlo.",
-        ) from exc
+        raise stale() from None  # another edit of this version created the next one first
     session.refresh(row)
     return to_read(row, latest=True, used=False), True

@@ -49,7 +49,7 @@ def to_read(row: Observation, instrument: Instrument, amendment_count: int) -> O
         evidence=dict(row.evidence),
         status="submitted" if row.status == "submitted" else "draft",
         double_codes_id=row.double_codes_id,
-        revision=row.revision,
+        revision=row.version,
         amendment_count=amendment_count,
         created_at=row.created_at,
         updated_at=row.updated_at,
