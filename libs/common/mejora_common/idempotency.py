@@ -25,7 +25,7 @@ import anyio
 from sqlalchemy import LargeBinary, delete, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Column, Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .auth import verify_access_token
@@ -58,7 +58,8 @@ class IdempotencyRecordBase(SQLModel):
     content_type: str | None = Field(default=None, max_length=200)
     location: str | None = Field(default=None, max_length=500)
     etag: str | None = Field(default=None, max_length=200)
-    body: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    # sa_type, not sa_column: a Column object on a mixin would be shared by every service's table.
+    body: bytes | None = Field(default=None, sa_type=LargeBinary)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -210,3 +210,18 @@ def test_pure_computations_and_dry_runs_are_exempt() -> None:
     assert is_exempt("/api/v1/observations:import", b"network_id=x&dry_run=true")
     assert not is_exempt("/api/v1/observations:import", b"network_id=x&dry_run=false")
     assert not is_exempt("/api/v1/networks/x/barriers", b"")
+
+
+class _OtherServiceBase(SQLModel, registry=registry()):
+    pass
+
+
+class OtherServiceRecord(IdempotencyRecordBase, _OtherServiceBase, table=True):
+    """A second service's table in the same process (the OpenAPI export imports every service)."""
+
+    __tablename__ = "idempotency_keys"
+
+
+def test_every_service_can_declare_its_own_table_in_one_process() -> None:
+    assert OtherServiceRecord.__table__ is not IdempotencyRecord.__table__  # type: ignore[attr-defined]
+    assert "body" in OtherServiceRecord.__table__.c  # type: ignore[attr-defined]
