@@ -1,7 +1,7 @@
 """The system's shape as data: the services and which siblings each one may call.
 
 This is the one place the call graph is declared. ``docs/architecture.md``
-("The call graph") describes it, and ``tests/test_architecture.py`` fails when
+("The service call graph") describes it, and ``tests/test_architecture.py`` fails when
 a service's code calls a sibling that is not listed here (or calls one from
 outside its ``clients/`` package). The graph has no cycles: a service only
 calls services that were there before it.
