@@ -13,33 +13,41 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 
 from mejora_common.auth import CurrentPrincipal
-from mejora_common.errors import ProblemError
 
 from ..render.png import svg_to_png
 from ..render.responses import PNG_TYPE, SVG_TYPE, png_response, svg_response
 from ..render.svg import render_svg
 from ..schemas.charts import ChartSpec
+from ..service import chart_bounds
+from ..service.chart_bounds import check_chart_size
 
 router = APIRouter(prefix="/api/v1/reports", tags=["gráficos"])
 
-MAX_CHART_POINTS = 20_000
+BOUNDS = (
+    f"Límites: hasta {chart_bounds.MAX_POINTS} puntos, {chart_bounds.MAX_LINES} líneas y "
+    f"{chart_bounds.MAX_MARKERS} eventos en un gráfico de líneas; hasta {chart_bounds.MAX_CATEGORIES} categorías, "
+    f"{chart_bounds.MAX_SERIES} series y {chart_bounds.MAX_BANDS} franjas en uno de barras; títulos y etiquetas de "
+    f"hasta {chart_bounds.MAX_LABEL} caracteres, subtítulos y notas de hasta {chart_bounds.MAX_TEXT}. Más allá, 422 "
+    "`chart_too_large` nombrando cada campo."
+)
 
 
 @router.post(
     "/charts:render",
     summary="Dibujar un gráfico (SVG o PNG) desde su especificación",
     description="Recibe la especificación `chart` que traen los reportes (gráfico de líneas o de barras) y devuelve "
-    "el mismo SVG que usan los reportes HTML y PDF. Todo texto se escapa.",
+    "el mismo SVG que usan los reportes HTML y PDF. Todo texto se escapa.\n\n" + BOUNDS,
     response_class=Response,
-    responses={200: {"content": {SVG_TYPE: {}, PNG_TYPE: {}}, "description": "El gráfico"}},
+    responses={
+        200: {"content": {SVG_TYPE: {}, PNG_TYPE: {}}, "description": "El gráfico"},
+        422: {"description": "Especificación inválida o demasiado grande (`chart_too_large`)"},
+    },
 )
 def render_chart(
     spec: Annotated[ChartSpec, Body()],
     _principal: CurrentPrincipal,
     format: Annotated[Literal["svg", "png"], Query(description="svg o png")] = "svg",
 ) -> Any:
-    size = len(getattr(spec, "points", None) or getattr(spec, "categories", None) or [])
-    if size > MAX_CHART_POINTS:
-        raise ProblemError(413, "chart_too_large", f"El gráfico tiene demasiados puntos (máximo {MAX_CHART_POINTS}).")
+    check_chart_size(spec)
     svg = render_svg(spec)
     return png_response(svg_to_png(svg)) if format == "png" else svg_response(svg)

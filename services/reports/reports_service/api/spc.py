@@ -9,14 +9,16 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from mejora_common.auth import CurrentPrincipal
-from mejora_common.errors import ProblemError
+from mejora_common.errors import ProblemError, invalid
 
 from ..domain.spc import analyze_run_chart, control_chart
 from ..render.fmt import short_date
 from ..render.png import svg_to_png
 from ..render.responses import PNG_TYPE, SVG_TYPE, png_response, svg_response
 from ..render.svg import render_svg
+from ..schemas.charts import LineChartSpec
 from ..schemas.spc import ControlChartRequest, ControlChartResponse, RunChartRequest, RunChartResult
+from ..service.chart_bounds import MAX_POINTS as MAX_DRAWN_POINTS
 from ..service.charts import control_chart_spec, run_chart_spec
 
 router = APIRouter(prefix="/api/v1/spc", tags=["control estadístico de procesos"])
@@ -42,7 +44,7 @@ Análisis de un gráfico de corrida (sin acceso a datos; solo calcula sobre los 
   tendencia cuenta 5 PUNTOS, como el IHI y Provost y Murray, no 5 aumentos.
 * `baseline` = k: la mediana se calcula con los primeros k puntos y se aplica a toda la serie.
 
-`format=svg|png` devuelve el gráfico en vez del análisis.
+`format=svg|png` devuelve el gráfico en vez del análisis (hasta 10.000 puntos; el análisis, hasta 100.000).
 """
 
 CONTROL_CHART_DESCRIPTION = """
@@ -130,7 +132,7 @@ def run_chart(body: RunChartRequest, _principal: CurrentPrincipal, format: Chart
         return RunChartResult.of(analysis)
     labels = [short_date(d) for d in body.dates] if body.dates else [str(i + 1) for i in range(len(body.values))]
     spec = run_chart_spec("Gráfico de corrida", labels, body.values, analysis)
-    return _image(render_svg(spec), format)
+    return _image(spec, format)
 
 
 @router.post(
@@ -167,10 +169,19 @@ def control_chart_endpoint(
     if format == "json":
         return ControlChartResponse.of(result)
     labels = [short_date(d) for d in body.dates] if body.dates else None
-    return _image(render_svg(control_chart_spec(result, labels)), format)
+    return _image(control_chart_spec(result, labels), format)
 
 
-def _image(svg: str, format: str) -> Response:
+def _image(spec: LineChartSpec, format: str) -> Response:
+    """The chart drawn; a 422 naming ``values`` when it has more points than a chart draws."""
+    if len(spec.points) > MAX_DRAWN_POINTS:
+        raise invalid(
+            "values",
+            f"Para dibujar el gráfico se admiten hasta {MAX_DRAWN_POINTS} puntos (tiene {len(spec.points)}); "
+            "con format=json se analizan hasta 100.000.",
+            code="chart_too_large",
+        )
+    svg = render_svg(spec)
     if format == "png":
         return png_response(svg_to_png(svg))
     return svg_response(svg)

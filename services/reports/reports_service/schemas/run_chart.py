@@ -34,6 +34,15 @@ class RunChartPoint(BaseModel):
     signal_kinds: list[SignalKind]
 
 
+class ExcludedPoint(BaseModel):
+    """A stored point left out of the chart and its analysis: a value no chart or SPC rule can use."""
+
+    period: date
+    school_id: uuid.UUID | None
+    value: float | None = Field(description="El valor guardado (null si no es un número finito)")
+    reason: str
+
+
 class RunChartEvent(BaseModel):
     id: str
     title: str
@@ -50,6 +59,10 @@ class MeasureRunChart(BaseModel):
     )
     school_id: uuid.UUID | None
     points: list[RunChartPoint]
+    excluded: list[ExcludedPoint] = Field(
+        default_factory=list,
+        description="Datos guardados que quedaron fuera del gráfico y del análisis (valores fuera de ±10^12)",
+    )
     analysis: RunChartResult
     events: list[RunChartEvent]
     interpretation: list[str] = Field(description="Lectura de las señales, en castellano")

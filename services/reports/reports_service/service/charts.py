@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from ..domain.spc import ControlChartResult, RunChartAnalysis
 from ..schemas.charts import ChartLine, ChartMarker, ChartPoint, LineChartSpec, SignalKind
+from ..schemas.spc import MAX_ABS_VALUE
+
+#: The largest magnitude a chart built from stored data shows (the SPC input bound, below the chart models' own).
+CHART_LIMIT = int(MAX_ABS_VALUE)
 
 CHART_TITLES = {
     "i": "Gráfico de control I (valores individuales)",
@@ -17,6 +22,18 @@ CHART_TITLES = {
 }
 
 SIGNAL_NOTES = {"shift": "desplazamiento", "trend": "tendencia", "sigma": "fuera de los límites"}
+
+
+def chartable(value: float | None) -> float | None:
+    """A stored number as a chart shows it: ``None`` (drawn as missing) when no chart could scale it."""
+    if value is None or (math.isfinite(value) and abs(value) <= MAX_ABS_VALUE):
+        return value
+    return None
+
+
+def chart_scale(low: int, high: int) -> tuple[int, int]:
+    """A stored scale bounded to what a chart can draw (an instrument may declare any integers)."""
+    return max(-CHART_LIMIT, min(low, CHART_LIMIT)), max(-CHART_LIMIT, min(high, CHART_LIMIT))
 
 
 def _kinds_per_point(

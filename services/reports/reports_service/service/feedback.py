@@ -45,6 +45,7 @@ from ..schemas.feedback import (
 from ..schemas.feedback import (
     DimensionScore as DimensionScoreOut,
 )
+from .charts import chart_scale, chartable
 from .diagram import read_diagram
 from .labels import band_label, level_label
 
@@ -353,8 +354,12 @@ def feedback_chart(
     series = []
     if previous is not None:
         before = {c.code: c.previous_mean for c in previous.changes}
-        series.append(BarSeries(label=f"Anterior ({previous.date_label})", values=[before.get(d.code) for d in dims]))
-    series.append(BarSeries(label=f"Esta observación ({long_date(observed_on)})", values=[d.mean for d in dims]))
+        values = [chartable(before.get(d.code)) for d in dims]
+        series.append(BarSeries(label=f"Anterior ({previous.date_label})", values=values))
+    series.append(
+        BarSeries(label=f"Esta observación ({long_date(observed_on)})", values=[chartable(d.mean) for d in dims])
+    )
+    scale_min, scale_max = chart_scale(scale_min, scale_max)
     return BarChartSpec(
         title="Puntaje promedio por dimensión",
         subtitle="Clima negativo es inversa: ahí un puntaje bajo es favorable.",

@@ -61,6 +61,7 @@ from ..schemas.results import (
     WaveInfo,
     WavesOut,
 )
+from .charts import chart_scale, chartable
 from .feedback import band_ranges
 from .labels import DECISIONS, STAGES, level_label
 
@@ -291,6 +292,7 @@ def domain_charts(
 ) -> list[BarChartSpec]:
     """One chart per domain: the network's mean of each dimension in the wave (and the compared wave)."""
     charts: list[BarChartSpec] = []
+    x_min, x_max = chart_scale(*scale)
     for domain in structure:
         codes = [d.code for d in domain.dimensions]
         series: list[BarSeries] = []
@@ -298,7 +300,8 @@ def domain_charts(
             if group is None or label is None:
                 continue
             by_code = {d.code: d for d in group.dimensions}
-            series.append(BarSeries(label=f"Medición {label}", values=[_mean(by_code.get(c)) for c in codes]))
+            values = [chartable(_mean(by_code.get(c))) for c in codes]
+            series.append(BarSeries(label=f"Medición {label}", values=values))
         reverse = [d.name for d in domain.dimensions if d.reverse]
         subtitle = "Promedio de la red por dimensión"
         if reverse:
@@ -309,9 +312,9 @@ def domain_charts(
                 subtitle=subtitle,
                 categories=[d.name for d in domain.dimensions],
                 series=series,
-                x_min=scale[0],
-                x_max=scale[1],
-                bands=band_ranges(*scale),
+                x_min=x_min,
+                x_max=x_max,
+                bands=band_ranges(x_min, x_max),
             )
         )
     return charts

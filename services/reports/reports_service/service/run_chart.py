@@ -19,8 +19,8 @@ from ..clients.cycles import MeasurePoint
 from ..domain.spc import RunChartAnalysis, analyze_run_chart
 from ..render.fmt import local_date, long_date, month_label, number, percent, short_date
 from ..schemas.charts import ChartMarker
-from ..schemas.run_chart import MeasureInfo, MeasureRunChart, RunChartEvent, RunChartPoint
-from ..schemas.spc import RunChartResult
+from ..schemas.run_chart import ExcludedPoint, MeasureInfo, MeasureRunChart, RunChartEvent, RunChartPoint
+from ..schemas.spc import MAX_ABS_VALUE, RunChartResult
 from .charts import run_chart_spec
 
 Scope = Literal["network", "school", "schools_combined"]
@@ -50,6 +50,59 @@ class SeriesPoint:
     @classmethod
     def of(cls, point: MeasurePoint) -> SeriesPoint:
         return cls(point.period, point.value, point.numerator, point.denominator, point.note)
+
+
+OUT_OF_RANGE = (
+    "Valor fuera del rango que el gráfico y las reglas de corrida admiten (entre −1.000.000.000.000 y "
+    "1.000.000.000.000): no se grafica ni se analiza."
+)
+
+
+def usable(number: float | None) -> bool:
+    """A number the chart and the SPC rules can use: finite and within ±``MAX_ABS_VALUE``."""
+    return number is None or (math.isfinite(number) and abs(number) <= MAX_ABS_VALUE)
+
+
+def leave_out_odd(points: Sequence[MeasurePoint]) -> tuple[list[MeasurePoint], list[ExcludedPoint]]:
+    """The points that can be charted, and the others as excluded.
+
+    Stored data must never make a read fail: cycles accepted values such as 1.6e16 before it bounded them, and
+    those overflow the SPC sums and the chart's scale. They are shown apart, not clamped (a clamped point would
+    be charted with a value nobody entered).
+    """
+    kept: list[MeasurePoint] = []
+    excluded: list[ExcludedPoint] = []
+    for p in points:
+        if usable(p.value) and usable(p.numerator) and usable(p.denominator):
+            kept.append(p)
+        else:
+            value = p.value if math.isfinite(p.value) else None
+            excluded.append(ExcludedPoint(period=p.period, school_id=p.school_id, value=value, reason=OUT_OF_RANGE))
+    return kept, excluded
+
+
+def charted_in_range(
+    scope: Scope, series: Sequence[SeriesPoint], left_out: Sequence[ExcludedPoint], school_id: uuid.UUID | None
+) -> tuple[list[SeriesPoint], list[ExcludedPoint]]:
+    """The series within range, and what was left out of this series (not of another school's).
+
+    A combined point (a sum over many schools) can pass the bound even when each school's point is within it.
+    """
+
+    def belongs(point: ExcludedPoint) -> bool:
+        if scope == "school":
+            return point.school_id == school_id
+        return (point.school_id is None) == (scope == "network")
+
+    excluded = [e for e in left_out if belongs(e)]
+    excluded.extend(
+        ExcludedPoint(
+            period=p.period, school_id=None, value=p.value if math.isfinite(p.value) else None, reason=OUT_OF_RANGE
+        )
+        for p in series
+        if not usable(p.value)
+    )
+    return [p for p in series if usable(p.value)], sorted(excluded, key=lambda e: e.period)
 
 
 def select_series(
@@ -157,12 +210,14 @@ async def build_run_chart(
     if measure is None:
         raise not_found("La medida")
     network_id = measure.network_id
-    raw_points = await cycles_client.measure_points(siblings.cycles, measure_id, token, cancel)
+    stored = await cycles_client.measure_points(siblings.cycles, measure_id, token, cancel)
+    raw_points, left_out = leave_out_odd(stored)
     events = await cycles_client.events(siblings.cycles, network_id, token, kind="learning_session", cancel=cancel)
 
     value_type = measure.value_type
     frequency = measure.frequency
     scope, series = select_series(raw_points, value_type, school_id)
+    series, excluded = charted_in_range(scope, series, left_out, school_id)
     periods = [p.period for p in series]
     values = [p.value for p in series]
     labels = [period_label(d, frequency) for d in periods]
@@ -207,6 +262,12 @@ async def build_run_chart(
         notes=[p.note for p in series],
     )
     interpretation = interpret(analysis, values, direction, labels)
+    if excluded:
+        interpretation.append(
+            f"{len(excluded)} dato(s) guardado(s) quedaron fuera del gráfico por tener valores fuera de rango "
+            f"({', '.join(short_date(e.period) for e in excluded[:5])}{'…' if len(excluded) > 5 else ''}); "
+            "revisa esos datos en la medida."
+        )
     points = [
         RunChartPoint(
             period=periods[i],
@@ -234,6 +295,7 @@ async def build_run_chart(
         scope=scope,
         school_id=school_id,
         points=points,
+        excluded=excluded,
         analysis=RunChartResult.of(analysis),
         events=run_events,
         interpretation=interpretation,
