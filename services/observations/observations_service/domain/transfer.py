@@ -29,7 +29,7 @@ from typing import Any
 
 from .completeness import CycleScores, check_completeness
 from .instrument import InstrumentSpec
-from .vocabulary import LEVELS, MODES
+from .vocabulary import LEVELS, MAX_STORED_INTEGER, MODES, observation_date_problem
 
 COLUMNS = (
     "observation_id",
@@ -204,14 +204,22 @@ def _integer(value: Any, text: str) -> int:
         raise ValueError("Debe ser un número entero.") from exc
     if not number.is_integer():
         raise ValueError("Debe ser un número entero.")
+    if abs(number) > MAX_STORED_INTEGER:
+        raise ValueError(
+            f"Debe ser un número entero entre -{MAX_STORED_INTEGER:_} y {MAX_STORED_INTEGER:_}.".replace("_", ".")
+        )
     return int(number)
 
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise ValueError("Debe ser una fecha válida (AAAA-MM-DD).") from exc
+    problem = observation_date_problem(day)
+    if problem:
+        raise ValueError(problem)
+    return day
 
 
 def _moment(text: str) -> datetime:

@@ -12,9 +12,12 @@ MAX_TEXT = 4000
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,29}$"
 
 
+MAX_SCALE = 100
+
+
 class Scale(BaseModel):
-    min: int = Field(description="Puntaje mínimo (entero)")
-    max: int = Field(description="Puntaje máximo (entero)")
+    min: int = Field(ge=0, le=MAX_SCALE, description="Puntaje mínimo (entero, 0 a 100)")
+    max: int = Field(ge=1, le=MAX_SCALE, description="Puntaje máximo (entero, 1 a 100)")
 
 
 class DimensionRead(BaseModel):

@@ -8,8 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..domain.vocabulary import Level, Mode, Status
+from ..domain.vocabulary import Level, Mode, Status, observation_date_problem
 from .instruments import MAX_CYCLES, MAX_TEXT
+
+MAX_CODE = 30
 
 
 class CycleIn(BaseModel):
@@ -28,6 +30,20 @@ class CycleIn(BaseModel):
         if value is not None and value.tzinfo is None:
             raise ValueError("Debe incluir la zona horaria (p. ej. 2024-05-14T13:05:00Z).")
         return value
+
+
+def _bounded_evidence(value: dict[str, str] | None) -> dict[str, str] | None:
+    for code, text in (value or {}).items():
+        if len(code) > MAX_CODE or len(text) > MAX_TEXT:
+            raise ValueError(f"La evidencia de {code[:MAX_CODE]} es demasiado larga (máximo {MAX_TEXT} caracteres).")
+    return value
+
+
+def _bounded_date(value: date | None) -> date | None:
+    problem = None if value is None else observation_date_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
 
 
 class ObservationWrite(BaseModel):
@@ -54,10 +70,12 @@ class ObservationWrite(BaseModel):
     @field_validator("evidence")
     @classmethod
     def _evidence_length(cls, value: dict[str, str]) -> dict[str, str]:
-        for code, text in value.items():
-            if len(text) > MAX_TEXT:
-                raise ValueError(f"La evidencia de {code} es demasiado larga (máximo {MAX_TEXT} caracteres).")
-        return value
+        return _bounded_evidence(value) or {}
+
+    @field_validator("observed_on")
+    @classmethod
+    def _date_range(cls, value: date) -> date:
+        return _bounded_date(value) or value
 
 
 class CycleRead(BaseModel):
@@ -105,6 +123,16 @@ class AmendmentCreate(BaseModel):
     mode: Mode | None = None
     cycles: list[CycleIn] | None = Field(default=None, max_length=MAX_CYCLES)
     evidence: dict[str, str] | None = None
+
+    @field_validator("evidence")
+    @classmethod
+    def _evidence_length(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        return _bounded_evidence(value)
+
+    @field_validator("observed_on")
+    @classmethod
+    def _date_range(cls, value: date | None) -> date | None:
+        return _bounded_date(value)
 
 
 class AmendmentRead(BaseModel):
