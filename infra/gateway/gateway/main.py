@@ -20,6 +20,7 @@ from mejora_common.errors import ProblemError, install_problem_handlers, problem
 from mejora_common.observability import RequestIdMiddleware, configure_logging
 from mejora_common.service_client import SERVICE_NAMES_ES
 
+from .headers import SecurityHeadersMiddleware
 from .limits import GatewayDeadlineMiddleware, GatewayLoadSheddingMiddleware
 from .openapi import merge_openapi
 from .paths import PathGuardMiddleware
@@ -88,6 +89,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
             expose_headers=["ETag", "X-Request-ID", "X-Total-Count", "Content-Disposition"],
         )
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: every answer carries them (gateway.headers)
 
     @app.get("/api/v1/health", include_in_schema=False)
     async def system_health(request: Request) -> Response:
