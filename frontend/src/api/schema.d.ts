@@ -934,6 +934,8 @@ export interface paths {
         /**
          * Dibujar un gráfico (SVG o PNG) desde su especificación
          * @description Recibe la especificación `chart` que traen los reportes (gráfico de líneas o de barras) y devuelve el mismo SVG que usan los reportes HTML y PDF. Todo texto se escapa.
+         *
+         *     Límites: hasta 10000 puntos, 10 líneas y 500 eventos en un gráfico de líneas; hasta 100 categorías, 6 series y 10 franjas en uno de barras; títulos y etiquetas de hasta 300 caracteres, subtítulos y notas de hasta 1000. Más allá, 422 `chart_too_large` nombrando cada campo.
          */
         post: operations["render_chart_api_v1_reports_charts_render_post"];
         delete?: never;
@@ -977,7 +979,8 @@ export interface paths {
          *     dos mediciones (solo aulas observadas en ambas) con su DE y el tamaño del efecto d_z de Cohen. Incluye la actividad
          *     PHEA de la red (ciclos por etapa y por decisión, por establecimiento) y un gráfico por dominio.
          *
-         *     Quién ve qué (design.md §2): coordinación, facilitación y acompañantes ven la red, los niveles y cada
+         *     Quién ve qué (docs/architecture.md, "Users and roles"): coordinación, facilitación y acompañantes ven la red, los
+         *     niveles y cada
          *     establecimiento; la dirección ve la red, los niveles y **solo su establecimiento** (si tiene al menos k aulas);
          *     las docentes ven los agregados de la red y de los niveles; una integración (sistema del SLEP) con el permiso
          *     `aggregates:read` ve lo mismo que facilitación. Quien no es miembro de la red recibe 404.
@@ -1134,7 +1137,7 @@ export interface paths {
          *       tendencia cuenta 5 PUNTOS, como el IHI y Provost y Murray, no 5 aumentos.
          *     * `baseline` = k: la mediana se calcula con los primeros k puntos y se aplica a toda la serie.
          *
-         *     `format=svg|png` devuelve el gráfico en vez del análisis.
+         *     `format=svg|png` devuelve el gráfico en vez del análisis (hasta 10.000 puntos; el análisis, hasta 100.000).
          */
         post: operations["run_chart_api_v1_spc_run_chart_post"];
         delete?: never;
@@ -2464,6 +2467,26 @@ export interface components {
             agreements?: string | null;
         };
         /**
+         * ExcludedPoint
+         * @description A stored point left out of the chart and its analysis: a value no chart or SPC rule can use.
+         */
+        ExcludedPoint: {
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /** School Id */
+            school_id: string | null;
+            /**
+             * Value
+             * @description El valor guardado (null si no es un número finito)
+             */
+            value: number | null;
+            /** Reason */
+            reason: string;
+        };
+        /**
          * FeedbackDimension
          * @description One of the four highlighted dimensions (three strengths, one priority area).
          */
@@ -3155,6 +3178,11 @@ export interface components {
             school_id: string | null;
             /** Points */
             points: components["schemas"]["RunChartPoint"][];
+            /**
+             * Excluded
+             * @description Datos guardados que quedaron fuera del gráfico y del análisis (valores fuera de ±10^12)
+             */
+            excluded?: components["schemas"]["ExcludedPoint"][];
             analysis: components["schemas"]["RunChartResult"];
             /** Events */
             events: components["schemas"]["RunChartEvent"][];
@@ -5837,7 +5865,7 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description El servicio de ciclos no está disponible */
+            /** @description Sobrecarga (`overloaded`), plazo vencido (`deadline_exceeded`) o un servicio del que depende no está disponible; reintenta después de `Retry-After` segundos */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7107,14 +7135,19 @@ export interface operations {
                     "image/png": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description Especificación inválida o demasiado grande (`chart_too_large`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                content?: never;
+            };
+            /** @description Sobrecarga (`overloaded`) o plazo vencido (`deadline_exceeded`); reintenta después de `Retry-After` segundos */
+            503: {
+                headers: {
+                    [name: string]: unknown;
                 };
+                content?: never;
             };
         };
     };
@@ -7158,6 +7191,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+            /** @description Sobrecarga (`overloaded`), plazo vencido (`deadline_exceeded`) o un servicio del que depende no está disponible; reintenta después de `Retry-After` segundos */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -7210,7 +7250,7 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Un servicio del que depende no está disponible */
+            /** @description Sobrecarga (`overloaded`), plazo vencido (`deadline_exceeded`) o un servicio del que depende no está disponible; reintenta después de `Retry-After` segundos */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7239,6 +7279,13 @@ export interface operations {
                     "application/json": components["schemas"]["WavesOut"];
                 };
             };
+            /** @description La red no existe o no eres miembro */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -7247,6 +7294,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+            /** @description Sobrecarga (`overloaded`), plazo vencido (`deadline_exceeded`) o un servicio del que depende no está disponible; reintenta después de `Retry-After` segundos */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -7298,7 +7352,7 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Un servicio del que depende no está disponible */
+            /** @description Sobrecarga (`overloaded`), plazo vencido (`deadline_exceeded`) o un servicio del que depende no está disponible; reintenta después de `Retry-After` segundos */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7345,6 +7399,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+            /** @description Sobrecarga (`overloaded`), plazo vencido (`deadline_exceeded`) o un servicio del que depende no está disponible; reintenta después de `Retry-After` segundos */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -7470,8 +7531,15 @@ export interface operations {
                     "image/png": unknown;
                 };
             };
-            /** @description Datos inválidos */
+            /** @description Datos inválidos o, para dibujar, demasiados puntos (`chart_too_large`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Sobrecarga (`overloaded`) o plazo vencido (`deadline_exceeded`); reintenta después de `Retry-After` segundos */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7506,8 +7574,15 @@ export interface operations {
                     "image/png": unknown;
                 };
             };
-            /** @description Datos inválidos */
+            /** @description Datos inválidos o, para dibujar, demasiados puntos (`chart_too_large`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Sobrecarga (`overloaded`) o plazo vencido (`deadline_exceeded`); reintenta después de `Retry-After` segundos */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

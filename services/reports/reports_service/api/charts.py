@@ -20,6 +20,7 @@ from ..render.svg import render_svg
 from ..schemas.charts import ChartSpec
 from ..service import chart_bounds
 from ..service.chart_bounds import check_chart_size
+from .deps import COMPUTATION_503
 
 router = APIRouter(prefix="/api/v1/reports", tags=["gráficos"])
 
@@ -41,6 +42,7 @@ BOUNDS = (
     responses={
         200: {"content": {SVG_TYPE: {}, PNG_TYPE: {}}, "description": "El gráfico"},
         422: {"description": "Especificación inválida o demasiado grande (`chart_too_large`)"},
+        503: COMPUTATION_503,
     },
 )
 def render_chart(

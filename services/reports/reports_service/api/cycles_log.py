@@ -16,7 +16,7 @@ from ..render.pdf import html_to_pdf
 from ..render.responses import PDF_TYPE, html_response, pdf_response
 from ..schemas.cycles_log import CyclesLog
 from ..service.cycles_log import build_cycles_log
-from .deps import CallerToken, CancellationDep, SiblingsDep
+from .deps import SIBLING_REPORT_503, CallerToken, CancellationDep, SiblingsDep
 
 router = APIRouter(prefix="/api/v1/reports/networks", tags=["bitácora PHEA"])
 
@@ -33,6 +33,7 @@ router = APIRouter(prefix="/api/v1/reports/networks", tags=["bitácora PHEA"])
     responses={
         200: {"content": {"text/html": {}, PDF_TYPE: {}}, "description": "La bitácora"},
         404: {"description": "La red no existe o no eres miembro"},
+        503: SIBLING_REPORT_503,
     },
 )
 async def cycles_log(

@@ -39,4 +39,13 @@ CallerToken = Annotated[str, Depends(get_token)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 CancellationDep = Annotated[Cancellation, Depends(get_cancellation)]
 
+SIBLING_REPORT_503 = {
+    "description": "Sobrecarga (`overloaded`), plazo vencido (`deadline_exceeded`) o un servicio del que depende "
+    "no está disponible; reintenta después de `Retry-After` segundos"
+}
+COMPUTATION_503 = {
+    "description": "Sobrecarga (`overloaded`) o plazo vencido (`deadline_exceeded`); reintenta después de "
+    "`Retry-After` segundos"
+}
+
 ReportFormat = Literal["json", "html", "pdf", "csv", "xlsx", "svg", "png"]

@@ -16,7 +16,7 @@ from ..render.responses import PDF_TYPE, html_response, pdf_response
 from ..schemas.feedback import FeedbackReport, TeacherTrajectory
 from ..service.feedback import build_feedback
 from ..service.trajectory import build_trajectory
-from .deps import CallerToken, CancellationDep, SiblingsDep
+from .deps import SIBLING_REPORT_503, CallerToken, CancellationDep, SiblingsDep
 
 router = APIRouter(prefix="/api/v1/reports", tags=["devolución a docentes"])
 
@@ -43,7 +43,7 @@ existe (404). El informe no contiene nada sobre otras docentes.
         200: {"content": {"text/html": {}, PDF_TYPE: {}}, "description": "La devolución (JSON, HTML o PDF)"},
         404: {"description": "La observación no existe o no tienes acceso"},
         409: {"description": "La observación aún no tiene puntajes"},
-        503: {"description": "Un servicio del que depende no está disponible"},
+        503: SIBLING_REPORT_503,
     },
 )
 async def observation_feedback(
@@ -74,7 +74,10 @@ async def observation_feedback(
         "Las observaciones enviadas de la docente que quien consulta puede ver (la docente, quien observó, la "
         "coordinación), en orden de fecha, con el puntaje de cada dimensión y dominio."
     ),
-    responses={404: {"description": "La docente no existe o no tienes acceso a sus observaciones"}},
+    responses={
+        404: {"description": "La docente no existe o no tienes acceso a sus observaciones"},
+        503: SIBLING_REPORT_503,
+    },
 )
 async def teacher_trajectory(
     teacher_id: uuid.UUID,

@@ -17,7 +17,7 @@ from ..render.tabular import to_csv, to_xlsx
 from ..schemas.results import NetworkResultsReport, WavesOut
 from ..service.results import build_results, list_waves
 from ..service.results_tables import RESULTS_HEADER, result_rows, result_sheets
-from .deps import CallerToken, CancellationDep, SettingsDep, SiblingsDep
+from .deps import SIBLING_REPORT_503, CallerToken, CancellationDep, SettingsDep, SiblingsDep
 
 router = APIRouter(prefix="/api/v1/reports/networks", tags=["resultados de la red"])
 
@@ -51,7 +51,7 @@ Formatos: `json`, `html`, `pdf` (A4), `csv` (UTF-8 con BOM, separado por `;`, co
             "description": "Los resultados en el formato pedido",
         },
         404: {"description": "La red no existe o no eres miembro"},
-        503: {"description": "Un servicio del que depende no está disponible"},
+        503: SIBLING_REPORT_503,
     },
 )
 @accepts_integrations  # with aggregates:read (checked in build_results)
@@ -102,6 +102,7 @@ async def network_results(
     "/{network_id}/waves",
     response_model=WavesOut,
     summary="Mediciones con observaciones enviadas en la red",
+    responses={404: {"description": "La red no existe o no eres miembro"}, 503: SIBLING_REPORT_503},
     description="Las mediciones (p. ej. 2024-1) con cuántas observaciones enviadas tiene cada una, la más reciente "
     "primero; solo conteos, sin puntajes. Quien no es miembro de la red recibe 404.",
 )

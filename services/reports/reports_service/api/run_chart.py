@@ -14,7 +14,7 @@ from ..render.responses import PNG_TYPE, SVG_TYPE, png_response, svg_response
 from ..render.svg import render_svg
 from ..schemas.run_chart import MeasureRunChart
 from ..service.run_chart import build_run_chart
-from .deps import CallerToken, CancellationDep, SiblingsDep
+from .deps import SIBLING_REPORT_503, CallerToken, CancellationDep, SiblingsDep
 
 router = APIRouter(prefix="/api/v1/measures", tags=["gráficos de corrida"])
 
@@ -36,7 +36,7 @@ combinan por período (proporción agrupada, suma de conteos o promedio). Reglas
     responses={
         200: {"content": {SVG_TYPE: {}, PNG_TYPE: {}}, "description": "El análisis (JSON) o el gráfico"},
         404: {"description": "La medida no existe o no tienes acceso"},
-        503: {"description": "El servicio de ciclos no está disponible"},
+        503: SIBLING_REPORT_503,
     },
 )
 async def measure_run_chart(

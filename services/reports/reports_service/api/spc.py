@@ -20,6 +20,7 @@ from ..schemas.charts import LineChartSpec
 from ..schemas.spc import ControlChartRequest, ControlChartResponse, RunChartRequest, RunChartResult
 from ..service.chart_bounds import MAX_POINTS as MAX_DRAWN_POINTS
 from ..service.charts import control_chart_spec, run_chart_spec
+from .deps import COMPUTATION_503
 
 router = APIRouter(prefix="/api/v1/spc", tags=["control estadístico de procesos"])
 
@@ -27,7 +28,8 @@ ChartFormat = Annotated[Literal["json", "svg", "png"], Query(description="json (
 
 IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {SVG_TYPE: {}, PNG_TYPE: {}}, "description": "El análisis (JSON) o el gráfico"},
-    422: {"description": "Datos inválidos"},
+    422: {"description": "Datos inválidos o, para dibujar, demasiados puntos (`chart_too_large`)"},
+    503: COMPUTATION_503,
 }
 
 RUN_CHART_DESCRIPTION = """
