@@ -25,7 +25,8 @@ export function LoginPage() {
     try {
       await login(email, password);
     } catch (err) {
-      setError(err instanceof ApiError ? err.problem.detail : t("loginFailed"));
+      if (err instanceof ApiError && err.overloaded) setError(t("overloadedText"));
+      else setError(err instanceof ApiError ? err.problem.detail : t("loginFailed"));
       if (err instanceof ApiError) setFieldErrors(err.fieldErrors());
     } finally {
       setBusy(false);

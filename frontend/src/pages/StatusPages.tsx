@@ -26,3 +26,16 @@ export function ServiceDownPage({ problem, onRetry }: { problem: Problem | null;
     </section>
   );
 }
+
+/** Before the session could be loaded, the platform was busy (503 `overloaded`): not an outage, just retry. */
+export function BusyPage({ onRetry }: { onRetry: () => void }) {
+  const { t } = useI18n();
+  return (
+    <section className="status-page" role="status" data-testid="overloaded">
+      <p>{t("overloadedText")}</p>
+      <button type="button" onClick={onRetry}>
+        {t("retry")}
+      </button>
+    </section>
+  );
+}

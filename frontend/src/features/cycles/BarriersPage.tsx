@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router-dom";
-import { api, unwrap } from "../../api/client";
+import { api, ApiError, etagOf, unwrap, useIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/schema";
-import { errorsOf, FieldError, formatDateTime, Loaded, Pager, useLoad, useT } from "./common";
+import { errorsOf, FieldError, FormAlert, formatDateTime, Loaded, matchHeaders, Pager, tagOf, useLoad, useT, type FormProblem } from "./common";
 
 type Barrier = components["schemas"]["BarrierRead"];
 type Status = Barrier["status"];
@@ -25,12 +25,19 @@ export function BarriersPage() {
     [networkId, status, offset],
   );
   const [form, setForm] = useState<{ description: string; level: Level }>({ description: "", level: "school" });
-  const [problem, setProblem] = useState<{ detail: string; fields: Record<string, string> } | null>(null);
+  const [problem, setProblem] = useState<FormProblem>(null);
+  const idempotency = useIdempotencyKey();
+  // After a 412 on a card: read the list again; the cards start over from the current versions.
+  const reload = () => {
+    barriers.setData(null);
+    barriers.reload();
+  };
   const create = async (event: FormEvent) => {
     event.preventDefault();
     setProblem(null);
     try {
-      unwrap(await api.POST("/api/v1/networks/{network_id}/barriers", { params: { path: { network_id: networkId } }, body: { ...form, status: "open", resolution: "" } }));
+      const body = { ...form, status: "open" as const, resolution: "" };
+      unwrap(await idempotency.send((headers) => api.POST("/api/v1/networks/{network_id}/barriers", { params: { path: { network_id: networkId } }, body, headers })));
       setForm({ description: "", level: "school" });
       barriers.reload();
     } catch (err) {
@@ -61,7 +68,7 @@ export function BarriersPage() {
             <>
               <ul className="cards" data-testid="barrier-list">
                 {page.items.map((b) => (
-                  <BarrierCard key={b.id} barrier={b} onChange={barriers.reload} />
+                  <BarrierCard key={b.id} barrier={b} onChange={barriers.reload} onReload={reload} />
                 ))}
               </ul>
               <Pager total={page.total} limit={page.limit} offset={page.offset} onChange={setOffset} />
@@ -70,7 +77,7 @@ export function BarriersPage() {
         }
       </Loaded>
       <h2>{t("addBarrier")}</h2>
-      {problem && <p className="alert" role="alert">{problem.detail}</p>}
+      <FormAlert problem={problem} onReload={reload} />
       <form onSubmit={create} noValidate>
         <label>
           {t("description")}
@@ -91,15 +98,34 @@ export function BarriersPage() {
   );
 }
 
-function BarrierCard({ barrier, onChange }: { barrier: Barrier; onChange: () => void }) {
+/** A barrier of the list, changed in place; its ETag is the version read when the user starts editing it. */
+function BarrierCard({ barrier, onChange, onReload }: { barrier: Barrier; onChange: () => void; onReload: () => void }) {
   const t = useT();
   const [status, setStatus] = useState<Status>(barrier.status);
   const [resolution, setResolution] = useState(barrier.resolution);
-  const [problem, setProblem] = useState<{ detail: string; fields: Record<string, string> } | null>(null);
+  const [problem, setProblem] = useState<FormProblem>(null);
+  const tag = useRef<Promise<string | null> | null>(null);
+  // A list item may carry no version: read the barrier itself (once); if it changed since the list was shown, the
+  // user is looking at an old version (as after a 412).
+  const readTag = (): Promise<string | null> => {
+    tag.current ??= (async () => {
+      const listed = tagOf(barrier);
+      if (listed) return listed;
+      const fresh = unwrap(await api.GET("/api/v1/barriers/{barrier_id}", { params: { path: { barrier_id: barrier.id } } }));
+      const same = fresh.status === barrier.status && fresh.resolution === barrier.resolution && fresh.description === barrier.description && fresh.level === barrier.level;
+      if (!same) throw new ApiError({ type: "about:blank", title: "Precondition Failed", status: 412, detail: "", code: "precondition_failed" });
+      return etagOf(fresh);
+    })();
+    tag.current.catch(() => (tag.current = null));
+    return tag.current;
+  };
+  const startEditing = () => {
+    readTag().catch((err) => setProblem(errorsOf(err)));
+  };
   const save = async () => {
     setProblem(null);
     try {
-      unwrap(await api.PATCH("/api/v1/barriers/{barrier_id}", { params: { path: { barrier_id: barrier.id } }, body: { status, resolution } }));
+      unwrap(await api.PATCH("/api/v1/barriers/{barrier_id}", { params: { path: { barrier_id: barrier.id } }, body: { status, resolution }, headers: matchHeaders(await readTag()) }));
       onChange();
     } catch (err) {
       setProblem(errorsOf(err));
@@ -115,7 +141,7 @@ function BarrierCard({ barrier, onChange }: { barrier: Barrier; onChange: () => 
         <span>{formatDateTime(barrier.created_at)}</span>
       </p>
       {barrier.resolution && <p className="muted">{t("resolution")}: {barrier.resolution}</p>}
-      <div className="inline-form">
+      <div className="inline-form" onFocus={startEditing}>
         <label>
           {t("status")}
           <select value={status} onChange={(e) => setStatus(e.target.value as Status)}>
@@ -131,7 +157,7 @@ function BarrierCard({ barrier, onChange }: { barrier: Barrier; onChange: () => 
         </label>
         <button type="button" className="secondary" onClick={() => void save()}>{t("update")}</button>
       </div>
-      {problem && !fields.resolution && <p className="alert" role="alert">{problem.detail}</p>}
+      {problem && !fields.resolution && <FormAlert problem={problem} onReload={onReload} />}
     </li>
   );
 }

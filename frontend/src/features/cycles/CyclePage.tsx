@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { api, ApiError, unwrap } from "../../api/client";
+import { api, ApiError, unwrap, useIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/schema";
 import { Loading } from "../../components/Layout";
 import { NotFoundPage } from "../../pages/StatusPages";
-import { errorsOf, FieldError, formatDateTime, STAGES, useT, type Stage, type T } from "./common";
+import { errorsOf, FieldError, formatDateTime, STAGES, useT, type FormProblem, type Stage, type T } from "./common";
+import { StaleAlert } from "../../components/Notices";
+import { useI18n } from "../../i18n";
 
 type Cycle = components["schemas"]["CycleRead"];
 type Update = components["schemas"]["CycleUpdate"];
@@ -40,16 +42,18 @@ function editable(cycle: Cycle): Update {
 export function CyclePage() {
   const { cycleId = "" } = useParams();
   const t = useT();
+  const { t: tt } = useI18n();
   const navigate = useNavigate();
   const [cycle, setCycle] = useState<Cycle | null>(null);
   const [etag, setEtag] = useState("");
   const [draft, setDraft] = useState<Update>({});
   const [dirty, setDirty] = useState(false);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
-  const [problem, setProblem] = useState<{ detail: string; fields: Record<string, string> } | null>(null);
+  const [problem, setProblem] = useState<FormProblem>(null);
   const [notice, setNotice] = useState("");
   const [busy, setBusy] = useState(false);
   const [reopenTo, setReopenTo] = useState<Stage>("plan");
+  const nextKey = useIdempotencyKey();
 
   const accept = useCallback((data: Cycle, response: Response) => {
     setCycle(data);
@@ -62,6 +66,13 @@ export function CyclePage() {
     const result = await api.GET("/api/v1/cycles/{cycle_id}", { params: { path: { cycle_id: cycleId } } });
     accept(unwrap(result), result.response);
   }, [cycleId, accept]);
+
+  // "Recargar" after a 412: the other person's version replaces the draft (the user asked for it).
+  const reload = () => {
+    setProblem(null);
+    setNotice("");
+    load().catch((err) => setProblem(errorsOf(err)));
+  };
 
   useEffect(() => {
     setCycle(null);
@@ -78,17 +89,13 @@ export function CyclePage() {
     setDirty(true);
   };
 
-  const save = async (): Promise<string | null> => {
+  const save = async (): Promise<string> => {
     if (!dirty) return etag;
     const result = await api.PATCH("/api/v1/cycles/{cycle_id}", {
       params: { path: { cycle_id: cycleId }, header: { "If-Match": etag } },
       body: draft,
     });
-    if (result.response.status === 412) {
-      await load();
-      setProblem({ detail: t("conflict"), fields: {} });
-      return null;
-    }
+    // On 412 the draft stays on screen: unwrap throws and the alert offers "Recargar".
     const data = unwrap(result);
     accept(data, result.response);
     return result.response.headers.get("ETag") ?? `"${data.revision}"`;
@@ -109,13 +116,13 @@ export function CyclePage() {
 
   const onSave = () =>
     run(async () => {
-      if ((await save()) !== null) setNotice(t("saved"));
+      await save();
+      setNotice(t("saved"));
     });
 
   const onAdvance = () =>
     run(async () => {
       const tag = await save();
-      if (tag === null) return;
       const result = await api.POST("/api/v1/cycles/{cycle_id}/advance", {
         params: { path: { cycle_id: cycleId }, header: { "If-Match": tag } },
       });
@@ -125,7 +132,7 @@ export function CyclePage() {
   const onReopen = () =>
     run(async () => {
       const result = await api.POST("/api/v1/cycles/{cycle_id}/reopen", {
-        params: { path: { cycle_id: cycleId } },
+        params: { path: { cycle_id: cycleId }, header: { "If-Match": etag } },
         body: { to_stage: reopenTo, reason: "" },
       });
       accept(unwrap(result), result.response);
@@ -133,7 +140,7 @@ export function CyclePage() {
 
   const onNext = () =>
     run(async () => {
-      const next = unwrap(await api.POST("/api/v1/cycles/{cycle_id}/next", { params: { path: { cycle_id: cycleId } } }));
+      const next = unwrap(await nextKey.send((headers) => api.POST("/api/v1/cycles/{cycle_id}/next", { params: { path: { cycle_id: cycleId } }, headers: { ...headers, "If-Match": etag } })));
       navigate(`/ciclos/${next.id}`);
     });
 
@@ -162,9 +169,10 @@ export function CyclePage() {
       <p data-testid="cycle-stage" className="stage-now">
         {t(`stage_${stage}`)}
       </p>
-      {problem && (
+      {problem?.stale && <StaleAlert onReload={reload} />}
+      {problem && !problem.stale && (
         <div className="alert" role="alert">
-          <p>{problem.detail}</p>
+          <p>{problem.overloaded ? tt("overloadedText") : problem.detail}</p>
           {Object.keys(problem.fields).length > 0 && (
             <>
               <p>{t("missingTitle")}</p>

@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router-dom";
-import { api, unwrap } from "../../api/client";
+import { api, etagOf, unwrap, useIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/schema";
-import { ensureOk, errorsOf, FieldError, Loaded, useLoad, useT, type T } from "./common";
+import { ensureOk, errorsOf, FieldError, FormAlert, Loaded, matchHeaders, tagOf, useLoad, useT, type FormProblem, type T } from "./common";
 
 type Diagram = components["schemas"]["DiagramRead"];
 type Kind = components["schemas"]["NodeCreate"]["kind"];
@@ -13,7 +13,12 @@ interface TreeNode {
   tags: string[];
   parent_ids: string[];
   children: TreeNode[];
+  /** The node's own version, when the API gives it (else a change is checked against the diagram's ETag). */
+  version?: number;
 }
+/** If-Match of a change to a node: its own version when the tree carries it, else the diagram's ETag. */
+const nodeHeaders = (node: TreeNode, diagramTag: string | null) => matchHeaders(tagOf(node) ?? diagramTag);
+
 const CHILD_KIND: Record<Kind, Kind | null> = { aim: "primary", primary: "secondary", secondary: "change_idea", change_idea: null };
 const PARENT_KIND: Record<Kind, Kind | null> = { aim: null, primary: "aim", secondary: "primary", change_idea: "secondary" };
 type Candidates = Record<Kind, { id: string; text: string }[]>;
@@ -39,7 +44,8 @@ export function DiagramPage() {
   const versions = useLoad(() => api.GET("/api/v1/networks/{network_id}/driver-diagrams", { params: { path: { network_id: networkId } } }).then(unwrap), [networkId]);
   const [selected, setSelected] = useState("");
   const [against, setAgainst] = useState("");
-  const [problem, setProblem] = useState<{ detail: string; fields: Record<string, string> } | null>(null);
+  const [problem, setProblem] = useState<FormProblem>(null);
+  const versionKey = useIdempotencyKey();
   useEffect(() => {
     if (!selected && versions.data && versions.data.items.length > 0) setSelected(versions.data.items[0].id);
   }, [versions.data, selected]);
@@ -62,12 +68,20 @@ export function DiagramPage() {
       setProblem(errorsOf(err));
     }
   };
+  // "Recargar" after a 412: the tree is read again and drawn anew (open editors close).
+  const reload = () => {
+    setProblem(null);
+    diagram.setData(null);
+    diagram.reload();
+    versions.reload();
+  };
   const newVersion = () =>
     act(async () => {
-      const created = unwrap(await api.POST("/api/v1/networks/{network_id}/driver-diagrams", { params: { path: { network_id: networkId } }, body: { title: `Diagrama conductor (${new Date().toLocaleDateString("es-CL", { month: "long", year: "numeric" })})`, start: "copy" } }));
+      const body = { title: `Diagrama conductor (${new Date().toLocaleDateString("es-CL", { month: "long", year: "numeric" })})`, start: "copy" as const };
+      const created = unwrap(await versionKey.send((headers) => api.POST("/api/v1/networks/{network_id}/driver-diagrams", { params: { path: { network_id: networkId } }, body, headers })));
       setSelected(created.id);
     });
-  const publish = () => act(() => api.POST("/api/v1/driver-diagrams/{diagram_id}/publish", { params: { path: { diagram_id: selected } } }).then(unwrap));
+  const publish = () => act(() => api.POST("/api/v1/driver-diagrams/{diagram_id}/publish", { params: { path: { diagram_id: selected } }, headers: matchHeaders(etagOf(diagram.data)) }).then(unwrap));
 
   return (
     <section>
@@ -75,7 +89,7 @@ export function DiagramPage() {
         <Link to={`/redes/${networkId}`}>← {t("backToNetwork")}</Link>
       </p>
       <h1>{t("diagramTitle")}</h1>
-      {problem && <p className="alert" role="alert">{problem.detail}</p>}
+      <FormAlert problem={problem} onReload={reload} />
       <Loaded state={versions}>
         {(page) =>
           page.items.length === 0 ? (
@@ -138,7 +152,7 @@ export function DiagramPage() {
               <div className="diagram-tree" data-testid="diagram-tree">
                 {d.tree.aim ? (
                   <ul>
-                    <NodeView node={d.tree.aim as TreeNode} parentId={null} candidates={candidates} editable={canEdit && d.status === "draft"} diagramId={d.id} t={t} act={act} />
+                    <NodeView node={d.tree.aim as TreeNode} parentId={null} candidates={candidates} editable={canEdit && d.status === "draft"} diagramId={d.id} diagramTag={etagOf(d)} t={t} act={act} />
                   </ul>
                 ) : (
                   canEdit && d.status === "draft" && <AddNode diagramId={d.id} kind="aim" parentId={null} t={t} act={act} />
@@ -148,7 +162,7 @@ export function DiagramPage() {
                     <h2>{t("unlinked")}</h2>
                     <ul>
                       {(d.tree.unlinked as TreeNode[]).map((n) => (
-                        <NodeView key={n.id} node={n} parentId={null} candidates={candidates} editable={canEdit && d.status === "draft"} diagramId={d.id} t={t} act={act} />
+                        <NodeView key={n.id} node={n} parentId={null} candidates={candidates} editable={canEdit && d.status === "draft"} diagramId={d.id} diagramTag={etagOf(d)} t={t} act={act} />
                       ))}
                     </ul>
                   </>
@@ -165,7 +179,7 @@ export function DiagramPage() {
 
 type Act = (action: () => Promise<unknown>) => Promise<void>;
 
-function NodeView({ node, parentId, candidates, editable, diagramId, t, act }: { node: TreeNode; parentId: string | null; candidates: Candidates; editable: boolean; diagramId: string; t: T; act: Act }) {
+function NodeView({ node, parentId, candidates, editable, diagramId, diagramTag, t, act }: { node: TreeNode; parentId: string | null; candidates: Candidates; editable: boolean; diagramId: string; diagramTag: string | null; t: T; act: Act }) {
   const [editing, setEditing] = useState(false);
   const [moving, setMoving] = useState(false);
   const [text, setText] = useState(node.text);
@@ -179,7 +193,7 @@ function NodeView({ node, parentId, candidates, editable, diagramId, t, act }: {
           <span className="inline-form">
             <input aria-label={t("name")} value={text} onChange={(e) => setText(e.target.value)} />
             {node.kind === "change_idea" && <input aria-label={t("tags")} value={tags} onChange={(e) => setTags(e.target.value)} />}
-            <button type="button" onClick={() => void act(() => api.PATCH("/api/v1/driver-diagram-nodes/{node_id}", { params: { path: { node_id: node.id } }, body: { text, tags: tags.split(",").map((s) => s.trim()).filter(Boolean) } }).then(unwrap)).then(() => setEditing(false))}>
+            <button type="button" onClick={() => void act(() => api.PATCH("/api/v1/driver-diagram-nodes/{node_id}", { params: { path: { node_id: node.id } }, body: { text, tags: tags.split(",").map((s) => s.trim()).filter(Boolean) }, headers: nodeHeaders(node, diagramTag) }).then(unwrap)).then(() => setEditing(false))}>
               {t("save")}
             </button>
             <button type="button" className="secondary" onClick={() => setEditing(false)}>{t("cancel")}</button>
@@ -196,15 +210,15 @@ function NodeView({ node, parentId, candidates, editable, diagramId, t, act }: {
                 {t("moveTo")}
               </button>
             )}
-            <button type="button" className="secondary" onClick={() => void act(async () => ensureOk(await api.DELETE("/api/v1/driver-diagram-nodes/{node_id}", { params: { path: { node_id: node.id } } })))}>{t("remove")}</button>
+            <button type="button" className="secondary" onClick={() => void act(async () => ensureOk(await api.DELETE("/api/v1/driver-diagram-nodes/{node_id}", { params: { path: { node_id: node.id } }, headers: nodeHeaders(node, diagramTag) })))}>{t("remove")}</button>
           </span>
         )}
       </div>
-      {moving && <MoveNode node={node} parentId={parentId} candidates={candidates} t={t} act={act} onDone={() => setMoving(false)} />}
+      {moving && <MoveNode node={node} parentId={parentId} candidates={candidates} diagramTag={diagramTag} t={t} act={act} onDone={() => setMoving(false)} />}
       {(node.children.length > 0 || (editable && child)) && (
         <ul>
           {node.children.map((c) => (
-            <NodeView key={`${node.id}-${c.id}`} node={c} parentId={node.id} candidates={candidates} editable={editable} diagramId={diagramId} t={t} act={act} />
+            <NodeView key={`${node.id}-${c.id}`} node={c} parentId={node.id} candidates={candidates} editable={editable} diagramId={diagramId} diagramTag={diagramTag} t={t} act={act} />
           ))}
           {editable && child && (
             <li>
@@ -219,6 +233,7 @@ function NodeView({ node, parentId, candidates, editable, diagramId, t, act }: {
 
 function AddNode({ diagramId, kind, parentId, t, act }: { diagramId: string; kind: Kind; parentId: string | null; t: T; act: Act }) {
   const [open, setOpen] = useState(false);
+  const idempotency = useIdempotencyKey();
   const [text, setText] = useState("");
   const [tags, setTags] = useState("");
   const [fields, setFields] = useState<Record<string, string>>({});
@@ -231,10 +246,13 @@ function AddNode({ diagramId, kind, parentId, t, act }: { diagramId: string; kin
   const submit = async () => {
     try {
       unwrap(
-        await api.POST("/api/v1/driver-diagrams/{diagram_id}/nodes", {
-          params: { path: { diagram_id: diagramId } },
-          body: { kind, text, order: 0, tags: tags.split(",").map((s) => s.trim()).filter(Boolean), parent_ids: parentId ? [parentId] : [] },
-        }),
+        await idempotency.send((headers) =>
+          api.POST("/api/v1/driver-diagrams/{diagram_id}/nodes", {
+            params: { path: { diagram_id: diagramId } },
+            body: { kind, text, order: 0, tags: tags.split(",").map((s) => s.trim()).filter(Boolean), parent_ids: parentId ? [parentId] : [] },
+            headers,
+          }),
+        ),
       );
     } catch (err) {
       setFields(errorsOf(err).fields);
@@ -267,7 +285,7 @@ function AddNode({ diagramId, kind, parentId, t, act }: { diagramId: string; kin
  * "Mover a…": hangs the node from another parent of the kind above it (PATCH parent_ids). A change idea under
  * several secondary drivers is moved away from the one it is shown under and keeps its other parents.
  */
-function MoveNode({ node, parentId, candidates, t, act, onDone }: { node: TreeNode; parentId: string | null; candidates: Candidates; t: T; act: Act; onDone: () => void }) {
+function MoveNode({ node, parentId, candidates, diagramTag, t, act, onDone }: { node: TreeNode; parentId: string | null; candidates: Candidates; diagramTag: string | null; t: T; act: Act; onDone: () => void }) {
   const parentKind = PARENT_KIND[node.kind];
   const options = parentKind ? candidates[parentKind].filter((c) => !node.parent_ids.includes(c.id)) : [];
   const [target, setTarget] = useState(options[0]?.id ?? "");
@@ -275,7 +293,7 @@ function MoveNode({ node, parentId, candidates, t, act, onDone }: { node: TreeNo
   const move = async () => {
     const kept = node.parent_ids.filter((p) => p !== parentId);
     try {
-      unwrap(await api.PATCH("/api/v1/driver-diagram-nodes/{node_id}", { params: { path: { node_id: node.id } }, body: { parent_ids: [...kept, target] } }));
+      unwrap(await api.PATCH("/api/v1/driver-diagram-nodes/{node_id}", { params: { path: { node_id: node.id } }, body: { parent_ids: [...kept, target] }, headers: nodeHeaders(node, diagramTag) }));
     } catch (err) {
       const f = errorsOf(err).fields;
       setFields(Object.keys(f).length ? { parent_ids: Object.values(f)[0] } : {});

@@ -1,16 +1,20 @@
 import { useState, type FormEvent } from "react";
-import { api, unwrap } from "../../api/client";
+import { api, unwrap, useIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/schema";
 import { roleLabel } from "../../components/Layout";
 import { useI18n } from "../../i18n";
-import { errorsOf, FieldError, LevelChecks, newId, ROLES, type FormProblem, type Role, type T } from "./common";
+import { errorsOf, FieldError, FormAlert, LevelChecks, matchHeaders, newId, ROLES, tagOf, type FormProblem, type Role, type T } from "./common";
 
 export type School = components["schemas"]["SchoolRead"];
 export type Person = components["schemas"]["PersonRead"];
 
-/** Create (no `school`) or edit a school; the API's errors appear next to each field. */
-export function SchoolForm({ networkId, school, t, onSaved, onCancel }: { networkId: string; school?: School; t: T; onSaved: (s: School) => void; onCancel: () => void }) {
+/**
+ * Create (no `school`) or edit a school; the API's errors appear next to each field. An edit sends the ETag the
+ * school was read with; on 412 the typed values stay and `onReload` brings the current version.
+ */
+export function SchoolForm({ networkId, school, t, onSaved, onCancel, onReload }: { networkId: string; school?: School; t: T; onSaved: (s: School) => void; onCancel: () => void; onReload?: () => void }) {
   const [id] = useState(newId);
+  const idempotency = useIdempotencyKey();
   const [form, setForm] = useState({
     rbd: school ? String(school.rbd) : "",
     name: school?.name ?? "",
@@ -29,8 +33,8 @@ export function SchoolForm({ networkId, school, t, onSaved, onCancel }: { networ
     const body = { rbd, name: form.name, commune: form.commune, region: form.region, levels: form.levels };
     try {
       const saved = school
-        ? unwrap(await api.PATCH("/api/v1/schools/{school_id}", { params: { path: { school_id: school.id } }, body }))
-        : unwrap(await api.POST("/api/v1/networks/{network_id}/schools", { params: { path: { network_id: networkId } }, body: { id, ...body } }));
+        ? unwrap(await api.PATCH("/api/v1/schools/{school_id}", { params: { path: { school_id: school.id } }, body, headers: matchHeaders(tagOf(school)) }))
+        : unwrap(await idempotency.send((headers) => api.POST("/api/v1/networks/{network_id}/schools", { params: { path: { network_id: networkId } }, body: { id, ...body }, headers })));
       onSaved(saved);
     } catch (err) {
       setProblem(errorsOf(err));
@@ -42,7 +46,7 @@ export function SchoolForm({ networkId, school, t, onSaved, onCancel }: { networ
   return (
     <form className="card admin-form" onSubmit={submit} noValidate aria-label={title} data-testid="school-form">
       <h3>{title}</h3>
-      {problem && <p className="alert" role="alert">{problem.detail}</p>}
+      <FormAlert problem={problem} onReload={onReload ?? onCancel} />
       <div className="form-row">
         <label>
           RBD
@@ -76,10 +80,11 @@ export function SchoolForm({ networkId, school, t, onSaved, onCancel }: { networ
   );
 }
 
-/** Create (no `person`) or edit a person of the network. */
-export function PersonForm({ networkId, person, schools, t, onSaved, onCancel }: { networkId: string; person?: Person; schools: School[]; t: T; onSaved: (p: Person) => void; onCancel: () => void }) {
+/** Create (no `person`) or edit a person of the network (an edit sends its ETag, as SchoolForm). */
+export function PersonForm({ networkId, person, schools, t, onSaved, onCancel, onReload }: { networkId: string; person?: Person; schools: School[]; t: T; onSaved: (p: Person) => void; onCancel: () => void; onReload?: () => void }) {
   const { t: tt } = useI18n();
   const [id] = useState(newId);
+  const idempotency = useIdempotencyKey();
   const [form, setForm] = useState({
     run: person?.run ?? "",
     name: person?.name ?? "",
@@ -100,11 +105,12 @@ export function PersonForm({ networkId, person, schools, t, onSaved, onCancel }:
         ? unwrap(
             await api.PATCH("/api/v1/people/{person_id}", {
               params: { path: { person_id: person.id } },
+              headers: matchHeaders(tagOf(person)),
               // The RUN is sent only when it was changed (it is hidden from who may not see it).
               body: { ...common, ...(form.run !== (person.run ?? "") ? { run: form.run } : {}) },
             }),
           )
-        : unwrap(await api.POST("/api/v1/networks/{network_id}/people", { params: { path: { network_id: networkId } }, body: { id, run: form.run, ...common } }));
+        : unwrap(await idempotency.send((headers) => api.POST("/api/v1/networks/{network_id}/people", { params: { path: { network_id: networkId } }, body: { id, run: form.run, ...common }, headers })));
       onSaved(saved);
     } catch (err) {
       setProblem(errorsOf(err));
@@ -116,7 +122,7 @@ export function PersonForm({ networkId, person, schools, t, onSaved, onCancel }:
   return (
     <form className="card admin-form" onSubmit={submit} noValidate aria-label={title} data-testid="person-form">
       <h3>{title}</h3>
-      {problem && <p className="alert" role="alert">{problem.detail}</p>}
+      <FormAlert problem={problem} onReload={onReload ?? onCancel} />
       <div className="form-row">
         <label>
           RUN

@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from "react";
 import { Link, useLocation, useNavigate, useParams } from "react-router-dom";
-import { api, ApiError, unwrap } from "../../api/client";
+import { api, ApiError, unwrap, useIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/schema";
 import { useAuth } from "../../auth/AuthContext";
 import { roleLabel } from "../../components/Layout";
 import { useI18n } from "../../i18n";
 import { NotFoundPage } from "../../pages/StatusPages";
-import { errorsOf, FieldError, firstErrorOf, formatDateTime, Loaded, newId, toLocalInput, useLoad, useT, type FormProblem, type T } from "./common";
+import { EditFresh, errorsOf, FieldError, firstErrorOf, FormAlert, formatDateTime, Loaded, matchHeaders, newId, tagOf, toLocalInput, useLoad, useT, type FormProblem, type T } from "./common";
 
 type EventRead = components["schemas"]["EventRead"];
 type Kind = EventRead["kind"];
@@ -90,19 +90,24 @@ export function EventPage() {
             </p>
             {notice && <p className="notice" role="status">{notice}</p>}
             {editing ? (
-              <EventForm
-                networkId={e.network_id}
-                event={e}
-                role={role}
-                schoolId={schoolId}
-                t={t}
-                onSaved={(saved) => {
-                  event.setData(saved);
-                  setEditing(false);
-                  setNotice(t("eventSaved"));
-                }}
-                onCancel={() => setEditing(false)}
-              />
+              <EditFresh load={() => api.GET("/api/v1/events/{event_id}", { params: { path: { event_id: e.id } } }).then(unwrap)}>
+                {(fresh, reload) => (
+                  <EventForm
+                    networkId={e.network_id}
+                    event={fresh}
+                    role={role}
+                    schoolId={schoolId}
+                    t={t}
+                    onSaved={(saved) => {
+                      event.setData(saved);
+                      setEditing(false);
+                      setNotice(t("eventSaved"));
+                    }}
+                    onCancel={() => setEditing(false)}
+                    onReload={reload}
+                  />
+                )}
+              </EditFresh>
             ) : (
               <>
                 <dl className="plan-summary" data-testid="event-details">
@@ -143,12 +148,16 @@ export function EventPage() {
   );
 }
 
-/** Create (no `event`) or edit an event: kind, date and time, schools, agenda, attendance, notes and agreements. */
-function EventForm({ networkId, event, role, schoolId, t, onSaved, onCancel }: { networkId: string; event?: EventRead; role: string; schoolId: string | null; t: T; onSaved: (e: EventRead) => void; onCancel: () => void }) {
+/**
+ * Create (no `event`) or edit an event: kind, date and time, schools, agenda, attendance, notes and agreements. An
+ * edit sends the ETag the event was read with; on 412 the typed values stay and `onReload` brings the current one.
+ */
+function EventForm({ networkId, event, role, schoolId, t, onSaved, onCancel, onReload }: { networkId: string; event?: EventRead; role: string; schoolId: string | null; t: T; onSaved: (e: EventRead) => void; onCancel: () => void; onReload?: () => void }) {
   const { t: tt } = useI18n();
   const directory = useDirectory(networkId);
   const kinds = kindsFor(role);
   const [id] = useState(newId);
+  const idempotency = useIdempotencyKey();
   const [form, setForm] = useState({
     kind: event?.kind ?? kinds[0],
     title: event?.title ?? "",
@@ -176,13 +185,13 @@ function EventForm({ networkId, event, role, schoolId, t, onSaved, onCancel }: {
     const body = { ...rest, ...(starts_at ? { starts_at } : {}), ends_at: form.ends_at || null } as typeof rest & { starts_at: string; ends_at: string | null };
     try {
       const saved = event
-        ? unwrap(await api.PATCH("/api/v1/events/{event_id}", { params: { path: { event_id: event.id } }, body }))
-        : unwrap(await api.POST("/api/v1/networks/{network_id}/events", { params: { path: { network_id: networkId } }, body: { id, ...body } }));
+        ? unwrap(await api.PATCH("/api/v1/events/{event_id}", { params: { path: { event_id: event.id } }, body, headers: matchHeaders(tagOf(event)) }))
+        : unwrap(await idempotency.send((headers) => api.POST("/api/v1/networks/{network_id}/events", { params: { path: { network_id: networkId } }, body: { id, ...body }, headers })));
       onSaved(saved);
     } catch (err) {
       setProblem(errorsOf(err));
       setBusy(false);
-      if (err instanceof ApiError && err.problem.status === 403) window.scrollTo(0, 0);
+      if (err instanceof ApiError && (err.problem.status === 403 || err.stale)) window.scrollTo(0, 0);
     }
   };
   const fields = problem?.fields ?? {};
@@ -191,7 +200,7 @@ function EventForm({ networkId, event, role, schoolId, t, onSaved, onCancel }: {
   const title = event ? t("editEvent") : t("newEvent");
   return (
     <form className="card admin-form" onSubmit={submit} noValidate aria-label={title} data-testid="event-form">
-      {problem && <p className="alert" role="alert">{problem.detail}</p>}
+      <FormAlert problem={problem} onReload={onReload ?? onCancel} />
       <div className="form-row">
         <label>
           {t("eventKind")}

@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router-dom";
-import { api, unwrap } from "../../api/client";
+import { api, unwrap, useIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/schema";
 import { useMessages } from "../../i18n";
-import { ensureOk, errorsOf, FieldError, formatDateTime, Loaded, newId, Pager, useLoad, type FormProblem } from "./common";
+import { ensureOk, errorsOf, FieldError, FormAlert, formatDateTime, Loaded, matchHeaders, newId, Pager, tagOf, useLoad, type FormProblem } from "./common";
 import { en, es } from "./integrationsMessages";
 
 type Integration = components["schemas"]["IntegrationRead"];
@@ -57,16 +57,16 @@ function Integrations({ networkId, t }: { networkId: string; t: IT }) {
   const [created, setCreated] = useState<Created | null>(null);
   const [confirming, setConfirming] = useState<Integration | null>(null);
   const [notice, setNotice] = useState("");
-  const [problem, setProblem] = useState("");
+  const [problem, setProblem] = useState<FormProblem>(null);
 
   const revoke = async (item: Integration) => {
-    setProblem("");
+    setProblem(null);
     try {
-      ensureOk(await api.DELETE("/api/v1/integrations/{integration_id}", { params: { path: { integration_id: item.id } } }));
+      ensureOk(await api.DELETE("/api/v1/integrations/{integration_id}", { params: { path: { integration_id: item.id } }, headers: matchHeaders(tagOf(item)) }));
       setNotice(t("revokedNotice", { name: item.name }));
       list.reload();
     } catch (err) {
-      setProblem(errorsOf(err).detail);
+      setProblem(errorsOf(err));
     } finally {
       setConfirming(null);
     }
@@ -94,11 +94,7 @@ function Integrations({ networkId, t }: { networkId: string; t: IT }) {
           {notice}
         </p>
       )}
-      {problem && (
-        <p className="alert" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormAlert problem={problem} onReload={() => { setProblem(null); list.reload(); }} />
       {confirming && (
         <div className="card confirm" role="alertdialog" aria-label={t("revoke")}>
           <p>{t("confirmRevoke", { name: confirming.name })}</p>
@@ -175,8 +171,9 @@ function CreateForm({ networkId, t, onCreated }: { networkId: string; t: IT; onC
   const [scopes, setScopes] = useState<Scope[]>([]);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<FormProblem>(null);
-  // One id per attempt: a retried submit after a lost answer does not create a second client.
+  // One id and one Idempotency-Key per attempt: a retried submit after a lost answer does not create a second client.
   const [id, setId] = useState(newId);
+  const idempotency = useIdempotencyKey();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -188,10 +185,13 @@ function CreateForm({ networkId, t, onCreated }: { networkId: string; t: IT; onC
     setProblem(null);
     try {
       const created = unwrap(
-        await api.POST("/api/v1/networks/{network_id}/integrations", {
-          params: { path: { network_id: networkId } },
-          body: { id, name, scopes },
-        }),
+        await idempotency.send((headers) =>
+          api.POST("/api/v1/networks/{network_id}/integrations", {
+            params: { path: { network_id: networkId } },
+            body: { id, name, scopes },
+            headers,
+          }),
+        ),
       );
       setName("");
       setScopes([]);

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
-import { api, unwrap } from "../../api/client";
+import { api, unwrap, useIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/schema";
-import { errorsOf, FieldError, FileErrorTable, fileErrorsOf, newId, type FileError, type FormProblem, type T } from "./common";
+import { errorsOf, FieldError, FileErrorTable, fileErrorsOf, FormAlert, matchHeaders, newId, tagOf, type FileError, type FormProblem, type T } from "./common";
 
 export type Measure = components["schemas"]["MeasureRead"];
 type Create = components["schemas"]["MeasureCreate"];
@@ -9,9 +9,10 @@ const KINDS: Create["kind"][] = ["outcome", "process", "balancing"];
 const VALUE_TYPES: Create["value_type"][] = ["count", "proportion", "continuous"];
 const FREQUENCIES: Create["frequency"][] = ["weekly", "monthly", "term", "yearly"];
 
-/** Create (no `measure`) or edit a measure of the network. */
-export function MeasureForm({ networkId, measure, t, onSaved, onCancel }: { networkId: string; measure?: Measure; t: T; onSaved: (m: Measure) => void; onCancel: () => void }) {
+/** Create (no `measure`) or edit a measure of the network; an edit sends the ETag the measure was read with. */
+export function MeasureForm({ networkId, measure, t, onSaved, onCancel, onReload }: { networkId: string; measure?: Measure; t: T; onSaved: (m: Measure) => void; onCancel: () => void; onReload?: () => void }) {
   const [id] = useState(newId);
+  const idempotency = useIdempotencyKey();
   const [form, setForm] = useState<Omit<Create, "id">>({
     name: measure?.name ?? "",
     kind: measure?.kind ?? "process",
@@ -29,8 +30,8 @@ export function MeasureForm({ networkId, measure, t, onSaved, onCancel }: { netw
     setProblem(null);
     try {
       const saved = measure
-        ? unwrap(await api.PATCH("/api/v1/measures/{measure_id}", { params: { path: { measure_id: measure.id } }, body: form }))
-        : unwrap(await api.POST("/api/v1/networks/{network_id}/measures", { params: { path: { network_id: networkId } }, body: { id, ...form } }));
+        ? unwrap(await api.PATCH("/api/v1/measures/{measure_id}", { params: { path: { measure_id: measure.id } }, body: form, headers: matchHeaders(tagOf(measure)) }))
+        : unwrap(await idempotency.send((headers) => api.POST("/api/v1/networks/{network_id}/measures", { params: { path: { network_id: networkId } }, body: { id, ...form }, headers })));
       setBusy(false);
       onSaved(saved);
     } catch (err) {
@@ -43,7 +44,7 @@ export function MeasureForm({ networkId, measure, t, onSaved, onCancel }: { netw
   return (
     <form className="card admin-form" onSubmit={submit} noValidate aria-label={title} data-testid="measure-form">
       <h2>{title}</h2>
-      {problem && <p className="alert" role="alert">{problem.detail}</p>}
+      <FormAlert problem={problem} onReload={onReload ?? onCancel} />
       <label>
         {t("measureName")}
         <input name="name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} aria-invalid={!!fields.name} />

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { api, unwrap } from "../../api/client";
-import { errorsOf, FieldError, formatMonth, Loaded, Pager, useLoad, useT } from "./common";
+import { api, unwrap, useIdempotencyKey } from "../../api/client";
+import { EditFresh, errorsOf, FieldError, formatMonth, Loaded, Pager, useLoad, useT } from "./common";
 import { useMembership } from "./EventPages";
 import { MeasureForm, PointsImport } from "./MeasureForms";
 import { RunChart } from "../reports/RunChart";
@@ -71,16 +71,20 @@ export function MeasurePage() {
   );
   const [form, setForm] = useState({ period: "", value: "", numerator: "", denominator: "", note: "" });
   const [problem, setProblem] = useState<{ detail: string; fields: Record<string, string> } | null>(null);
+  const pointKey = useIdempotencyKey();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setProblem(null);
     const num = (s: string) => (s.trim() === "" ? null : Number(s.replace(",", ".")));
     try {
       unwrap(
-        await api.POST("/api/v1/measures/{measure_id}/points", {
-          params: { path: { measure_id: measureId } },
-          body: { period: form.period, value: num(form.value), numerator: num(form.numerator), denominator: num(form.denominator), note: form.note },
-        }),
+        await pointKey.send((headers) =>
+          api.POST("/api/v1/measures/{measure_id}/points", {
+            params: { path: { measure_id: measureId } },
+            body: { period: form.period, value: num(form.value), numerator: num(form.numerator), denominator: num(form.denominator), note: form.note },
+            headers,
+          }),
+        ),
       );
       setForm({ period: "", value: "", numerator: "", denominator: "", note: "" });
       points.reload();
@@ -100,17 +104,23 @@ export function MeasurePage() {
           <h1>{m.name}</h1>
           {notice && <p className="notice" role="status">{notice}</p>}
           {editing ? (
-            <MeasureForm
-              networkId={m.network_id}
-              measure={m}
-              t={t}
-              onSaved={(saved) => {
-                measure.setData(saved);
-                setEditing(false);
-                setNotice(t("measureSaved"));
-              }}
-              onCancel={() => setEditing(false)}
-            />
+            // The form edits the measure as read when it opens (its ETag), not the page's older copy.
+            <EditFresh load={() => api.GET("/api/v1/measures/{measure_id}", { params: { path: { measure_id: m.id } } }).then(unwrap)}>
+              {(fresh, reload) => (
+                <MeasureForm
+                  networkId={m.network_id}
+                  measure={fresh}
+                  t={t}
+                  onSaved={(saved) => {
+                    measure.setData(saved);
+                    setEditing(false);
+                    setNotice(t("measureSaved"));
+                  }}
+                  onCancel={() => setEditing(false)}
+                  onReload={reload}
+                />
+              )}
+            </EditFresh>
           ) : (
             <>
               <p className="meta">

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
-import { api, unwrap } from "../../api/client";
+import { api, unwrap, useIdempotencyKey } from "../../api/client";
 import { errorsOf, FieldError, useLoad, useT } from "./common";
 
 /** New cycle; `?title=&change_idea_id=&objective=` pre-fill it (e.g. from a teacher's priority area). */
@@ -13,6 +13,7 @@ export function NewCyclePage() {
   const [objective, setObjective] = useState(params.get("objective") ?? "");
   const [changeIdea, setChangeIdea] = useState(params.get("change_idea_id") ?? "");
   const [busy, setBusy] = useState(false);
+  const idempotency = useIdempotencyKey();
   const [problem, setProblem] = useState<{ detail: string; fields: Record<string, string> } | null>(null);
   const ideas = useLoad(async () => {
     const versions = unwrap(await api.GET("/api/v1/networks/{network_id}/driver-diagrams", { params: { path: { network_id: networkId }, query: { limit: 1 } } }));
@@ -27,9 +28,12 @@ export function NewCyclePage() {
     setProblem(null);
     try {
       const cycle = unwrap(
-        await api.POST("/api/v1/cycles", {
-          body: { network_id: networkId, title, objective, ...(changeIdea ? { change_idea_id: changeIdea } : {}) },
-        }),
+        await idempotency.send((headers) =>
+          api.POST("/api/v1/cycles", {
+            body: { network_id: networkId, title, objective, ...(changeIdea ? { change_idea_id: changeIdea } : {}) },
+            headers,
+          }),
+        ),
       );
       navigate(`/ciclos/${cycle.id}`);
     } catch (err) {

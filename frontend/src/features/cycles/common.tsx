@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState, type ReactNode } from "react";
-import { ApiError, unwrap } from "../../api/client";
+import { Fragment, useCallback, useEffect, useState, type ReactNode } from "react";
+import { ApiError, etagOf, randomId, unwrap } from "../../api/client";
 import { Loading } from "../../components/Layout";
-import { useMessages } from "../../i18n";
+import { StaleAlert } from "../../components/Notices";
+import { useI18n, useMessages } from "../../i18n";
 import { LEVEL_CODES, LEVEL_LABELS } from "../../vocabulary";
 import { en, es } from "./messages";
 
@@ -31,10 +32,27 @@ export function useLoad<D>(load: () => Promise<D>, deps: unknown[]) {
   return { data, setData, error, reload };
 }
 
-export function Loaded<D>({ state, children }: { state: { data: D | null; error: ApiError | null }; children: (d: D) => ReactNode }) {
+export function Loaded<D>({ state, children }: { state: { data: D | null; error: ApiError | null; reload?: () => void }; children: (d: D) => ReactNode }) {
+  if (state.error?.overloaded && state.reload) return <BusyRetry onRetry={state.reload} />;
   if (state.error) return <p className="alert" role="alert">{state.error.problem.detail}</p>;
   if (state.data === null) return <Loading />;
   return <>{children(state.data)}</>;
+}
+
+/**
+ * The one resource being edited, read fresh when the form opens (so its ETag is the version the user starts from).
+ * `reload` ("Recargar" after a 412) reads it again and the form starts over from the current version.
+ */
+export function EditFresh<D extends object>({ load, children }: { load: () => Promise<D>; children: (d: D, reload: () => void) => ReactNode }) {
+  const state = useLoad(load, []);
+  const [round, setRound] = useState(0);
+  const { setData, reload: readAgain } = state;
+  const reload = useCallback(() => {
+    setData(null);
+    setRound((n) => n + 1);
+    readAgain();
+  }, [setData, readAgain]);
+  return <Loaded state={state}>{(d) => <Fragment key={round}>{children(d, reload)}</Fragment>}</Loaded>;
 }
 
 export function FieldError({ errors, name }: { errors: Record<string, string>; name: string }) {
@@ -51,9 +69,54 @@ export function ensureOk(result: { error?: unknown; response: Response }): void 
   if (result.error !== undefined || !result.response.ok) unwrap({ error: result.error ?? {}, response: result.response });
 }
 
-export function errorsOf(err: unknown): { detail: string; fields: Record<string, string> } {
-  if (err instanceof ApiError) return { detail: err.problem.detail, fields: err.fieldErrors() };
+/** A busy moment while loading (503 `overloaded`): the gentle message and a retry. */
+function BusyRetry({ onRetry }: { onRetry: () => void }) {
+  const { t } = useI18n();
+  return (
+    <p className="notice" role="status">
+      {t("overloadedText")}{" "}
+      <button type="button" className="secondary" onClick={onRetry}>
+        {t("retry")}
+      </button>
+    </p>
+  );
+}
+
+/** A failed request as a form shows it: `stale` after a 412 (someone else saved first). */
+export function errorsOf(err: unknown): NonNullable<FormProblem> {
+  if (err instanceof ApiError) return { detail: err.problem.detail, fields: err.fieldErrors(), stale: err.stale, overloaded: err.overloaded };
   return { detail: String(err), fields: {} };
+}
+
+/**
+ * A form's error: after a 412 the "someone else saved" message with "Recargar" (the typed input stays in the form);
+ * in a busy moment the gentle retry message; otherwise the API's detail.
+ */
+export function FormAlert({ problem, onReload }: { problem: FormProblem; onReload: () => void }) {
+  const { t } = useI18n();
+  if (!problem) return null;
+  if (problem.stale) return <StaleAlert onReload={onReload} />;
+  return (
+    <p className="alert" role="alert">
+      {problem.overloaded ? t("overloadedText") : problem.detail}
+    </p>
+  );
+}
+
+/**
+ * The ETag to send back as If-Match for a resource: the one its own read answered (etagOf), else the version a list
+ * item carries (`version`, shown as `"<version>"`); null when neither is known.
+ */
+export function tagOf(resource: object | null | undefined): string | null {
+  const read = etagOf(resource);
+  if (read) return read;
+  const version = (resource as { version?: unknown } | null | undefined)?.version;
+  return typeof version === "number" ? `"${version}"` : null;
+}
+
+/** `{ "If-Match": … }` for `tagOf(resource)`, nothing when unknown (the API then answers 428 and says so). */
+export function matchHeaders(tag: string | null): Record<string, string> {
+  return tag ? { "If-Match": tag } : {};
 }
 
 export function Pager({ total, limit, offset, onChange }: { total: number; limit: number; offset: number; onChange: (o: number) => void }) {
@@ -96,7 +159,7 @@ export const LEVELS = LEVEL_CODES;
 export const ROLES = ["coordinator", "facilitator", "coach", "leader", "teacher"] as const;
 export type Role = (typeof ROLES)[number];
 
-export type FormProblem = { detail: string; fields: Record<string, string> } | null;
+export type FormProblem = { detail: string; fields: Record<string, string>; stale?: boolean; overloaded?: boolean } | null;
 
 /** A level's label (Spanish in both languages, as before); the translator argument is unused. */
 export function levelLabel(_t: T, level: string): string {
@@ -127,14 +190,7 @@ export function firstErrorOf(fields: Record<string, string>, name: string): Reco
 }
 
 /** A client-chosen id for a new record, so a retried create does not duplicate it. */
-export function newId(): string {
-  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+export const newId = randomId;
 
 /** "12,5" or "12.5" → 12.5; empty → null. */
 export function parseNumber(s: string): number | null {

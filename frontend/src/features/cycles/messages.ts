@@ -76,7 +76,6 @@ export const es = {
   previousCycle: "Ciclo anterior",
   followingCycle: "Ciclo siguiente",
   owner: "Responsable",
-  conflict: "Otra persona modificó este ciclo. Recargamos la versión actual; revisa y vuelve a guardar.",
   closedNote: "El ciclo está cerrado. Puede reabrirlo quien es responsable o la coordinación.",
   diagramTitle: "Diagrama conductor",
   version: "Versión",
