@@ -80,5 +80,11 @@ api-types: $(STAMPS)/python frontend/node_modules/.package-lock.json
 	$(PY) infra/openapi_export.py --snapshots var/openapi.json
 	cd frontend && npx openapi-typescript ../var/openapi.json -o src/api/schema.d.ts
 
+# Schemathesis over the public API through the real gateway, as a coordinator and as a teacher (tests/fuzz):
+# on SQLite, or on PostgreSQL when TEST_DATABASE_URL is set. Also the last phase of `make test` (PostgreSQL only).
+.PHONY: fuzz
+fuzz: $(STAMPS)/python
+	PYTHONPATH=infra/ci $(PY) -m pytest -p pytest_phase --phase fuzz tests/fuzz
+
 clean:
 	rm -rf $(STAMPS) $(VENV) frontend/node_modules frontend/dist infra/node_modules

@@ -4,9 +4,9 @@
 Usage: ``python3 infra/ci/phases.py [PHASE ...]`` (no argument: every phase, in order).
 
 Lint and every test phase always run, so one report shows every problem; any failure makes the exit status 1.
-Only a failed install stops the run: nothing after it could work. The three test phases are disjoint pytest
+Only a failed install stops the run: nothing after it could work. The test phases are disjoint pytest
 selections (see ``pytest_phase.py``), so together they run each test exactly once. To add a phase (a deploy
-check, fuzzing), add a ``Phase`` to ``PHASES``.
+check), add a ``Phase`` to ``PHASES``.
 
 Standard library only: it starts before the virtual environment exists.
 """
@@ -65,6 +65,14 @@ PHASES = (
         skip_reason=without_postgresql,
     ),
     Phase("browser", "browser tests", pytest_command("browser"), is_pytest=True),
+    # Schemathesis over the public API through the real gateway (tests/fuzz); `make fuzz` runs it on SQLite too.
+    Phase(
+        "fuzz",
+        "fuzzing on PostgreSQL",
+        (*pytest_command("fuzz"), "tests/fuzz"),
+        is_pytest=True,
+        skip_reason=without_postgresql,
+    ),
 )
 
 

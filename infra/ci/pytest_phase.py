@@ -2,6 +2,7 @@
 
 Every collected test belongs to exactly one phase, so the phases together run each test once:
 
+- ``fuzz``: marked ``fuzz`` (schemathesis over the public API, ``tests/fuzz``), on the one database it starts;
 - ``browser``: drives Chromium (uses the ``browser`` fixture, directly or through ``page``, or is marked
   ``browser``), on whichever database its ``system`` runs;
 - ``postgresql``: any other test with a ``"postgresql"`` parameter (the ``database_url`` and ``system``
@@ -15,10 +16,12 @@ from __future__ import annotations
 
 import pytest
 
-PHASES = ("sqlite", "postgresql", "browser")
+PHASES = ("sqlite", "postgresql", "browser", "fuzz")
 
 
 def phase_of(item: pytest.Item) -> str:
+    if item.get_closest_marker("fuzz") is not None:
+        return "fuzz"
     if item.get_closest_marker("browser") is not None or "browser" in getattr(item, "fixturenames", ()):
         return "browser"
     callspec = getattr(item, "callspec", None)
