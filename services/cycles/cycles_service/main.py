@@ -8,6 +8,7 @@ from mejora_common.app import create_service_app
 
 from .api import auth, calendar, directory, integrations, measures, networks, planning, work
 from .db import build_engine, check_ready
+from .models import IdempotencyRecord
 from .settings import Settings, get_settings
 
 DESCRIPTION = (
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             integrations.router,
         ],
         ready_check=lambda: check_ready(engine),
+        idempotency_model=IdempotencyRecord,
     )
     app.state.engine = engine
     return app

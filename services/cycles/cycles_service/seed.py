@@ -17,8 +17,8 @@ from sqlmodel import Session, select
 from mejora_common.db import make_engine
 
 from .models import Account, Network, Person, School
-from .service.security import hash_password
 from .seed_work import seed_work
+from .service.security import hash_password
 
 WORK_FILE = "improvement_work.json"
 """The demo's improvement work, beside the directory file."""

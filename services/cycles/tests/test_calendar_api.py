@@ -53,7 +53,9 @@ def test_event_validation_and_edit_rules(client: TestClient, bearer: Any) -> Non
     own = event(client, leader, kind="school_visit", school_ids=[AROMOS])
     assert own.status_code == 201
     patched = client.patch(
-        f"/api/v1/events/{own.json()['id']}", json={"agreements": "Compartir rutinas"}, headers=leader
+        f"/api/v1/events/{own.json()['id']}",
+        json={"agreements": "Compartir rutinas"},
+        headers={**leader, "If-Match": own.headers["ETag"]},
     )
     assert patched.json()["agreements"] == "Compartir rutinas"
     coach = bearer("acompanante@demo.cl")
@@ -91,16 +93,18 @@ def test_barriers_lifecycle_and_visibility(client: TestClient, bearer: Any) -> N
     leader_sees = {b["id"] for b in client.get(f"{NET}/barriers", headers=leader).json()["items"]}
     assert barrier["id"] in leader_sees and other["id"] not in leader_sees
     resolved_before = client.get(f"{NET}/barriers?status=resolved", headers=coordinator).json()["total"]
-    unresolved = client.patch(f"/api/v1/barriers/{barrier['id']}", json={"status": "resolved"}, headers=coordinator)
+    url = f"/api/v1/barriers/{barrier['id']}"
+    etag = client.get(url, headers=coordinator).headers["ETag"]
+    unresolved = client.patch(url, json={"status": "resolved"}, headers={**coordinator, "If-Match": etag})
     assert unresolved.status_code == 422 and unresolved.json()["errors"][0]["field"] == "resolution"
     escalated = client.patch(
-        f"/api/v1/barriers/{barrier['id']}", json={"status": "escalated", "level": "slep"}, headers=coordinator
+        url, json={"status": "escalated", "level": "slep"}, headers={**coordinator, "If-Match": etag}
     )
-    assert escalated.json()["status"] == "escalated"
+    assert escalated.json()["status"] == "escalated" and escalated.headers["ETag"] != etag
     resolved = client.patch(
-        f"/api/v1/barriers/{barrier['id']}",
+        url,
         json={"status": "resolved", "resolution": "El SLEP asignó dos horas semanales"},
-        headers=leader,
+        headers={**leader, "If-Match": escalated.headers["ETag"]},
     )
     assert resolved.status_code == 200 and resolved.json()["status"] == "resolved"
     assert client.get(f"{NET}/barriers?status=resolved", headers=coordinator).json()["total"] == resolved_before + 1

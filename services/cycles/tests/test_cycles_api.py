@@ -59,8 +59,13 @@ def patch(client: TestClient, headers: dict[str, str], cycle: dict[str, Any], bo
     return result
 
 
+def matching(headers: dict[str, str], cycle: dict[str, Any]) -> dict[str, str]:
+    """``headers`` with the If-Match of the cycle as read."""
+    return {**headers, "If-Match": f'"{cycle["revision"]}"'}
+
+
 def advance(client: TestClient, headers: dict[str, str], cycle: dict[str, Any]) -> Any:
-    return client.post(f"/api/v1/cycles/{cycle['id']}/advance", headers=headers)
+    return client.post(f"/api/v1/cycles/{cycle['id']}/advance", headers=matching(headers, cycle))
 
 
 def test_create_needs_only_title_and_defaults_to_caller(client: TestClient, bearer: Any) -> None:
@@ -164,14 +169,17 @@ def test_reopen_keeps_history_and_only_owner_or_coordinator(client: TestClient, 
     cycle = patch(client, teacher, create(client, teacher), PLAN)
     cycle = advance(client, teacher, cycle).json()
     leader = bearer("direccion@demo.cl")
-    refused = client.post(f"/api/v1/cycles/{cycle['id']}/reopen", json={"to_stage": "plan"}, headers=leader)
+    url = f"/api/v1/cycles/{cycle['id']}/reopen"
+    refused = client.post(url, json={"to_stage": "plan"}, headers=matching(leader, cycle))
     assert refused.status_code == 403
-    wrong = client.post(f"/api/v1/cycles/{cycle['id']}/reopen", json={"to_stage": "study"}, headers=teacher)
+    wrong = client.post(url, json={"to_stage": "study"}, headers=matching(teacher, cycle))
     assert wrong.status_code == 422 and wrong.json()["code"] == "invalid_reopen"
+    missing = client.post(url, json={"to_stage": "plan"}, headers=teacher)
+    assert missing.status_code == 428
+    stale = client.post(url, json={"to_stage": "plan"}, headers={**teacher, "If-Match": '"1"'})
+    assert stale.status_code == 412
     reopened = client.post(
-        f"/api/v1/cycles/{cycle['id']}/reopen",
-        json={"to_stage": "plan", "reason": "Cambiar la pregunta"},
-        headers=teacher,
+        url, json={"to_stage": "plan", "reason": "Cambiar la pregunta"}, headers=matching(teacher, cycle)
     )
     assert reopened.status_code == 200
     body = reopened.json()
@@ -181,33 +189,36 @@ def test_reopen_keeps_history_and_only_owner_or_coordinator(client: TestClient, 
     assert last["actor_name"] == "Javiera Morales Silva" and last["reason"] == "Cambiar la pregunta"
     coordinator = bearer("coordinacion@demo.cl")
     cycle = advance(client, teacher, body).json()
-    assert (
-        client.post(f"/api/v1/cycles/{cycle['id']}/reopen", json={"to_stage": "plan"}, headers=coordinator).status_code
-        == 200
-    )
+    assert client.post(url, json={"to_stage": "plan"}, headers=matching(coordinator, cycle)).status_code == 200
 
 
 def test_next_cycle_and_ramp(client: TestClient, bearer: Any) -> None:
     headers = bearer("educadora@demo.cl")
     first = create(client, headers)
-    early = client.post(f"/api/v1/cycles/{first['id']}/next", headers=headers)
+    early = client.post(f"/api/v1/cycles/{first['id']}/next", headers=matching(headers, first))
     assert early.status_code == 409
     first = patch(client, headers, first, {**PLAN, **DO, **STUDY, **ACT})
     for _ in range(3):
         first = advance(client, headers, first).json()
     assert first["stage"] == "act"
-    second = client.post(f"/api/v1/cycles/{first['id']}/next", headers=headers)
+    assert client.post(f"/api/v1/cycles/{first['id']}/next", headers=headers).status_code == 428
+    second = client.post(f"/api/v1/cycles/{first['id']}/next", headers=matching(headers, first))
     assert second.status_code == 201
     second_body = second.json()
     assert second_body["previous_cycle_id"] == first["id"] and second_body["stage"] == "plan"
     assert second_body["title"] == "Preguntas abiertas (ciclo 2)"
     assert second_body["objective"] == ACT["act_next_steps"]
-    assert client.post(f"/api/v1/cycles/{first['id']}/next", headers=headers).status_code == 409
+    # the first cycle's revision grew with its follower: the old ETag is stale, the current one finds the follower
+    assert client.post(f"/api/v1/cycles/{first['id']}/next", headers=matching(headers, first)).status_code == 412
+    first = client.get(f"/api/v1/cycles/{first['id']}", headers=headers).json()
+    assert client.post(f"/api/v1/cycles/{first['id']}/next", headers=matching(headers, first)).status_code == 409
     second_body = patch(client, headers, second_body, {**PLAN, **DO, **STUDY, **ACT})
     for _ in range(3):
         second_body = advance(client, headers, second_body).json()
     third = client.post(
-        f"/api/v1/cycles/{second_body['id']}/next", json={"title": "Grupos pequeños"}, headers=headers
+        f"/api/v1/cycles/{second_body['id']}/next",
+        json={"title": "Grupos pequeños"},
+        headers=matching(headers, second_body),
     ).json()
     ramp = client.get(f"/api/v1/cycles/{second_body['id']}/ramp", headers=headers).json()
     assert [c["id"] for c in ramp["items"]] == [first["id"], second_body["id"], third["id"]]
@@ -257,14 +268,14 @@ def test_other_networks_get_404_and_services_read(client: TestClient, bearer: An
     cycle = create(client, bearer("educadora@demo.cl"))
     outsider = auth_header(make_token(make_principal("coordinator", uuid.uuid4())))
     assert client.get(f"/api/v1/cycles/{cycle['id']}", headers=outsider).status_code == 404
-    assert client.post(f"/api/v1/cycles/{cycle['id']}/advance", headers=outsider).status_code == 404
+    assert client.post(f"/api/v1/cycles/{cycle['id']}/advance", headers=matching(outsider, cycle)).status_code == 404
     assert client.get(f"/api/v1/cycles?network_id={NET}", headers=outsider).status_code == 404
     assert client.post("/api/v1/cycles", json={"network_id": NET, "title": "x"}, headers=outsider).status_code == 404
     assert client.get("/api/v1/cycles", headers=outsider).json()["total"] == 0
     service = auth_header(issue_service_token("reports", TEST_SECRET))
     assert client.get(f"/api/v1/cycles?network_id={NET}", headers=service).json()["total"] >= 1
     assert client.get(f"/api/v1/cycles/{cycle['id']}", headers=service).status_code == 200
-    assert client.post(f"/api/v1/cycles/{cycle['id']}/advance", headers=service).status_code == 403
+    assert client.post(f"/api/v1/cycles/{cycle['id']}/advance", headers=matching(service, cycle)).status_code == 403
 
 
 def test_a_nul_character_is_never_a_500(client: TestClient, bearer: Any, database_url: str) -> None:

@@ -33,11 +33,15 @@ def test_coordinator_creates_edits_and_deletes_a_school(client: TestClient, bear
     assert school["levels"] == ["kinder", "1basico"]
     dup = client.post(f"{NET}/schools", json=body, headers=headers)
     assert dup.status_code == 409 and dup.json()["errors"][0]["field"] == "rbd"
-    patched = client.patch(f"/api/v1/schools/{school['id']}", json={"name": "Escuela Aromos Norte"}, headers=headers)
-    assert patched.json()["name"] == "Escuela Aromos Norte"
-    assert client.delete(f"/api/v1/schools/{school['id']}", headers=headers).status_code == 204
-    assert client.get(f"/api/v1/schools/{school['id']}", headers=headers).status_code == 404
-    in_use = client.delete(f"/api/v1/schools/{AROMOS}", headers=headers)
+    url = f"/api/v1/schools/{school['id']}"
+    assert client.get(url, headers=headers).headers["ETag"] == created.headers["ETag"] == '"1"'
+    patched = client.patch(url, json={"name": "Escuela Aromos Norte"}, headers={**headers, "If-Match": '"1"'})
+    assert patched.json()["name"] == "Escuela Aromos Norte" and patched.headers["ETag"] == '"2"'
+    assert client.delete(url, headers={**headers, "If-Match": '"1"'}).status_code == 412
+    assert client.delete(url, headers=headers).status_code == 428
+    assert client.delete(url, headers={**headers, "If-Match": '"2"'}).status_code == 204
+    assert client.get(url, headers=headers).status_code == 404
+    in_use = client.delete(f"/api/v1/schools/{AROMOS}", headers={**headers, "If-Match": "*"})
     assert in_use.status_code == 409 and in_use.json()["code"] == "school_in_use"
 
 
@@ -89,7 +93,7 @@ def test_people_filters_and_run_privacy(client: TestClient, bearer: Any) -> None
     coordinator = bearer("coordinacion@demo.cl")
     assert all(p["run"] for p in client.get(f"{NET}/people", headers=coordinator).json()["items"])
     person = client.get(f"/api/v1/people/{TEACHER_ID}", headers=coordinator).json()
-    assert set(person) == {"id", "network_id", "run", "name", "email", "role", "school_id", "levels"}
+    assert set(person) == {"id", "network_id", "run", "name", "email", "role", "school_id", "levels", "version"}
 
 
 def test_only_coordinators_manage_the_directory(client: TestClient, bearer: Any) -> None:

@@ -66,8 +66,13 @@ def test_coordinator_creates_lists_and_revokes(client: TestClient, bearer: Any) 
     assert item["client_id"] == created["client_id"]
     assert "client_secret" not in item and "secret_hash" not in item  # the secret is shown once only
 
-    assert client.delete(f"/api/v1/integrations/{created['id']}", headers=coordinator).status_code == 204
-    assert client.delete(f"/api/v1/integrations/{created['id']}", headers=coordinator).status_code == 204  # again
+    url = f"/api/v1/integrations/{created['id']}"
+    assert item["version"] == created["version"] == 1
+    assert client.delete(url, headers=coordinator).status_code == 428
+    assert client.delete(url, headers={**coordinator, "If-Match": '"7"'}).status_code == 412
+    assert client.delete(url, headers={**coordinator, "If-Match": '"1"'}).status_code == 204
+    # again, after a lost answer: nothing left to change, so whatever the (now stale) ETag
+    assert client.delete(url, headers={**coordinator, "If-Match": '"1"'}).status_code == 204
     [revoked] = client.get(f"{NET}/integrations", headers=coordinator).json()["items"]
     assert revoked["active"] is False and revoked["revoked_at"]
 
@@ -179,7 +184,10 @@ def test_bad_secret_unknown_client_and_missing_fields(client: TestClient, bearer
 def test_revoked_client_secret_stops_working_at_once(client: TestClient, bearer: Any) -> None:
     created = create(client, bearer, ["roster:import"])
     token = client_token(client, created)
-    client.delete(f"/api/v1/integrations/{created['id']}", headers=bearer("coordinacion@demo.cl"))
+    revoked = client.delete(
+        f"/api/v1/integrations/{created['id']}", headers={**bearer("coordinacion@demo.cl"), "If-Match": '"1"'}
+    )
+    assert revoked.status_code == 204
     response = client.post(
         "/api/v1/auth/token",
         data={

@@ -36,8 +36,10 @@ def test_measure_crud_and_validation(client: TestClient, bearer: Any) -> None:
     assert measure["point_count"] == 0
     bad = client.post(f"{NET}/measures", json={**PROPORTION, "kind": "otro", "frequency": "daily"}, headers=facilitator)
     assert bad.status_code == 422 and {e["field"] for e in bad.json()["errors"]} == {"kind", "frequency"}
-    patched = client.patch(f"/api/v1/measures/{measure['id']}", json={"direction": "down"}, headers=facilitator)
-    assert patched.json()["direction"] == "down"
+    url = f"/api/v1/measures/{measure['id']}"
+    etag = client.get(url, headers=facilitator).headers["ETag"]
+    patched = client.patch(url, json={"direction": "down"}, headers={**facilitator, "If-Match": etag})
+    assert patched.json()["direction"] == "down" and patched.json()["version"] == measure["version"] + 1
     assert client.post(f"{NET}/measures", json=PROPORTION, headers=bearer("educadora@demo.cl")).status_code == 403
     listed = client.get(f"{NET}/measures?kind=process", headers=bearer("educadora@demo.cl")).json()
     assert measure["id"] in {m["id"] for m in listed["items"]}

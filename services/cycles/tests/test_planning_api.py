@@ -30,8 +30,10 @@ def test_aims_with_focus_domain(client: TestClient, bearer: Any) -> None:
     created = client.post(f"{NET}/aims", json=body, headers=facilitator)
     assert created.status_code == 201, created.text
     assert created.json()["focus_domain"] == "IS"
-    patched = client.patch(f"/api/v1/aims/{created.json()['id']}", json={"target_value": 4}, headers=facilitator)
-    assert patched.json()["target_value"] == 4
+    url = f"/api/v1/aims/{created.json()['id']}"
+    assert client.patch(url, json={"target_value": 4}, headers=facilitator).status_code == 428
+    patched = client.patch(url, json={"target_value": 4}, headers={**facilitator, "If-Match": created.headers["ETag"]})
+    assert patched.json()["target_value"] == 4 and patched.json()["version"] == 2
     items = client.get(f"{NET}/aims", headers=bearer("educadora@demo.cl")).json()["items"]
     assert items[-1]["focus_domain"] == "IS"
     assert client.post(f"{NET}/aims", json=body, headers=bearer("educadora@demo.cl")).status_code == 403
@@ -75,9 +77,19 @@ def test_diagram_versions_editing_publish_and_diff(client: TestClient, bearer: A
     [only_idea] = tree["change_ideas"]
     assert only_idea["tags"] == ["QF", "CD"] and len(only_idea["parent_ids"]) == 2
     assert client.post(f"{NET}/driver-diagrams", json={"title": "otra"}, headers=headers).status_code == 409
-    published = client.post(f"/api/v1/driver-diagrams/{d}/publish", headers=headers)
+    assert client.post(f"/api/v1/driver-diagrams/{d}/publish", headers=headers).status_code == 428
+    assert (
+        client.post(f"/api/v1/driver-diagrams/{d}/publish", headers={**headers, "If-Match": '"1"'}).status_code == 412
+    )
+    current = client.get(f"/api/v1/driver-diagrams/{d}", headers=headers)
+    assert current.json()["revision"] > 1  # each node added changed the draft
+    published = client.post(
+        f"/api/v1/driver-diagrams/{d}/publish", headers={**headers, "If-Match": current.headers["ETag"]}
+    )
     assert published.status_code == 200 and published.json()["status"] == "published"
-    frozen = client.patch(f"/api/v1/driver-diagram-nodes/{idea['id']}", json={"text": "x"}, headers=headers)
+    frozen = client.patch(
+        f"/api/v1/driver-diagram-nodes/{idea['id']}", json={"text": "x"}, headers={**headers, "If-Match": '"1"'}
+    )
     assert frozen.status_code == 409 and frozen.json()["code"] == "diagram_published"
 
     v2 = client.post(f"{NET}/driver-diagrams", json={"title": "Segunda"}, headers=headers).json()
@@ -90,13 +102,14 @@ def test_diagram_versions_editing_publish_and_diff(client: TestClient, bearer: A
         client.patch(
             f"/api/v1/driver-diagram-nodes/{copied_idea['id']}",
             json={"text": "Tarjetas de preguntas abiertas", "parent_ids": [copy_nodes["Preguntas abiertas"]["id"]]},
-            headers=headers,
+            headers={**headers, "If-Match": f'"{copied_idea["version"]}"'},
         ).status_code
         == 200
     )
     assert (
         client.delete(
-            f"/api/v1/driver-diagram-nodes/{copy_nodes['Retroalimentación']['id']}", headers=headers
+            f"/api/v1/driver-diagram-nodes/{copy_nodes['Retroalimentación']['id']}",
+            headers={**headers, "If-Match": f'"{copy_nodes["Retroalimentación"]["version"]}"'},
         ).status_code
         == 204
     )
@@ -145,5 +158,7 @@ def test_diagram_authorisation(client: TestClient, bearer: Any) -> None:
     assert client.get(f"{NET}/driver-diagrams", headers=outsider).status_code == 404
     service = auth_header(issue_service_token("reports", TEST_SECRET))
     assert client.get(f"/api/v1/driver-diagrams/{diagram['id']}", headers=service).status_code == 200
-    empty_publish = client.post(f"/api/v1/driver-diagrams/{diagram['id']}/publish", headers=headers)
+    empty_publish = client.post(
+        f"/api/v1/driver-diagrams/{diagram['id']}/publish", headers={**headers, "If-Match": f'"{diagram["revision"]}"'}
+    )
     assert empty_publish.status_code == 422

@@ -27,6 +27,7 @@ from ..schemas.calendar import (
 from ..service import calendar
 from ..service.access import actor_for
 from ..service.networks import require_network
+from .versions import IfMatch, guarded, set_etag, tagged
 
 router = APIRouter(prefix="/api/v1", tags=["calendario y barreras"])
 
@@ -52,7 +53,13 @@ def list_events(
     return Page.of(items, total, page)
 
 
-@router.post("/networks/{network_id}/events", response_model=EventRead, status_code=201, summary="Programar un evento")
+@router.post(
+    "/networks/{network_id}/events",
+    response_model=EventRead,
+    status_code=201,
+    responses=tagged(201),
+    summary="Programar un evento",
+)
 def create_event(
     network_id: uuid.UUID, body: EventCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> EventRead:
@@ -60,21 +67,38 @@ def create_event(
     event, created = calendar.create_event(session, actor, body)
     if not created:
         response.status_code = 200
+    set_etag(response, event.version)
     return event
 
 
-@router.get("/events/{event_id}", response_model=EventRead, summary="Un evento")
-def get_event(event_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> EventRead:
+@router.get("/events/{event_id}", response_model=EventRead, responses=tagged(), summary="Un evento")
+def get_event(event_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response) -> EventRead:
     event = calendar.get_event(session, event_id)
     actor_for(principal, event.network_id, "El evento")
+    set_etag(response, event.version)
     return calendar.event_read(event)
 
 
-@router.patch("/events/{event_id}", response_model=EventRead, summary="Editar un evento (agenda, asistencia, acuerdos)")
-def update_event(event_id: uuid.UUID, body: EventUpdate, session: DbSession, principal: CurrentPrincipal) -> EventRead:
+@router.patch(
+    "/events/{event_id}",
+    response_model=EventRead,
+    responses=guarded(),
+    summary="Editar un evento (agenda, asistencia, acuerdos; If-Match)",
+)
+def update_event(
+    event_id: uuid.UUID,
+    body: EventUpdate,
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> EventRead:
     event = calendar.get_event(session, event_id)
     actor = actor_for(principal, event.network_id, "El evento")
-    return calendar.update_event(session, actor, event, body)
+    updated = calendar.update_event(session, actor, event, body, if_match)
+    set_etag(response, updated.version)
+    return updated
 
 
 @router.get("/networks/{network_id}/calendar", response_model=YearPlanRead, summary="Plan del año: eventos por mes")
@@ -112,7 +136,11 @@ def list_barriers(
 
 
 @router.post(
-    "/networks/{network_id}/barriers", response_model=BarrierRead, status_code=201, summary="Registrar una barrera"
+    "/networks/{network_id}/barriers",
+    response_model=BarrierRead,
+    status_code=201,
+    responses=tagged(201),
+    summary="Registrar una barrera",
 )
 def create_barrier(
     network_id: uuid.UUID, body: BarrierCreate, session: DbSession, principal: CurrentPrincipal, response: Response
@@ -121,20 +149,38 @@ def create_barrier(
     barrier, created = calendar.create_barrier(session, actor, body)
     if not created:
         response.status_code = 200
+    set_etag(response, barrier.version)
     return barrier
 
 
-@router.get("/barriers/{barrier_id}", response_model=BarrierRead, summary="Una barrera")
-def get_barrier(barrier_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> BarrierRead:
-    barrier = calendar.find_barrier(session, barrier_id)
-    actor = actor_for(principal, barrier.network_id, "La barrera")
-    return calendar.barrier_read(calendar.get_barrier(session, actor, barrier_id))
-
-
-@router.patch("/barriers/{barrier_id}", response_model=BarrierRead, summary="Editar una barrera (estado, resolución)")
-def update_barrier(
-    barrier_id: uuid.UUID, body: BarrierUpdate, session: DbSession, principal: CurrentPrincipal
+@router.get("/barriers/{barrier_id}", response_model=BarrierRead, responses=tagged(), summary="Una barrera")
+def get_barrier(
+    barrier_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> BarrierRead:
     barrier = calendar.find_barrier(session, barrier_id)
     actor = actor_for(principal, barrier.network_id, "La barrera")
-    return calendar.update_barrier(session, actor, calendar.get_barrier(session, actor, barrier_id), body)
+    read = calendar.barrier_read(calendar.get_barrier(session, actor, barrier_id))
+    set_etag(response, read.version)
+    return read
+
+
+@router.patch(
+    "/barriers/{barrier_id}",
+    response_model=BarrierRead,
+    responses=guarded(),
+    summary="Editar una barrera (estado, resolución; If-Match)",
+)
+def update_barrier(
+    barrier_id: uuid.UUID,
+    body: BarrierUpdate,
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> BarrierRead:
+    barrier = calendar.find_barrier(session, barrier_id)
+    actor = actor_for(principal, barrier.network_id, "La barrera")
+    updated = calendar.update_barrier(session, actor, calendar.get_barrier(session, actor, barrier_id), body, if_match)
+    set_etag(response, updated.version)
+    return updated

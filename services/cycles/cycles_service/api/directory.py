@@ -30,6 +30,7 @@ from ..service import directory
 from ..service.access import actor_for
 from ..service.networks import require_network
 from .uploads import read_upload
+from .versions import IfMatch, guarded, set_etag, tagged
 
 router = APIRouter(prefix="/api/v1", tags=["directorio"])
 
@@ -54,7 +55,11 @@ def list_schools(
 
 
 @router.post(
-    "/networks/{network_id}/schools", response_model=SchoolRead, status_code=201, summary="Agregar un establecimiento"
+    "/networks/{network_id}/schools",
+    response_model=SchoolRead,
+    status_code=201,
+    responses=tagged(201),
+    summary="Agregar un establecimiento",
 )
 def create_school(
     network_id: uuid.UUID, body: SchoolCreate, session: DbSession, principal: CurrentPrincipal, response: Response
@@ -63,31 +68,50 @@ def create_school(
     school, created = directory.create_school(session, actor, body)
     if not created:
         response.status_code = 200
+    set_etag(response, school.version)
     return school
 
 
-@router.get("/schools/{school_id}", response_model=SchoolRead, summary="Un establecimiento")
+@router.get("/schools/{school_id}", response_model=SchoolRead, responses=tagged(), summary="Un establecimiento")
 @accepts_integrations
-def get_school(school_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> SchoolRead:
+def get_school(school_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response) -> SchoolRead:
     school = directory.get_school(session, school_id)
     actor_for(principal, school.network_id, "El establecimiento", scope=DIRECTORY_READ)
+    set_etag(response, school.version)
     return directory.school_read(school)
 
 
-@router.patch("/schools/{school_id}", response_model=SchoolRead, summary="Editar un establecimiento")
+@router.patch(
+    "/schools/{school_id}", response_model=SchoolRead, responses=guarded(), summary="Editar un establecimiento"
+)
 def update_school(
-    school_id: uuid.UUID, body: SchoolUpdate, session: DbSession, principal: CurrentPrincipal
+    school_id: uuid.UUID,
+    body: SchoolUpdate,
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> SchoolRead:
     school = directory.get_school(session, school_id)
     actor = actor_for(principal, school.network_id, "El establecimiento")
-    return directory.update_school(session, actor, school, body)
+    updated = directory.update_school(session, actor, school, body, if_match)
+    set_etag(response, updated.version)
+    return updated
 
 
-@router.delete("/schools/{school_id}", status_code=204, summary="Eliminar un establecimiento sin datos asociados")
-def delete_school(school_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> Response:
+@router.delete(
+    "/schools/{school_id}",
+    status_code=204,
+    responses=guarded(204),
+    summary="Eliminar un establecimiento sin datos asociados (If-Match)",
+)
+def delete_school(
+    school_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, if_match: IfMatch = None
+) -> Response:
     school = directory.get_school(session, school_id)
     actor = actor_for(principal, school.network_id, "El establecimiento")
-    directory.delete_school(session, actor, school)
+    directory.delete_school(session, actor, school, if_match)
     return Response(status_code=204)
 
 
@@ -111,7 +135,13 @@ def list_people(
     return Page.of(items, total, page)
 
 
-@router.post("/networks/{network_id}/people", response_model=PersonRead, status_code=201, summary="Agregar una persona")
+@router.post(
+    "/networks/{network_id}/people",
+    response_model=PersonRead,
+    status_code=201,
+    responses=tagged(201),
+    summary="Agregar una persona",
+)
 def create_person(
     network_id: uuid.UUID, body: PersonCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> PersonRead:
@@ -119,24 +149,34 @@ def create_person(
     person, created = directory.create_person(session, actor, body)
     if not created:
         response.status_code = 200
+    set_etag(response, person.version)
     return person
 
 
-@router.get("/people/{person_id}", response_model=PersonRead, summary="Una persona")
+@router.get("/people/{person_id}", response_model=PersonRead, responses=tagged(), summary="Una persona")
 @accepts_integrations
-def get_person(person_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> PersonRead:
+def get_person(person_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response) -> PersonRead:
     person = directory.get_person(session, person_id)
     actor = actor_for(principal, person.network_id, "La persona", scope=DIRECTORY_READ)
+    set_etag(response, person.version)
     return directory.person_read(person, actor)
 
 
-@router.patch("/people/{person_id}", response_model=PersonRead, summary="Editar una persona")
+@router.patch("/people/{person_id}", response_model=PersonRead, responses=guarded(), summary="Editar una persona")
 def update_person(
-    person_id: uuid.UUID, body: PersonUpdate, session: DbSession, principal: CurrentPrincipal
+    person_id: uuid.UUID,
+    body: PersonUpdate,
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> PersonRead:
     person = directory.get_person(session, person_id)
     actor = actor_for(principal, person.network_id, "La persona")
-    return directory.update_person(session, actor, person, body)
+    updated = directory.update_person(session, actor, person, body, if_match)
+    set_etag(response, updated.version)
+    return updated
 
 
 @router.post(

@@ -18,6 +18,7 @@ from ..db import DbSession
 from ..schemas.integrations import IntegrationCreate, IntegrationCreated, IntegrationRead
 from ..service import integrations
 from ..service.access import actor_for
+from .versions import IfMatch, guarded, set_etag, tagged
 
 router = APIRouter(prefix="/api/v1", tags=["integraciones"])
 
@@ -39,6 +40,7 @@ def list_integrations(
     "/networks/{network_id}/integrations",
     response_model=IntegrationCreated,
     status_code=201,
+    responses=tagged(201),
     summary="Crear una integración (el secreto se muestra solo en esta respuesta)",
 )
 def create_integration(
@@ -48,16 +50,20 @@ def create_integration(
     created, new = integrations.create_client(session, actor, body, principal.account_id)
     if not new:
         response.status_code = 200
+    set_etag(response, created.version)
     return created
 
 
 @router.delete(
     "/integrations/{integration_id}",
     status_code=204,
-    summary="Revocar una integración (su secreto deja de servir de inmediato)",
+    responses=guarded(204),
+    summary="Revocar una integración (su secreto deja de servir de inmediato; If-Match)",
 )
-def revoke_integration(integration_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> Response:
+def revoke_integration(
+    integration_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, if_match: IfMatch = None
+) -> Response:
     client = integrations.get_client(session, integration_id)
     actor = actor_for(principal, client.network_id, "La integración")
-    integrations.revoke_client(session, actor, client)
+    integrations.revoke_client(session, actor, client, if_match)
     return Response(status_code=204)

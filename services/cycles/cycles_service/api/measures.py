@@ -29,6 +29,7 @@ from ..service import measures
 from ..service.access import actor_for
 from ..service.networks import require_network
 from .uploads import read_upload
+from .versions import IfMatch, OptionalIfMatch, guarded, set_etag, tagged
 
 router = APIRouter(prefix="/api/v1", tags=["medidas"])
 
@@ -48,7 +49,11 @@ def list_measures(
 
 
 @router.post(
-    "/networks/{network_id}/measures", response_model=MeasureRead, status_code=201, summary="Definir una medida"
+    "/networks/{network_id}/measures",
+    response_model=MeasureRead,
+    status_code=201,
+    responses=tagged(201),
+    summary="Definir una medida",
 )
 def create_measure(
     network_id: uuid.UUID, body: MeasureCreate, session: DbSession, principal: CurrentPrincipal, response: Response
@@ -57,23 +62,35 @@ def create_measure(
     measure, created = measures.create_measure(session, actor, body)
     if not created:
         response.status_code = 200
+    set_etag(response, measure.version)
     return measures.measure_read(session, measure)
 
 
-@router.get("/measures/{measure_id}", response_model=MeasureRead, summary="Una medida")
-def get_measure(measure_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> MeasureRead:
+@router.get("/measures/{measure_id}", response_model=MeasureRead, responses=tagged(), summary="Una medida")
+def get_measure(
+    measure_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> MeasureRead:
     measure = measures.get_measure(session, measure_id)
     actor_for(principal, measure.network_id, "La medida")
+    set_etag(response, measure.version)
     return measures.measure_read(session, measure)
 
 
-@router.patch("/measures/{measure_id}", response_model=MeasureRead, summary="Editar una medida")
+@router.patch("/measures/{measure_id}", response_model=MeasureRead, responses=guarded(), summary="Editar una medida")
 def update_measure(
-    measure_id: uuid.UUID, body: MeasureUpdate, session: DbSession, principal: CurrentPrincipal
+    measure_id: uuid.UUID,
+    body: MeasureUpdate,
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> MeasureRead:
     measure = measures.get_measure(session, measure_id)
     actor = actor_for(principal, measure.network_id, "La medida")
-    return measures.measure_read(session, measures.update_measure(session, actor, measure, body))
+    updated = measures.update_measure(session, actor, measure, body, if_match)
+    set_etag(response, updated.version)
+    return measures.measure_read(session, updated)
 
 
 @router.get("/measures/{measure_id}/points", response_model=Page[PointRead], summary="Datos de una medida, por período")
@@ -107,16 +124,24 @@ def list_points(
     "/measures/{measure_id}/points",
     response_model=PointRead,
     status_code=201,
+    responses={**tagged(201), **tagged(200), 412: guarded()[412]},
     summary="Registrar un dato (un período repetido del mismo establecimiento lo reemplaza)",
 )
 def record_point(
-    measure_id: uuid.UUID, body: PointIn, session: DbSession, principal: CurrentPrincipal, response: Response
+    measure_id: uuid.UUID,
+    body: PointIn,
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: OptionalIfMatch = None,
 ) -> PointRead:
     measure = measures.get_measure(session, measure_id)
     actor = actor_for(principal, measure.network_id, "La medida")
-    point, created = measures.record_point(session, actor, measure, body)
+    point, created = measures.record_point(session, actor, measure, body, if_match)
     if not created:
         response.status_code = 200
+    set_etag(response, point.version)
     return point
 
 

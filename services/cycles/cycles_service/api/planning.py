@@ -34,6 +34,7 @@ from ..schemas.planning import (
 from ..service import aims, planning
 from ..service.access import actor_for
 from ..service.networks import require_network
+from .versions import IfMatch, guarded, set_etag, tagged
 
 router = APIRouter(prefix="/api/v1", tags=["meta y diagrama conductor"])
 
@@ -48,7 +49,13 @@ def list_aims(
     return Page.of(items, total, page)
 
 
-@router.post("/networks/{network_id}/aims", response_model=AimRead, status_code=201, summary="Definir una meta")
+@router.post(
+    "/networks/{network_id}/aims",
+    response_model=AimRead,
+    status_code=201,
+    responses=tagged(201),
+    summary="Definir una meta",
+)
 def create_aim(
     network_id: uuid.UUID, body: AimCreate, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> AimRead:
@@ -56,14 +63,25 @@ def create_aim(
     aim, created = aims.create_aim(session, actor, body)
     if not created:
         response.status_code = 200
+    set_etag(response, aim.version)
     return aim
 
 
-@router.patch("/aims/{aim_id}", response_model=AimRead, summary="Editar una meta")
-def update_aim(aim_id: uuid.UUID, body: AimUpdate, session: DbSession, principal: CurrentPrincipal) -> AimRead:
+@router.patch("/aims/{aim_id}", response_model=AimRead, responses=guarded(), summary="Editar una meta (If-Match)")
+def update_aim(
+    aim_id: uuid.UUID,
+    body: AimUpdate,
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AimRead:
     aim = aims.get_aim(session, aim_id)
     actor = actor_for(principal, aim.network_id, "La meta")
-    return aims.update_aim(session, actor, aim, body)
+    updated = aims.update_aim(session, actor, aim, body, if_match)
+    set_etag(response, updated.version)
+    return updated
 
 
 @router.get(
@@ -88,6 +106,7 @@ def list_diagrams(
     "/networks/{network_id}/driver-diagrams",
     response_model=DiagramRead,
     status_code=201,
+    responses=tagged(201),
     summary="Nueva versión (vacía o copia de la última)",
 )
 def create_diagram(
@@ -97,6 +116,7 @@ def create_diagram(
     diagram, created = planning.create_diagram(session, actor, body)
     if not created:
         response.status_code = 200
+    set_etag(response, diagram.revision)
     return planning.diagram_read(session, diagram)
 
 
@@ -106,26 +126,54 @@ def _diagram(session: DbSession, principal: CurrentPrincipal, diagram_id: uuid.U
     return diagram, actor_for(principal, diagram.network_id, "El diagrama conductor")
 
 
-@router.get("/driver-diagrams/{diagram_id}", response_model=DiagramRead, summary="Una versión con su árbol completo")
-def get_diagram(diagram_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> DiagramRead:
-    diagram, _ = _diagram(session, principal, diagram_id)
+def _diagram_answer(session: DbSession, diagram: DriverDiagram, response: Response) -> DiagramRead:
+    set_etag(response, diagram.revision)
     return planning.diagram_read(session, diagram)
 
 
-@router.patch("/driver-diagrams/{diagram_id}", response_model=DiagramRead, summary="Renombrar un borrador")
+@router.get(
+    "/driver-diagrams/{diagram_id}",
+    response_model=DiagramRead,
+    responses=tagged(),
+    summary="Una versión con su árbol completo",
+)
+def get_diagram(
+    diagram_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> DiagramRead:
+    diagram, _ = _diagram(session, principal, diagram_id)
+    return _diagram_answer(session, diagram, response)
+
+
+@router.patch(
+    "/driver-diagrams/{diagram_id}",
+    response_model=DiagramRead,
+    responses=guarded(),
+    summary="Renombrar un borrador (If-Match)",
+)
 def rename_diagram(
-    diagram_id: uuid.UUID, body: DiagramUpdate, session: DbSession, principal: CurrentPrincipal
+    diagram_id: uuid.UUID,
+    body: DiagramUpdate,
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> DiagramRead:
     diagram, actor = _diagram(session, principal, diagram_id)
-    return planning.diagram_read(session, planning.rename_diagram(session, actor, diagram, body.title))
+    return _diagram_answer(session, planning.rename_diagram(session, actor, diagram, body.title, if_match), response)
 
 
 @router.post(
-    "/driver-diagrams/{diagram_id}/publish", response_model=DiagramRead, summary="Publicar (congela la versión)"
+    "/driver-diagrams/{diagram_id}/publish",
+    response_model=DiagramRead,
+    responses=guarded(),
+    summary="Publicar (congela la versión; If-Match)",
 )
-def publish(diagram_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> DiagramRead:
+def publish(
+    diagram_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response, if_match: IfMatch = None
+) -> DiagramRead:
     diagram, actor = _diagram(session, principal, diagram_id)
-    return planning.diagram_read(session, planning.publish(session, actor, diagram))
+    return _diagram_answer(session, planning.publish(session, actor, diagram, if_match), response)
 
 
 @router.get(
@@ -140,6 +188,7 @@ def diff(diagram_id: uuid.UUID, against: uuid.UUID, session: DbSession, principa
     "/driver-diagrams/{diagram_id}/nodes",
     response_model=NodeRead,
     status_code=201,
+    responses=tagged(201),
     summary="Agregar un nodo al borrador",
 )
 def add_node(
@@ -149,19 +198,42 @@ def add_node(
     node, created = planning.add_node(session, actor, diagram, body)
     if not created:
         response.status_code = 200
+    set_etag(response, node.version)
     return node
 
 
-@router.patch("/driver-diagram-nodes/{node_id}", response_model=NodeRead, summary="Editar o mover un nodo del borrador")
-def update_node(node_id: uuid.UUID, body: NodeUpdate, session: DbSession, principal: CurrentPrincipal) -> NodeRead:
+@router.patch(
+    "/driver-diagram-nodes/{node_id}",
+    response_model=NodeRead,
+    responses=guarded(),
+    summary="Editar o mover un nodo del borrador (If-Match)",
+)
+def update_node(
+    node_id: uuid.UUID,
+    body: NodeUpdate,
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> NodeRead:
     node, diagram = planning.get_node(session, node_id)
     actor = actor_for(principal, diagram.network_id, "El diagrama conductor")
-    return planning.update_node(session, actor, diagram, node, body)
+    updated = planning.update_node(session, actor, diagram, node, body, if_match=if_match)
+    set_etag(response, updated.version)
+    return updated
 
 
-@router.delete("/driver-diagram-nodes/{node_id}", status_code=204, summary="Quitar un nodo del borrador")
-def remove_node(node_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal) -> Response:
+@router.delete(
+    "/driver-diagram-nodes/{node_id}",
+    status_code=204,
+    responses=guarded(204),
+    summary="Quitar un nodo del borrador (If-Match)",
+)
+def remove_node(
+    node_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, if_match: IfMatch = None
+) -> Response:
     node, diagram = planning.get_node(session, node_id)
     actor = actor_for(principal, diagram.network_id, "El diagrama conductor")
-    planning.remove_node(session, actor, diagram, node)
+    planning.remove_node(session, actor, diagram, node, if_match)
     return Response(status_code=204)

@@ -1,7 +1,7 @@
 """PHEA cycles: ``/cycles``, ``/cycles/{id}``, ``advance``, ``reopen``, ``next``, ``ramp``.
 
-``GET`` answers an ``ETag``; ``PATCH`` requires ``If-Match`` (428 without it, 412 when someone else saved
-meanwhile). ``advance`` and ``reopen`` check ``If-Match`` when it is sent. Rules: :mod:`cycles_service.domain.access`.
+``GET`` answers an ``ETag`` (the cycle's ``revision``); ``PATCH``, ``advance``, ``reopen`` and ``next`` require
+``If-Match`` (428 without it, 412 when someone else saved meanwhile). Rules: :mod:`cycles_service.domain.access`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from mejora_common.auth import CurrentPrincipal
 from mejora_common.pagination import Page, Pagination
@@ -29,10 +29,9 @@ from ..schemas.work import (
 )
 from ..service import work, work_reads
 from ..service.access import actor_for
+from .versions import IfMatch, guarded, tagged
 
 router = APIRouter(prefix="/api/v1/cycles", tags=["ciclos PHEA"])
-
-IfMatch = Annotated[str | None, Header(alias="If-Match", description="ETag leído del ciclo")]
 
 
 def _answer(session: DbSession, cycle: Cycle, response: Response) -> CycleRead:
@@ -73,7 +72,13 @@ def list_cycles(
     return Page.of(items, total, page)
 
 
-@router.post("", response_model=CycleRead, status_code=201, summary="Crear un ciclo (empieza en Planificar)")
+@router.post(
+    "",
+    response_model=CycleRead,
+    status_code=201,
+    responses=tagged(201),
+    summary="Crear un ciclo (empieza en Planificar)",
+)
 def create_cycle(body: CycleCreate, session: DbSession, principal: CurrentPrincipal, response: Response) -> CycleRead:
     actor = actor_for(principal, body.network_id)
     cycle, created = work.create_cycle(session, actor, body)
@@ -83,7 +88,7 @@ def create_cycle(body: CycleCreate, session: DbSession, principal: CurrentPrinci
     return _answer(session, cycle, response)
 
 
-@router.get("/{cycle_id}", response_model=CycleRead, summary="Un ciclo, con ETag")
+@router.get("/{cycle_id}", response_model=CycleRead, responses=tagged(), summary="Un ciclo, con ETag")
 def get_cycle(cycle_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response) -> CycleRead:
     cycle = work_reads.get_cycle(session, cycle_id)
     _actor(principal, cycle)
@@ -94,7 +99,7 @@ def get_cycle(cycle_id: uuid.UUID, session: DbSession, principal: CurrentPrincip
     "/{cycle_id}",
     response_model=CycleRead,
     summary="Editar un ciclo (requiere If-Match)",
-    responses={412: {"description": "Otra persona lo modificó"}, 428: {"description": "Falta If-Match"}},
+    responses=guarded(),
 )
 def update_cycle(
     cycle_id: uuid.UUID,
@@ -113,7 +118,8 @@ def update_cycle(
 @router.post(
     "/{cycle_id}/advance",
     response_model=CycleRead,
-    summary="Pasar a la etapa siguiente (422 con lo que falta)",
+    responses=guarded(),
+    summary="Pasar a la etapa siguiente (422 con lo que falta; requiere If-Match)",
 )
 def advance(
     cycle_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response, if_match: IfMatch = None
@@ -124,7 +130,10 @@ def advance(
 
 
 @router.post(
-    "/{cycle_id}/reopen", response_model=CycleRead, summary="Reabrir en una etapa anterior (queda en el historial)"
+    "/{cycle_id}/reopen",
+    response_model=CycleRead,
+    responses=guarded(),
+    summary="Reabrir en una etapa anterior (queda en el historial; requiere If-Match)",
 )
 def reopen(
     cycle_id: uuid.UUID,
@@ -141,7 +150,11 @@ def reopen(
 
 
 @router.post(
-    "/{cycle_id}/next", response_model=CycleRead, status_code=201, summary="Iniciar el ciclo siguiente (misma idea)"
+    "/{cycle_id}/next",
+    response_model=CycleRead,
+    status_code=201,
+    responses=guarded(201),
+    summary="Iniciar el ciclo siguiente (misma idea; If-Match del ciclo que continúa)",
 )
 def start_next(
     cycle_id: uuid.UUID,
@@ -149,10 +162,12 @@ def start_next(
     principal: CurrentPrincipal,
     response: Response,
     body: NextCycleRequest | None = None,
+    *,
+    if_match: IfMatch = None,
 ) -> CycleRead:
     cycle = work_reads.get_cycle(session, cycle_id)
     actor = _actor(principal, cycle)
-    new, created = work.start_next(session, actor, cycle, body or NextCycleRequest())
+    new, created = work.start_next(session, actor, cycle, body or NextCycleRequest(), if_match)
     if not created:
         response.status_code = 200
     return _answer(session, new, response)

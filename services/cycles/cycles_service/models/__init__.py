@@ -4,6 +4,7 @@ from .accounts import Account, RefreshToken
 from .base import Base
 from .calendar import Barrier, Event
 from .directory import Network, Person, School
+from .idempotency import IdempotencyRecord
 from .integrations import IntegrationClient
 from .measures import NETWORK_SCOPE, Measure, MeasurePoint
 from .planning import Aim, DiagramLink, DiagramNode, DriverDiagram
@@ -23,6 +24,7 @@ __all__ = [
     "DiagramNode",
     "DriverDiagram",
     "Event",
+    "IdempotencyRecord",
     "IntegrationClient",
     "Measure",
     "MeasurePoint",

@@ -9,11 +9,12 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field
 
 from mejora_common.db import UTCDateTime, utcnow
+from mejora_common.versioning import Versioned
 
 from .base import Base
 
 
-class Event(Base, table=True):
+class Event(Versioned, Base, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     network_id: uuid.UUID = Field(foreign_key="network.id", index=True)
     kind: str = Field(max_length=30, index=True)
@@ -30,7 +31,7 @@ class Event(Base, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class Barrier(Base, table=True):
+class Barrier(Versioned, Base, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     network_id: uuid.UUID = Field(foreign_key="network.id", index=True)
     description: str = Field(max_length=4000)

@@ -14,6 +14,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field
 
 from mejora_common.db import UTCDateTime, utcnow
+from mejora_common.versioning import Versioned
 
 from .base import Base
 
@@ -26,7 +27,7 @@ class Network(Base, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class School(Base, table=True):
+class School(Versioned, Base, table=True):
     __table_args__ = (UniqueConstraint("network_id", "rbd", name="uq_school_network_rbd"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
@@ -40,7 +41,7 @@ class School(Base, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class Person(Base, table=True):
+class Person(Versioned, Base, table=True):
     __table_args__ = (UniqueConstraint("network_id", "run", name="uq_person_network_run"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)

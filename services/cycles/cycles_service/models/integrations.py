@@ -9,11 +9,12 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field
 
 from mejora_common.db import UTCDateTime, utcnow
+from mejora_common.versioning import Versioned
 
 from .base import Base
 
 
-class IntegrationClient(Base, table=True):
+class IntegrationClient(Versioned, Base, table=True):
     """One API key of one network. The secret is stored only as its Argon2 hash."""
 
     __tablename__ = "integration_client"

@@ -9,6 +9,7 @@ from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field
 
 from mejora_common.db import UTCDateTime, utcnow
+from mejora_common.versioning import Versioned
 
 from .base import Base
 
@@ -16,7 +17,7 @@ NETWORK_SCOPE = "red"
 """``MeasurePoint.scope`` of a point for the whole network (no school)."""
 
 
-class Measure(Base, table=True):
+class Measure(Versioned, Base, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     network_id: uuid.UUID = Field(foreign_key="network.id", index=True)
     name: str = Field(max_length=200)
@@ -30,7 +31,7 @@ class Measure(Base, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class MeasurePoint(Base, table=True):
+class MeasurePoint(Versioned, Base, table=True):
     """One value of a measure for a period, for a school or the whole network.
 
     ``scope`` is the school id as text, or :data:`NETWORK_SCOPE`; it makes

@@ -15,11 +15,12 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field
 
 from mejora_common.db import UTCDateTime, utcnow
+from mejora_common.versioning import Versioned
 
-from .base import Base
+from .base import Base, Revisioned
 
 
-class Aim(Base, table=True):
+class Aim(Versioned, Base, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     network_id: uuid.UUID = Field(foreign_key="network.id", index=True)
     statement: str = Field(max_length=2000)
@@ -33,7 +34,7 @@ class Aim(Base, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class DriverDiagram(Base, table=True):
+class DriverDiagram(Revisioned, Base, table=True):
     __table_args__ = (UniqueConstraint("network_id", "version", name="uq_diagram_network_version"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
@@ -47,7 +48,7 @@ class DriverDiagram(Base, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class DiagramNode(Base, table=True):
+class DiagramNode(Versioned, Base, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     diagram_id: uuid.UUID = Field(foreign_key="driverdiagram.id", index=True)
     key: str = Field(max_length=64, index=True)

@@ -11,10 +11,10 @@ from sqlmodel import Field
 
 from mejora_common.db import UTCDateTime, utcnow
 
-from .base import Base
+from .base import Base, Revisioned
 
 
-class Cycle(Base, table=True):
+class Cycle(Revisioned, Base, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     network_id: uuid.UUID = Field(foreign_key="network.id", index=True)
     school_id: uuid.UUID | None = Field(default=None, foreign_key="school.id", index=True)
@@ -37,7 +37,6 @@ class Cycle(Base, table=True):
     study_learning: str = Field(default="", max_length=8000)
     act_decision: str | None = Field(default=None, max_length=20)
     act_next_steps: str = Field(default="", max_length=4000)
-    revision: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 

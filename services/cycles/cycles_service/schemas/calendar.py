@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .bounds import VERSION_DESCRIPTION, Moment
+
 EventKind = Literal["learning_session", "coaching_visit", "school_visit", "expert_meeting"]
 BarrierLevel = Literal["classroom", "school", "territory", "slep"]
 BarrierStatus = Literal["open", "escalated", "resolved"]
@@ -20,8 +22,8 @@ class EventCreate(BaseModel):
     id: uuid.UUID | None = Field(default=None, description="Opcional: id elegido por el cliente (reintentos seguros)")
     kind: EventKind
     title: str = Field(min_length=1, max_length=200)
-    starts_at: datetime = Field(description="Fecha y hora ISO 8601; sin zona se entiende hora de Santiago")
-    ends_at: datetime | None = None
+    starts_at: Moment = Field(description="Fecha y hora ISO 8601; sin zona se entiende hora de Santiago")
+    ends_at: Moment | None = None
     place: str = Field(default="", max_length=300)
     school_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
     agenda: str = Field(default="", max_length=8000)
@@ -34,8 +36,8 @@ class EventUpdate(BaseModel):
     model_config = _STRICT
     kind: EventKind | None = None
     title: str | None = Field(default=None, min_length=1, max_length=200)
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     place: str | None = Field(default=None, max_length=300)
     school_ids: list[uuid.UUID] | None = Field(default=None, max_length=50)
     agenda: str | None = Field(default=None, max_length=8000)
@@ -58,6 +60,7 @@ class EventRead(BaseModel):
     attendance: list[uuid.UUID]
     notes: str
     agreements: str
+    version: int = Field(description=VERSION_DESCRIPTION)
 
 
 class MonthRead(BaseModel):
@@ -125,3 +128,4 @@ class BarrierRead(BaseModel):
     resolution: str
     created_at: datetime
     updated_at: datetime
+    version: int = Field(description=VERSION_DESCRIPTION)

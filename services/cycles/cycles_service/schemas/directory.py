@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from ..domain.chile import InvalidRbd, InvalidRun, normalize_run, validate_rbd
 from ..domain.levels import UnknownLevelError, parse_levels
 from ..domain.roles import UnknownRoleError, parse_role
+from .bounds import VERSION_DESCRIPTION
 
 RoleCode = Literal["coordinator", "facilitator", "coach", "leader", "teacher"]
 
@@ -91,6 +92,7 @@ class SchoolRead(BaseModel):
     commune: str
     region: str
     levels: list[str]
+    version: int = Field(description=VERSION_DESCRIPTION)
 
 
 class PersonCreate(BaseModel):
@@ -123,6 +125,7 @@ class PersonRead(BaseModel):
     role: str
     school_id: uuid.UUID | None
     levels: list[str]
+    version: int = Field(description=VERSION_DESCRIPTION)
 
 
 class RosterChange(BaseModel):

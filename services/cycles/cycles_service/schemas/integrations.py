@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from .bounds import VERSION_DESCRIPTION
+
 IntegrationScope = Literal["roster:import", "directory:read", "aggregates:read"]
 
 
@@ -38,6 +40,7 @@ class IntegrationRead(BaseModel):
     revoked_at: datetime | None
     last_used_at: datetime | None = Field(description="Última vez que obtuvo un token")
     active: bool
+    version: int = Field(description=VERSION_DESCRIPTION)
 
 
 class IntegrationCreated(IntegrationRead):

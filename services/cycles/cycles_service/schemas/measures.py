@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .bounds import VERSION_DESCRIPTION, Amount, NonNegativeAmount
+
 MeasureKind = Literal["outcome", "process", "balancing"]
 ValueType = Literal["count", "proportion", "continuous"]
 Direction = Literal["up", "down"]
@@ -52,14 +54,15 @@ class MeasureRead(BaseModel):
     point_count: int
     created_at: datetime
     updated_at: datetime
+    version: int = Field(description=VERSION_DESCRIPTION)
 
 
 class PointIn(BaseModel):
     model_config = _STRICT
     period: date = Field(description="Fecha del período; se normaliza al inicio de la semana, mes o año")
-    value: float | None = Field(default=None, description="Valor (conteo o continuo); en proporciones se calcula")
-    numerator: float | None = None
-    denominator: float | None = None
+    value: Amount | None = Field(default=None, description="Valor (conteo o continuo); en proporciones se calcula")
+    numerator: NonNegativeAmount | None = None
+    denominator: NonNegativeAmount | None = None
     school_id: uuid.UUID | None = Field(default=None, description="Establecimiento; vacío = toda la red")
     note: str = Field(default="", max_length=2000)
 
@@ -74,6 +77,7 @@ class PointRead(BaseModel):
     school_id: uuid.UUID | None
     note: str
     updated_at: datetime
+    version: int = Field(description=VERSION_DESCRIPTION)
 
 
 class PointImportResult(BaseModel):

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from .bounds import VERSION_DESCRIPTION, Amount, Order
+
 NodeKind = Literal["aim", "primary", "secondary", "change_idea"]
 DiagramStatus = Literal["draft", "published"]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
@@ -22,8 +24,8 @@ class AimCreate(BaseModel):
     statement: str = Field(min_length=1, max_length=2000)
     measure_id: uuid.UUID | None = Field(default=None, description="Medida con que se juzga la meta")
     measure_description: str = Field(default="", max_length=1000)
-    baseline: float | None = None
-    target_value: float | None = None
+    baseline: Amount | None = None
+    target_value: Amount | None = None
     target_date: date | None = None
     focus_domain: DomainCode | None = Field(default=None, description="Dominio del instrumento, p. ej. IS")
 
@@ -33,8 +35,8 @@ class AimUpdate(BaseModel):
     statement: str | None = Field(default=None, min_length=1, max_length=2000)
     measure_id: uuid.UUID | None = None
     measure_description: str | None = Field(default=None, max_length=1000)
-    baseline: float | None = None
-    target_value: float | None = None
+    baseline: Amount | None = None
+    target_value: Amount | None = None
     target_date: date | None = None
     focus_domain: DomainCode | None = None
 
@@ -51,6 +53,7 @@ class AimRead(BaseModel):
     focus_domain: str | None
     created_at: datetime
     updated_at: datetime
+    version: int = Field(description=VERSION_DESCRIPTION)
 
 
 class DiagramCreate(BaseModel):
@@ -77,6 +80,9 @@ class DiagramSummary(BaseModel):
     published_at: datetime | None
     created_at: datetime
     node_count: int
+    revision: int = Field(
+        description='Cambios de esta versión (distinto de `version`); el ETag es este número entre comillas: "2"'
+    )
 
 
 class ChangeIdeaRead(BaseModel):
@@ -85,10 +91,13 @@ class ChangeIdeaRead(BaseModel):
     text: str
     tags: list[str]
     parent_ids: list[uuid.UUID]
+    version: int = Field(description=VERSION_DESCRIPTION)
 
 
 class DiagramRead(DiagramSummary):
-    tree: dict[str, Any] = Field(description="aim → primary → secondary → change_idea; `unlinked`: nodos sin padre")
+    tree: dict[str, Any] = Field(
+        description="aim → primary → secondary → change_idea; `unlinked`: nodos sin padre; cada nodo con su `version`"
+    )
     change_ideas: list[ChangeIdeaRead]
 
 
@@ -99,7 +108,7 @@ class NodeCreate(BaseModel):
     text: str = Field(min_length=1, max_length=1000)
     tags: list[Tag] = Field(default_factory=list, max_length=20)
     parent_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
-    order: int = 0
+    order: Order = 0
 
 
 class NodeUpdate(BaseModel):
@@ -107,7 +116,7 @@ class NodeUpdate(BaseModel):
     text: str | None = Field(default=None, min_length=1, max_length=1000)
     tags: list[Tag] | None = Field(default=None, max_length=20)
     parent_ids: list[uuid.UUID] | None = Field(default=None, max_length=20, description="Mover: nuevos padres")
-    order: int | None = None
+    order: Order | None = None
 
 
 class NodeRead(BaseModel):
@@ -119,6 +128,7 @@ class NodeRead(BaseModel):
     tags: list[str]
     order: int
     parent_ids: list[uuid.UUID]
+    version: int = Field(description=VERSION_DESCRIPTION)
 
 
 class DiffNode(BaseModel):

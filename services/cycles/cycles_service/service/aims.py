@@ -13,7 +13,7 @@ from ..domain.access import Actor
 from ..models import Aim, Measure
 from ..schemas.planning import AimCreate, AimRead, AimUpdate
 from .access import require
-from .common import apply
+from .common import apply, require_version
 from .planning import EDIT
 
 
@@ -62,8 +62,9 @@ def create_aim(session: Session, actor: Actor, body: AimCreate) -> tuple[AimRead
     return aim_read(aim), True
 
 
-def update_aim(session: Session, actor: Actor, aim: Aim, body: AimUpdate) -> AimRead:
+def update_aim(session: Session, actor: Actor, aim: Aim, body: AimUpdate, if_match: str | None) -> AimRead:
     require(actor, actor.edits_theory, EDIT)
+    require_version(aim, if_match, "la meta")
     changes = body.model_dump(exclude_unset=True)
     for name in ("statement", "measure_description"):
         if name in changes and changes[name] is None:

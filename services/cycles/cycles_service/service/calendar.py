@@ -29,7 +29,7 @@ from ..schemas.calendar import (
     YearPlanRead,
 )
 from .access import require
-from .common import apply, person_in_network, school_in_network
+from .common import apply, person_in_network, require_version, school_in_network
 
 SANTIAGO = ZoneInfo("America/Santiago")
 
@@ -54,6 +54,7 @@ def event_read(event: Event) -> EventRead:
         attendance=[uuid.UUID(p) for p in event.attendance],
         notes=event.notes,
         agreements=event.agreements,
+        version=event.version,
     )
 
 
@@ -107,9 +108,10 @@ def create_event(session: Session, actor: Actor, body: EventCreate) -> tuple[Eve
     return event_read(event), True
 
 
-def update_event(session: Session, actor: Actor, event: Event, body: EventUpdate) -> EventRead:
+def update_event(session: Session, actor: Actor, event: Event, body: EventUpdate, if_match: str | None) -> EventRead:
     current = [uuid.UUID(s) for s in event.school_ids]
     require(actor, actor.edits_event(event.kind, current), EVENT_EDIT)
+    require_version(event, if_match, "el evento")
     changes = body.model_dump(exclude_unset=True)
     for name in ("kind", "title", "starts_at", "place", "school_ids", "agenda", "attendance", "notes", "agreements"):
         if name in changes and changes[name] is None:
@@ -297,12 +299,15 @@ def create_barrier(session: Session, actor: Actor, body: BarrierCreate) -> tuple
     return barrier_read(barrier), True
 
 
-def update_barrier(session: Session, actor: Actor, barrier: Barrier, body: BarrierUpdate) -> BarrierRead:
+def update_barrier(
+    session: Session, actor: Actor, barrier: Barrier, body: BarrierUpdate, if_match: str | None
+) -> BarrierRead:
     require(
         actor,
         actor.edits_barrier(barrier.school_id, barrier.owner_id, barrier.raised_by_id),
         "No puedes editar esta barrera.",
     )
+    require_version(barrier, if_match, "la barrera")
     changes = body.model_dump(exclude_unset=True)
     for name in ("description", "level", "status", "resolution"):
         if name in changes and changes[name] is None:

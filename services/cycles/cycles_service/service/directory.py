@@ -27,10 +27,11 @@ from ..schemas.directory import (
 )
 from . import integrations
 from .access import require
-from .common import apply, school_in_network
+from .common import apply, require_version, school_in_network
 from .networks import require_network
 
 MANAGE = "Solo la coordinación de la red administra establecimientos y personas."
+SCHOOL = "el establecimiento"
 
 
 # ------------------------------------------------------------------------------------------------ schools
@@ -90,8 +91,11 @@ def create_school(session: Session, actor: Actor, body: SchoolCreate) -> tuple[S
     return school_read(school), True
 
 
-def update_school(session: Session, actor: Actor, school: School, body: SchoolUpdate) -> SchoolRead:
+def update_school(
+    session: Session, actor: Actor, school: School, body: SchoolUpdate, if_match: str | None
+) -> SchoolRead:
     require(actor, actor.manages_directory, MANAGE)
+    require_version(school, if_match, SCHOOL)
     changes = body.model_dump(exclude_unset=True)
     for name in ("rbd", "name", "levels", "commune", "region"):
         if name in changes and changes[name] is None:
@@ -105,9 +109,10 @@ def update_school(session: Session, actor: Actor, school: School, body: SchoolUp
     return school_read(school)
 
 
-def delete_school(session: Session, actor: Actor, school: School) -> None:
+def delete_school(session: Session, actor: Actor, school: School, if_match: str | None) -> None:
     """Only a school nothing refers to (people, cycles, barriers, measure data): 409 naming what does."""
     require(actor, actor.manages_directory, MANAGE)
+    require_version(school, if_match, SCHOOL)
     uses = {
         "personas": session.exec(select(func.count()).select_from(Person).where(Person.school_id == school.id)).one(),
         "ciclos": session.exec(select(func.count()).select_from(Cycle).where(Cycle.school_id == school.id)).one(),
@@ -136,6 +141,7 @@ def person_read(person: Person, actor: Actor) -> PersonRead:
         role=person.role,
         school_id=person.school_id,
         levels=list(person.levels),
+        version=person.version,
     )
 
 
@@ -194,8 +200,11 @@ def create_person(session: Session, actor: Actor, body: PersonCreate) -> tuple[P
     return person_read(person, actor), True
 
 
-def update_person(session: Session, actor: Actor, person: Person, body: PersonUpdate) -> PersonRead:
+def update_person(
+    session: Session, actor: Actor, person: Person, body: PersonUpdate, if_match: str | None
+) -> PersonRead:
     require(actor, actor.manages_directory, MANAGE)
+    require_version(person, if_match, "la persona")
     changes = body.model_dump(exclude_unset=True)
     for name in ("run", "name", "role", "levels"):
         if name in changes and changes[name] is None:

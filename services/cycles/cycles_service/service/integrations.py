@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 
+from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from mejora_common.auth import INTEGRATION_ROLE, Membership, Principal, issue_access_token
@@ -17,10 +18,12 @@ from ..schemas.integrations import IntegrationCreate, IntegrationCreated, Integr
 from ..settings import Settings
 from . import throttling
 from .access import require
+from .common import require_version
 from .networks import require_network
 from .security import hash_password, verify_password
 
 MANAGE = "Solo la coordinación de la red administra las integraciones."
+WHAT = "la integración"
 
 CLIENT_ID_PREFIX = "mr_"
 
@@ -38,6 +41,7 @@ def _read(client: IntegrationClient, creator: str | None) -> IntegrationRead:
         revoked_at=client.revoked_at,
         last_used_at=client.last_used_at,
         active=client.revoked_at is None,
+        version=client.version,
     )
 
 
@@ -101,13 +105,19 @@ def create_client(
     return IntegrationCreated(**read.model_dump(), client_secret=secret), True
 
 
-def revoke_client(session: Session, actor: Actor, client: IntegrationClient) -> None:
-    """Revoke at once (idempotent): the secret stops working; issued access tokens expire on their own."""
+def revoke_client(session: Session, actor: Actor, client: IntegrationClient, if_match: str | None) -> None:
+    """Revoke at once: the secret stops working; issued access tokens expire on their own.
+
+    A revoke repeated after a lost answer succeeds whatever its ``If-Match`` (nothing left to change)."""
     require(actor, actor.manages_directory, MANAGE)
-    if client.revoked_at is None:
-        client.revoked_at = utcnow()
-        session.add(client)
-        session.commit()
+    if client.revoked_at is not None:
+        if not (if_match or "").strip():
+            require_version(client, None, WHAT)  # 428: the header is required all the same
+        return
+    require_version(client, if_match, WHAT)
+    client.revoked_at = utcnow()
+    session.add(client)
+    session.commit()
 
 
 def is_active(session: Session, integration_id: uuid.UUID) -> bool:
@@ -172,7 +182,12 @@ def issue_client_token(
             )
         scopes = wanted
     access, _ = issue_access_token(principal_for_client(client, scopes), secret, settings.access_token_minutes)
-    client.last_used_at = utcnow()
-    session.add(client)
+    # Bookkeeping, not a change of the client: no new version, so a login never makes a coordinator's ETag stale.
+    session.execute(
+        update(IntegrationClient)
+        .where(col(IntegrationClient.id) == client.id)
+        .values(last_used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     session.commit()
     return TokenResponse(access_token=access, expires_in=settings.access_token_minutes * 60, scope=" ".join(scopes))

@@ -27,7 +27,7 @@ from ..domain.access import Actor
 from ..models import NETWORK_SCOPE, Measure, MeasurePoint, School
 from ..schemas.measures import MeasureCreate, MeasureRead, MeasureUpdate, PointImportResult, PointIn, PointRead
 from .access import require
-from .common import apply
+from .common import apply, require_version
 
 EDIT = "Solo coordinación y facilitación definen las medidas de la red."
 
@@ -78,8 +78,11 @@ def create_measure(session: Session, actor: Actor, body: MeasureCreate) -> tuple
     return measure, True
 
 
-def update_measure(session: Session, actor: Actor, measure: Measure, body: MeasureUpdate) -> Measure:
+def update_measure(
+    session: Session, actor: Actor, measure: Measure, body: MeasureUpdate, if_match: str | None
+) -> Measure:
     require(actor, actor.edits_theory, EDIT)
+    require_version(measure, if_match, "la medida")
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     if "value_type" in changes and changes["value_type"] != measure.value_type:
         has_points = session.exec(select(MeasurePoint.id).where(MeasurePoint.measure_id == measure.id)).first()
@@ -171,7 +174,9 @@ def _schools(session: Session, network_id: uuid.UUID) -> dict[uuid.UUID, int]:
     return {s.id: s.rbd for s in session.exec(select(School).where(School.network_id == network_id)).all()}
 
 
-def _upsert(session: Session, measure: Measure, point: PointIn, value: float) -> tuple[MeasurePoint, bool]:
+def _upsert(
+    session: Session, measure: Measure, point: PointIn, value: float, if_match: str | None = None
+) -> tuple[MeasurePoint, bool]:
     period = normalise_period(measure.frequency, point.period)
     scope = str(point.school_id) if point.school_id else NETWORK_SCOPE
     existing = session.exec(
@@ -186,6 +191,8 @@ def _upsert(session: Session, measure: Measure, point: PointIn, value: float) ->
         "note": point.note,
     }
     if existing is not None:
+        if if_match is not None:  # replacing a point: If-Match is honoured when sent (last writer wins without it)
+            require_version(existing, if_match, "el dato")
         apply(existing, values)
         session.add(existing)
         return existing, False
@@ -194,7 +201,9 @@ def _upsert(session: Session, measure: Measure, point: PointIn, value: float) ->
     return row, True
 
 
-def record_point(session: Session, actor: Actor, measure: Measure, point: PointIn) -> tuple[PointRead, bool]:
+def record_point(
+    session: Session, actor: Actor, measure: Measure, point: PointIn, if_match: str | None = None
+) -> tuple[PointRead, bool]:
     require(
         actor,
         actor.records_points_for(point.school_id),
@@ -203,7 +212,7 @@ def record_point(session: Session, actor: Actor, measure: Measure, point: PointI
     errors, value = _check_point(measure, point, set(_schools(session, measure.network_id)), "")
     if errors or value is None:
         raise ProblemError(422, "validation_error", "El dato no es válido: revisa los campos marcados.", errors=errors)
-    row, created = _upsert(session, measure, point, value)
+    row, created = _upsert(session, measure, point, value, if_match)
     session.commit()
     session.refresh(row)
     return point_read(row), created

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
 from mejora_common.db import utcnow
@@ -39,10 +40,12 @@ from ..schemas.planning import (
     NodeUpdate,
 )
 from .access import require
-from .common import apply
+from .common import apply, require_version
 from .networks import require_network
 
 EDIT = "Solo coordinación y facilitación editan la meta y el diagrama conductor."
+DIAGRAM = "la versión del diagrama conductor"
+NODE = "el nodo"
 
 
 # ------------------------------------------------------------------------------------------------ diagrams
@@ -75,22 +78,43 @@ def summary(session: Session, diagram: DriverDiagram) -> DiagramSummary:
         published_at=diagram.published_at,
         created_at=diagram.created_at,
         node_count=count,
+        revision=diagram.revision,
     )
 
 
+def _stamp_versions(subtree: Any, versions: dict[str, int]) -> None:
+    """Each rendered node gets its row's ``version`` (the If-Match of its PATCH or DELETE)."""
+    if isinstance(subtree, dict):
+        if "id" in subtree and "children" in subtree:
+            subtree["version"] = versions.get(subtree["id"], 1)
+        for value in subtree.values():
+            _stamp_versions(value, versions)
+    elif isinstance(subtree, list):
+        for item in subtree:
+            _stamp_versions(item, versions)
+
+
 def diagram_read(session: Session, diagram: DriverDiagram) -> DiagramRead:
-    nodes, links = _domain(_nodes(session, diagram.id), _links(session, diagram.id))
-    tree = build_tree(nodes, links)
+    rows = _nodes(session, diagram.id)
+    versions = {str(n.id): n.version for n in rows}
+    nodes, links = _domain(rows, _links(session, diagram.id))
+    tree = dict(build_tree(nodes, links))
+    _stamp_versions(tree, versions)
     parents: dict[str, list[uuid.UUID]] = {}
     for link in links:
         parents.setdefault(link.child_id, []).append(uuid.UUID(link.parent_id))
     ideas = sorted((n for n in nodes if n.kind == "change_idea"), key=lambda n: (n.order, n.text))
     return DiagramRead(
         **summary(session, diagram).model_dump(),
-        tree=dict(tree),
+        tree=tree,
         change_ideas=[
             ChangeIdeaRead(
-                id=uuid.UUID(n.id), key=n.key, text=n.text, tags=list(n.tags), parent_ids=sorted(parents.get(n.id, []))
+                id=uuid.UUID(n.id),
+                key=n.key,
+                text=n.text,
+                tags=list(n.tags),
+                parent_ids=sorted(parents.get(n.id, [])),
+                version=versions[n.id],
             )
             for n in ideas
         ],
@@ -170,8 +194,11 @@ def create_diagram(session: Session, actor: Actor, body: DiagramCreate) -> tuple
     return diagram, True
 
 
-def rename_diagram(session: Session, actor: Actor, diagram: DriverDiagram, title: str) -> DriverDiagram:
+def rename_diagram(
+    session: Session, actor: Actor, diagram: DriverDiagram, title: str, if_match: str | None
+) -> DriverDiagram:
     require(actor, actor.edits_theory, EDIT)
+    require_version(diagram, if_match, DIAGRAM)
     _require_draft(diagram)
     if apply(diagram, {"title": title}):
         session.add(diagram)
@@ -188,8 +215,9 @@ def _require_draft(diagram: DriverDiagram) -> None:
         )
 
 
-def publish(session: Session, actor: Actor, diagram: DriverDiagram) -> DriverDiagram:
+def publish(session: Session, actor: Actor, diagram: DriverDiagram, if_match: str | None) -> DriverDiagram:
     require(actor, actor.edits_theory, EDIT)
+    require_version(diagram, if_match, DIAGRAM)
     _require_draft(diagram)
     nodes, links = _domain(_nodes(session, diagram.id), _links(session, diagram.id))
     problems = validate_diagram(nodes, links)
@@ -211,8 +239,12 @@ def publish(session: Session, actor: Actor, diagram: DriverDiagram) -> DriverDia
     return diagram
 
 
+def _parent_ids(session: Session, node: DiagramNode) -> list[uuid.UUID]:
+    return list(session.exec(select(DiagramLink.parent_id).where(DiagramLink.child_id == node.id)).all())
+
+
 def node_read(session: Session, node: DiagramNode) -> NodeRead:
-    parents = session.exec(select(DiagramLink.parent_id).where(DiagramLink.child_id == node.id)).all()
+    parents = _parent_ids(session, node)
     return NodeRead(
         id=node.id,
         diagram_id=node.diagram_id,
@@ -222,6 +254,7 @@ def node_read(session: Session, node: DiagramNode) -> NodeRead:
         tags=list(node.tags),
         order=node.order,
         parent_ids=sorted(parents),
+        version=node.version,
     )
 
 
@@ -281,31 +314,55 @@ def add_node(session: Session, actor: Actor, diagram: DriverDiagram, body: NodeC
 
 
 def _touch(session: Session, diagram: DriverDiagram) -> None:
-    diagram.updated_at = utcnow()
-    session.add(diagram)
+    """Commit a node change with its draft: the diagram's revision grows (its tree changed) in one UPDATE that also
+    requires the draft to be still a draft, so a node never lands in a version published meanwhile. Not
+    conditional on the revision read: edits of two different nodes do not conflict."""
+    touched = session.execute(
+        update(DriverDiagram)
+        .where(col(DriverDiagram.id) == diagram.id, col(DriverDiagram.status) == "draft")
+        .values(updated_at=utcnow(), revision=DriverDiagram.revision + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if touched.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise conflict("diagram_published", "Esta versión se publicó mientras la editabas; crea una nueva versión.")
     session.commit()
 
 
 def update_node(
-    session: Session, actor: Actor, diagram: DriverDiagram, node: DiagramNode, body: NodeUpdate
+    session: Session,
+    actor: Actor,
+    diagram: DriverDiagram,
+    node: DiagramNode,
+    body: NodeUpdate,
+    *,
+    if_match: str | None,
 ) -> NodeRead:
     require(actor, actor.edits_theory, EDIT)
+    require_version(node, if_match, NODE)
     _require_draft(diagram)
     changes: dict[str, Any] = {
         k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None and k != "parent_ids"
     }
-    apply(node, changes)
-    session.add(node)
-    if body.parent_ids is not None:
+    changed = apply(node, changes)
+    if body.parent_ids is not None and set(body.parent_ids) != set(_parent_ids(session, node)):
         _set_parents(session, diagram, node, body.parent_ids)
+        changed = True
+    if not changed:
+        return node_read(session, node)
+    flag_modified(node, "text")  # a move changes only links: the node's version must grow (and be checked) too
+    session.add(node)
     _touch(session, diagram)
     session.refresh(node)
     return node_read(session, node)
 
 
-def remove_node(session: Session, actor: Actor, diagram: DriverDiagram, node: DiagramNode) -> None:
+def remove_node(
+    session: Session, actor: Actor, diagram: DriverDiagram, node: DiagramNode, if_match: str | None
+) -> None:
     """Removes the node and its links; its children stay in the version, unlinked, until moved."""
     require(actor, actor.edits_theory, EDIT)
+    require_version(node, if_match, NODE)
     _require_draft(diagram)
     for link in session.exec(
         select(DiagramLink).where((DiagramLink.child_id == node.id) | (DiagramLink.parent_id == node.id))

@@ -17,32 +17,10 @@ from ..domain.cycle_stages import STAGE_LABELS, can_advance, next_stage, parse_s
 from ..models import Cycle, CycleTransition, DiagramNode, DriverDiagram
 from ..schemas.work import CycleCreate, CycleUpdate, NextCycleRequest, ReopenRequest
 from .access import require
-from .common import apply, person_in_network, school_in_network
-from .work_reads import STAGE_FIELD_NAMES, etag, next_cycle_id, require_readable, stage_fields
+from .common import apply, person_in_network, require_version, school_in_network
+from .work_reads import STAGE_FIELD_NAMES, next_cycle_id, require_readable, stage_fields
 
-
-def check_if_match(cycle: Cycle, if_match: str | None, *, required: bool) -> None:
-    """``If-Match`` must name the current revision: 428 when absent (and required), 412 when stale."""
-    if if_match is None or not if_match.strip():
-        if required:
-            raise ProblemError(
-                428,
-                "precondition_required",
-                "Falta el encabezado If-Match con el ETag del ciclo: vuelve a cargarlo antes de guardar.",
-                headers={"ETag": etag(cycle)},
-            )
-        return
-    tags = [t.strip().removeprefix("W/") for t in if_match.split(",")]
-    if "*" in tags or etag(cycle) in tags:
-        return
-    raise ProblemError(
-        412,
-        "precondition_failed",
-        "Otra persona modificó este ciclo mientras lo editabas. Vuelve a cargarlo para ver sus cambios; "
-        "no se guardó nada.",
-        headers={"ETag": etag(cycle)},
-        extra={"current_revision": cycle.revision},
-    )
+WHAT = "el ciclo"
 
 
 def _check_change_idea(session: Session, network_id: uuid.UUID, node_id: uuid.UUID | None) -> None:
@@ -90,13 +68,13 @@ def create_cycle(session: Session, actor: Actor, body: CycleCreate) -> tuple[Cyc
 
 
 def _bump(cycle: Cycle) -> None:
-    cycle.revision += 1
+    # ``revision`` is the version counter: SQLAlchemy raises it (conditionally) in the UPDATE itself.
     cycle.updated_at = utcnow()
 
 
 def update_cycle(session: Session, actor: Actor, cycle: Cycle, body: CycleUpdate, if_match: str | None) -> Cycle:
     require(actor, actor.edits_cycle(cycle.school_id, cycle.owner_id), "No puedes editar este ciclo.")
-    check_if_match(cycle, if_match, required=True)
+    require_version(cycle, if_match, WHAT)
     if cycle.stage == "closed":
         raise conflict("cycle_closed", "El ciclo está cerrado; reábrelo para editarlo.")
     changes = body.model_dump(exclude_unset=True)
@@ -152,7 +130,7 @@ def _transition(session: Session, actor: Actor, cycle: Cycle, kind: str, *, to_s
 
 def advance(session: Session, actor: Actor, cycle: Cycle, if_match: str | None) -> Cycle:
     require(actor, actor.edits_cycle(cycle.school_id, cycle.owner_id), "No puedes avanzar este ciclo.")
-    check_if_match(cycle, if_match, required=False)
+    require_version(cycle, if_match, WHAT)
     stage = parse_stage(cycle.stage)
     target = next_stage(stage)
     missing = can_advance(stage, stage_fields(cycle))
@@ -178,7 +156,7 @@ def reopen(session: Session, actor: Actor, cycle: Cycle, body: ReopenRequest, if
         actor.reopens_cycle(cycle.owner_id),
         "Solo quien es responsable del ciclo o la coordinación puede reabrirlo.",
     )
-    check_if_match(cycle, if_match, required=False)
+    require_version(cycle, if_match, WHAT)
     error = reopen_error(parse_stage(cycle.stage), body.to_stage)
     if error:
         raise invalid("to_stage", error, code="invalid_reopen")
@@ -186,12 +164,17 @@ def reopen(session: Session, actor: Actor, cycle: Cycle, body: ReopenRequest, if
     return cycle
 
 
-def start_next(session: Session, actor: Actor, cycle: Cycle, body: NextCycleRequest) -> tuple[Cycle, bool]:
+def start_next(
+    session: Session, actor: Actor, cycle: Cycle, body: NextCycleRequest, if_match: str | None
+) -> tuple[Cycle, bool]:
+    """The follower of ``cycle``; the source's revision grows with it (its ``next_cycle_id`` changes), so of two
+    concurrent starts with the same ``If-Match`` one is 412 and a cycle never gets two followers."""
     if body.id is not None:
         existing = session.get(Cycle, body.id)
         if existing is not None and existing.previous_cycle_id == cycle.id:
-            return existing, False
+            return existing, False  # a retry whose first answer was lost: whatever its If-Match
     require(actor, actor.edits_cycle(cycle.school_id, cycle.owner_id), "No puedes continuar este ciclo.")
+    require_version(cycle, if_match, WHAT)
     if cycle.stage not in ("act", "closed"):
         raise conflict(
             "cycle_not_finished",
@@ -220,6 +203,8 @@ def start_next(session: Session, actor: Actor, cycle: Cycle, body: NextCycleRequ
     if body.id is not None:
         new.id = body.id
     session.add(new)
+    _bump(cycle)
+    session.add(cycle)
     session.commit()
     session.refresh(new)
     return new, True

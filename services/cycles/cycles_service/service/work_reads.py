@@ -9,6 +9,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
+from mejora_common import versioning
 from mejora_common.auth import Principal
 from mejora_common.errors import not_found
 from mejora_common.pagination import paginate
@@ -38,7 +39,7 @@ STAGE_FIELD_NAMES = (
 
 
 def etag(cycle: Cycle) -> str:
-    return f'"{cycle.revision}"'
+    return versioning.etag(cycle.revision)
 
 
 def stage_fields(cycle: Cycle) -> dict[str, object]:
