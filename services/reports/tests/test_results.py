@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from reports_service.domain.comparison import compare_waves
 from reports_service.domain.results import (
     BandCounts,
     ClassroomRecord,
@@ -13,7 +14,6 @@ from reports_service.domain.results import (
     GroupResults,
     aggregate_results,
     band_for,
-    compare_waves,
 )
 
 W1, W2 = "2024-1", "2024-2"

@@ -1,4 +1,5 @@
-"""Network results: aggregates of classroom observation scores (pure functions).
+"""Network results: aggregates of classroom observation scores (pure functions; the paired comparison of two
+waves is in :mod:`reports_service.domain.comparison`).
 
 Input is one :class:`ClassroomRecord` per classroom and wave (an observation
 round, e.g. ``"2024-1"``): each dimension's raw ``mean`` and ``adjusted``
@@ -26,16 +27,6 @@ private): any group — the network too — with fewer than ``k`` classrooms
 all (not even its ``n``). Inside a group that is shown, a domain or dimension
 scored in fewer than ``k`` of its classrooms is suppressed the same way.
 
-:func:`compare_waves` — paired comparison of two waves over the classrooms
-observed in both (matched by ``classroom_key``): ``n_pairs``, the mean change
-(after - before), the sample sd of the changes, and the effect size Cohen's
-``d_z = mean change / sd of change`` (the standardized mean difference for
-paired data: Cohen, J. (1988). *Statistical Power Analysis for the Behavioral
-Sciences*, 2nd ed.; Lakens, D. (2013), *Frontiers in Psychology* 4:863).
-Dimension changes use ADJUSTED values, so a positive change is an improvement
-for every dimension, reverse ones included. ``d_z`` is ``None`` when the sd of
-change is 0 or undefined. Fewer than ``k`` pairs → suppressed.
-
 No rounding happens here.
 """
 
@@ -52,18 +43,15 @@ __all__ = [
     "NETWORK_KEY",
     "Band",
     "BandCounts",
-    "ChangeStats",
     "ClassroomRecord",
     "DimensionStats",
     "DimensionValue",
     "DomainStats",
     "GroupResults",
     "NetworkResults",
-    "WaveComparison",
     "aggregate_results",
     "band_for",
     "band_thresholds",
-    "compare_waves",
 ]
 
 Band = Literal["low", "mid", "high"]
@@ -174,47 +162,16 @@ class NetworkResults:
     by_school: tuple[GroupResults, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ChangeStats:
-    """Paired change of one domain or dimension between two waves.
-
-    For a dimension the values are ADJUSTED (positive change = improvement).
-    All statistics ``None`` when suppressed.
-    """
-
-    code: str
-    suppressed: bool
-    n_pairs: int | None
-    before_mean: float | None
-    after_mean: float | None
-    mean_change: float | None
-    sd_change: float | None
-    effect_size_dz: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class WaveComparison:
-    """Paired comparison of two waves over classrooms observed in both."""
-
-    before_wave: str
-    after_wave: str
-    k: int
-    suppressed: bool
-    n_pairs: int | None
-    domains: tuple[ChangeStats, ...]
-    dimensions: tuple[ChangeStats, ...]
-
-
-def _check_k(k: int) -> None:
+def check_k(k: int) -> None:
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError("k debe ser un entero positivo")
 
 
-def _sd(values: Sequence[float]) -> float | None:
+def sample_sd(values: Sequence[float]) -> float | None:
     return statistics.stdev(values) if len(values) >= 2 else None
 
 
-def _codes(
+def codes_in_order(
     records: Iterable[ClassroomRecord],
     get: Callable[[ClassroomRecord], Iterable[str]],
 ) -> list[str]:
@@ -256,7 +213,7 @@ def _group(
                 suppressed=False,
                 n=len(values),
                 mean=statistics.fmean(values),
-                sd=_sd(values),
+                sd=sample_sd(values),
                 bands=_count_bands(values, scale_min, scale_max),
             )
         )
@@ -274,7 +231,7 @@ def _group(
                 suppressed=False,
                 n=len(raw),
                 mean=statistics.fmean(raw),
-                sd=_sd(raw),
+                sd=sample_sd(raw),
                 adjusted_mean=statistics.fmean(v.adjusted for v in dim_values),
                 bands=_count_bands(raw, scale_min, scale_max),
             )
@@ -289,7 +246,7 @@ def _group(
     )
 
 
-def _by_classroom(records: Iterable[ClassroomRecord], wave: str) -> dict[str, ClassroomRecord]:
+def by_classroom(records: Iterable[ClassroomRecord], wave: str) -> dict[str, ClassroomRecord]:
     out: dict[str, ClassroomRecord] = {}
     for record in records:
         if record.wave != wave:
@@ -315,11 +272,11 @@ def aggregate_results(
     records; levels and schools are sorted by key. Raises :class:`ValueError`
     if a classroom appears twice in the wave, or for ``k < 1``.
     """
-    _check_k(k)
+    check_k(k)
     band_thresholds(scale_min, scale_max)  # validates the scale
-    selected = list(_by_classroom(records, wave).values())
-    domain_codes = _codes(selected, lambda r: r.domains)
-    dimension_codes = _codes(selected, lambda r: r.dimensions)
+    selected = list(by_classroom(records, wave).values())
+    domain_codes = codes_in_order(selected, lambda r: r.domains)
+    dimension_codes = codes_in_order(selected, lambda r: r.dimensions)
 
     def grouped(attr: Callable[[ClassroomRecord], str]) -> tuple[GroupResults, ...]:
         groups: dict[str, list[ClassroomRecord]] = {}
@@ -352,83 +309,4 @@ def aggregate_results(
         ),
         by_level=grouped(lambda r: r.level),
         by_school=grouped(lambda r: r.school_id),
-    )
-
-
-def _change(code: str, pairs: Sequence[tuple[float, float]], k: int) -> ChangeStats:
-    if len(pairs) < k:
-        return ChangeStats(code, True, None, None, None, None, None, None)
-    changes = [after - before for before, after in pairs]
-    mean_change = statistics.fmean(changes)
-    sd_change = _sd(changes)
-    dz = mean_change / sd_change if sd_change else None
-    return ChangeStats(
-        code=code,
-        suppressed=False,
-        n_pairs=len(pairs),
-        before_mean=statistics.fmean(b for b, _ in pairs),
-        after_mean=statistics.fmean(a for _, a in pairs),
-        mean_change=mean_change,
-        sd_change=sd_change,
-        effect_size_dz=dz,
-    )
-
-
-def compare_waves(
-    records: Iterable[ClassroomRecord],
-    *,
-    before: str,
-    after: str,
-    k: int = DEFAULT_K,
-) -> WaveComparison:
-    """Paired change from wave ``before`` to wave ``after`` (see module docstring).
-
-    Only classrooms present in both waves count; for each domain/dimension, only
-    classrooms with a value in both waves. ``d_z = mean change / sd of change``
-    (``None`` if the sd is 0 or there is a single pair). The whole comparison
-    is suppressed when fewer than ``k`` classrooms are paired; a single
-    domain/dimension is suppressed when it has fewer than ``k`` pairs.
-    """
-    _check_k(k)
-    if before == after:
-        raise ValueError("Las dos mediciones a comparar deben ser distintas")
-    all_records = list(records)
-    first = _by_classroom(all_records, before)
-    second = _by_classroom(all_records, after)
-    keys = [key for key in first if key in second]
-    if len(keys) < k:
-        return WaveComparison(before, after, k, True, None, (), ())
-
-    pairs = [(first[key], second[key]) for key in keys]
-    flat = [r for pair in pairs for r in pair]
-    domain_codes = _codes(flat, lambda r: r.domains)
-    dimension_codes = _codes(flat, lambda r: r.dimensions)
-    domains = tuple(
-        _change(
-            code,
-            [(b.domains[code], a.domains[code]) for b, a in pairs if code in b.domains and code in a.domains],
-            k,
-        )
-        for code in domain_codes
-    )
-    dimensions = tuple(
-        _change(
-            code,
-            [
-                (b.dimensions[code].adjusted, a.dimensions[code].adjusted)
-                for b, a in pairs
-                if code in b.dimensions and code in a.dimensions
-            ],
-            k,
-        )
-        for code in dimension_codes
-    )
-    return WaveComparison(
-        before_wave=before,
-        after_wave=after,
-        k=k,
-        suppressed=False,
-        n_pairs=len(keys),
-        domains=domains,
-        dimensions=dimensions,
     )

@@ -23,7 +23,6 @@ import asyncio
 import uuid
 from collections import Counter
 from collections.abc import Sequence
-from typing import Literal
 
 from mejora_common.auth import Principal, missing_scope
 from mejora_common.errors import ProblemError, not_found
@@ -32,38 +31,24 @@ from ..cancellation import Cancellation, all_or_nothing, check
 from ..clients import Siblings
 from ..clients import cycles as cycles_client
 from ..clients import observations as observations_client
-from ..clients.cycles import CycleSummary
 from ..clients.observations import Observation, ScoresRow
+from ..domain.comparison import compare_waves
 from ..domain.results import (
-    ChangeStats,
     ClassroomRecord,
-    DimensionStats,
     DimensionValue,
-    DomainStats,
-    GroupResults,
     aggregate_results,
-    compare_waves,
 )
-from ..schemas.charts import BarChartSpec, BarSeries
 from ..schemas.results import (
-    ActivityCounts,
-    BandCountsOut,
-    ChangeOut,
     ComparisonOut,
     DimensionMeta,
     DomainMeta,
-    GroupOut,
-    ItemStats,
     NetworkRef,
     NetworkResultsReport,
-    PheaActivity,
-    SchoolActivity,
     WaveInfo,
     WavesOut,
 )
-from .charts import chart_scale, chartable
-from .feedback import band_ranges
-from .labels import DECISIONS, STAGES, level_label
+from .labels import level_label
+from .results_view import activity_of, change_out, domain_charts, group_out, names_of
 
 FULL_VIEW = {"coordinator", "facilitator", "coach", "service", "integration"}
 #: The scope an integration client needs to read network results (granted in the cycles service).
@@ -183,147 +168,6 @@ def structure_of(rows: Sequence[ScoresRow]) -> list[DomainMeta]:
     return list(domains.values())
 
 
-def _names(structure: Sequence[DomainMeta]) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
-    domain_names = {d.code: d.name for d in structure}
-    dimension_names = {dim.code: (dim.name, d.code) for d in structure for dim in d.dimensions}
-    return domain_names, dimension_names
-
-
-def _domain_item(stats: DomainStats, names: dict[str, str]) -> ItemStats:
-    return ItemStats(
-        code=stats.code,
-        name=names.get(stats.code, stats.code),
-        kind="domain",
-        domain=None,
-        suppressed=stats.suppressed,
-        n=stats.n,
-        mean=stats.mean,
-        sd=stats.sd,
-        bands=BandCountsOut(low=stats.bands.low, mid=stats.bands.mid, high=stats.bands.high) if stats.bands else None,
-    )
-
-
-def _dimension_item(stats: DimensionStats, names: dict[str, tuple[str, str]]) -> ItemStats:
-    name, domain = names.get(stats.code, (stats.code, ""))
-    return ItemStats(
-        code=stats.code,
-        name=name,
-        kind="dimension",
-        domain=domain or None,
-        suppressed=stats.suppressed,
-        n=stats.n,
-        mean=stats.mean,
-        sd=stats.sd,
-        adjusted_mean=stats.adjusted_mean,
-        bands=BandCountsOut(low=stats.bands.low, mid=stats.bands.mid, high=stats.bands.high) if stats.bands else None,
-    )
-
-
-def group_out(
-    group: GroupResults,
-    kind: Literal["network", "level", "school"],
-    label: str,
-    structure: Sequence[DomainMeta],
-) -> GroupOut:
-    domain_names, dimension_names = _names(structure)
-    return GroupOut(
-        kind=kind,
-        key=group.key,
-        label=label,
-        suppressed=group.suppressed,
-        n_classrooms=group.n_classrooms,
-        domains=[_domain_item(d, domain_names) for d in group.domains],
-        dimensions=[_dimension_item(d, dimension_names) for d in group.dimensions],
-    )
-
-
-def _change(stats: ChangeStats, kind: Literal["domain", "dimension"], name: str) -> ChangeOut:
-    return ChangeOut(
-        code=stats.code,
-        name=name,
-        kind=kind,
-        suppressed=stats.suppressed,
-        n_pairs=stats.n_pairs,
-        before_mean=stats.before_mean,
-        after_mean=stats.after_mean,
-        mean_change=stats.mean_change,
-        sd_change=stats.sd_change,
-        effect_size_dz=stats.effect_size_dz,
-    )
-
-
-def activity_of(cycles: Sequence[CycleSummary], school_names: dict[str, str]) -> PheaActivity:
-    """PHEA cycles by stage and by decision, for the network and per school."""
-
-    def counts(items: Sequence[CycleSummary]) -> ActivityCounts:
-        stages = Counter(c.stage for c in items)
-        decisions = Counter(c.act_decision for c in items if c.act_decision)
-        return ActivityCounts(
-            total=len(items),
-            by_stage={s: stages.get(s, 0) for s in STAGES},
-            by_decision={d: decisions.get(d, 0) for d in DECISIONS},
-        )
-
-    by_school: dict[str | None, list[CycleSummary]] = {}
-    for cycle in cycles:
-        school = str(cycle.school_id) if cycle.school_id else None
-        by_school.setdefault(school, []).append(cycle)
-    schools = [
-        SchoolActivity(
-            school_id=school,
-            name=school_names.get(school, "Establecimiento") if school else "Toda la red",
-            **counts(items).model_dump(),
-        )
-        for school, items in by_school.items()
-    ]
-    schools.sort(key=lambda s: (s.school_id is None, s.name))
-    total = counts(cycles)
-    return PheaActivity(**total.model_dump(), by_school=schools)
-
-
-def domain_charts(
-    structure: Sequence[DomainMeta],
-    *,
-    now: GroupResults,
-    before: GroupResults | None,
-    wave: str,
-    compare: str | None,
-    scale: tuple[int, int],
-) -> list[BarChartSpec]:
-    """One chart per domain: the network's mean of each dimension in the wave (and the compared wave)."""
-    charts: list[BarChartSpec] = []
-    x_min, x_max = chart_scale(*scale)
-    for domain in structure:
-        codes = [d.code for d in domain.dimensions]
-        series: list[BarSeries] = []
-        for group, label in ((before, compare), (now, wave)):
-            if group is None or label is None:
-                continue
-            by_code = {d.code: d for d in group.dimensions}
-            values = [chartable(_mean(by_code.get(c))) for c in codes]
-            series.append(BarSeries(label=f"Medición {label}", values=values))
-        reverse = [d.name for d in domain.dimensions if d.reverse]
-        subtitle = "Promedio de la red por dimensión"
-        if reverse:
-            subtitle += f" · {', '.join(reverse)}: inversa, un puntaje bajo es favorable"
-        charts.append(
-            BarChartSpec(
-                title=domain.name,
-                subtitle=subtitle,
-                categories=[d.name for d in domain.dimensions],
-                series=series,
-                x_min=x_min,
-                x_max=x_max,
-                bands=band_ranges(x_min, x_max),
-            )
-        )
-    return charts
-
-
-def _mean(stats: DimensionStats | None) -> float | None:
-    return None if stats is None or stats.suppressed else stats.mean
-
-
 async def build_results(
     siblings: Siblings,
     principal: Principal,
@@ -394,15 +238,15 @@ async def build_results(
     comparison: ComparisonOut | None = None
     if compare:
         result = compare_waves([*records_before, *records_now], before=compare, after=wave, k=k)
-        domain_names, dimension_names = _names(structure)
+        domain_names, dimension_names = names_of(structure)
         comparison = ComparisonOut(
             before_wave=compare,
             after_wave=wave,
             suppressed=result.suppressed,
             n_pairs=result.n_pairs,
-            domains=[_change(c, "domain", domain_names.get(c.code, c.code)) for c in result.domains],
+            domains=[change_out(c, "domain", domain_names.get(c.code, c.code)) for c in result.domains],
             dimensions=[
-                _change(c, "dimension", dimension_names.get(c.code, (c.code, ""))[0]) for c in result.dimensions
+                change_out(c, "dimension", dimension_names.get(c.code, (c.code, ""))[0]) for c in result.dimensions
             ],
         )
 
