@@ -349,7 +349,10 @@ export interface paths {
          */
         get: operations["list_instruments_api_v1_instruments_get"];
         put?: never;
-        /** Crear un instrumento propio (coordinación) */
+        /**
+         * Crear un instrumento propio (coordinación)
+         * @description Acepta `Idempotency-Key`: un reintento con la misma clave y el mismo cuerpo no crea otro.
+         */
         post: operations["create_instrument_api_v1_instruments_post"];
         delete?: never;
         options?: never;
@@ -367,8 +370,8 @@ export interface paths {
         /** Un instrumento */
         get: operations["get_instrument_api_v1_instruments__instrument_id__get"];
         /**
-         * Editar un instrumento propio (coordinación)
-         * @description Si ninguna observación usa esta versión, se modifica (200). Si ya se usó, no se toca: se crea la versión siguiente con el mismo código (201, `Location` con la nueva). Solo se edita la versión más reciente; los instrumentos incluidos no se editan.
+         * Editar un instrumento propio (coordinación; requiere If-Match)
+         * @description Exige `If-Match` con el ETag leído (428 sin él, 412 si otra persona lo cambió). Si ninguna observación usa esta versión, se modifica (200). Si ya se usó, no se toca: se crea la versión siguiente con el mismo código (201, `Location` y `ETag` de la nueva). Enviar exactamente lo guardado no cambia nada (200). Solo se edita la versión más reciente; los instrumentos incluidos no se editan.
          */
         put: operations["update_instrument_api_v1_instruments__instrument_id__put"];
         post?: never;
@@ -725,7 +728,7 @@ export interface paths {
         get: operations["get_observation_api_v1_observations__observation_id__get"];
         /**
          * Crear o reemplazar un borrador (idempotente, id elegido por el cliente)
-         * @description El cliente elige el UUID (la tableta lo crea sin conexión). Repetir la misma solicitud no crea otra observación: 201 la primera vez, 200 después. Un borrador puede estar incompleto, pero cada puntaje enviado debe ser un entero de la escala del instrumento. La red, el establecimiento y las personas se verifican en el servicio de ciclos (422 si no existen; 503 si ese servicio no responde, y no se guarda nada). Una observación enviada no se modifica (409), salvo que se reenvíe exactamente lo mismo (200).
+         * @description El cliente elige el UUID (la tableta lo crea sin conexión). Crear: sin If-Match (o con `If-None-Match: *`), 201. Reemplazar un borrador existente exige `If-Match` con el ETag leído (428 sin él, 412 si otra persona lo cambió: no se guarda nada). Reenviar exactamente lo guardado es un reintento: 200 sin cambios, cualquiera sea su If-Match (una tableta que perdió la respuesta reenvía sin riesgo). Un borrador puede estar incompleto, pero cada puntaje enviado debe ser un entero de la escala del instrumento. La red, el establecimiento y las personas se verifican en el servicio de ciclos (422 si no existen; 503 si ese servicio no responde, y no se guarda nada). Una observación enviada no se modifica (409), salvo que se reenvíe exactamente lo mismo (200).
          */
         put: operations["put_observation_api_v1_observations__observation_id__put"];
         post?: never;
@@ -747,7 +750,7 @@ export interface paths {
         put?: never;
         /**
          * Corregir una observación enviada, con motivo
-         * @description Cambia solo los campos enviados (`level`, `observed_on`, `mode`, `cycles`, `evidence`) y guarda en la enmienda los valores anteriores y nuevos: el original no se pierde. Los ciclos corregidos deben quedar completos. Con un `id` elegido por el cliente, un reintento devuelve la misma enmienda (200).
+         * @description Cambia solo los campos enviados (`level`, `observed_on`, `mode`, `cycles`, `evidence`) y guarda en la enmienda los valores anteriores y nuevos: el original no se pierde. Los ciclos corregidos deben quedar completos. Cambia la observación, así que exige `If-Match` con el ETag de la observación (428 sin él, 412 si cambió). Con un `id` elegido por el cliente, un reintento devuelve la misma enmienda (200) cualquiera sea su If-Match; también acepta `Idempotency-Key`.
          */
         post: operations["create_amendment_api_v1_observations__observation_id__amendments_post"];
         delete?: never;
@@ -786,8 +789,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Enviar (cerrar) una observación completa
-         * @description Verifica que esté completa: al menos el mínimo de ciclos del instrumento, cada dimensión puntuada en cada ciclo con un entero de la escala. Si falta algo responde 422 con `errors` listando cada pendiente (`field` p. ej. `cycles[1].scores.QF`). Enviada, ya no cambia (ver enmiendas). Enviar de nuevo no hace nada.
+         * Enviar (cerrar) una observación completa (requiere If-Match)
+         * @description Exige `If-Match` con el ETag leído (428 sin él; 412 si cambió, con `status` y `current_version` en el problema: si `status` es `submitted`, ya fue enviada). Verifica que esté completa: al menos el mínimo de ciclos del instrumento, cada dimensión puntuada en cada ciclo con un entero de la escala. Si falta algo responde 422 con `errors` listando cada pendiente (`field` p. ej. `cycles[1].scores.QF`). Enviada, ya no cambia (ver enmiendas). Enviar de nuevo con el ETag actual no hace nada (200).
          */
         post: operations["submit_observation_api_v1_observations__observation_id__submit_post"];
         delete?: never;
@@ -2721,6 +2724,11 @@ export interface components {
              */
             in_use: boolean;
             /**
+             * Revision
+             * @description Cambios del registro (distinto de `version`): el ETag es este número entre comillas (p. ej. "2")
+             */
+            revision: number;
+            /**
              * Created At
              * Format: date-time
              */
@@ -3461,7 +3469,7 @@ export interface components {
             double_codes_id: string | null;
             /**
              * Revision
-             * @description Aumenta con cada cambio guardado
+             * @description Versión: aumenta con cada cambio guardado; el ETag es este número entre comillas (p. ej. "3")
              */
             revision: number;
             /** Amendment Count */
@@ -4273,12 +4281,12 @@ export interface components {
         Scale: {
             /**
              * Min
-             * @description Puntaje mínimo (entero)
+             * @description Puntaje mínimo (entero, 0 a 100)
              */
             min: number;
             /**
              * Max
-             * @description Puntaje máximo (entero)
+             * @description Puntaje máximo (entero, 1 a 100)
              */
             max: number;
         };
@@ -5518,9 +5526,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Creado */
             201: {
                 headers: {
+                    /** @description Versión del recurso; se envía en If-Match para modificarlo */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5549,9 +5559,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description Versión del recurso; se envía en If-Match para modificarlo */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5572,7 +5584,10 @@ export interface operations {
     update_instrument_api_v1_instruments__instrument_id__put: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag leído del recurso; obligatorio para modificar uno existente */
+                "If-Match"?: string | null;
+            };
             path: {
                 instrument_id: string;
             };
@@ -5584,9 +5599,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Modificado (o sin cambios) */
             200: {
                 headers: {
+                    /** @description Versión del recurso; se envía en If-Match para modificarlo */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5596,11 +5613,20 @@ export interface operations {
             /** @description Se creó una nueva versión */
             201: {
                 headers: {
+                    /** @description Versión del recurso; se envía en If-Match para modificarlo */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["InstrumentRead"];
                 };
+            };
+            /** @description Otra persona lo modificó (el ETag enviado no es el actual); no se guardó nada */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
@@ -5610,6 +5636,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -6655,9 +6688,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description Versión del recurso; se envía en If-Match para modificarlo */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6678,7 +6713,12 @@ export interface operations {
     put_observation_api_v1_observations__observation_id__put: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag leído del recurso; obligatorio para modificar uno existente */
+                "If-Match"?: string | null;
+                /** @description `*`: solo crear (412 si ya existe con otro contenido) */
+                "If-None-Match"?: string | null;
+            };
             path: {
                 observation_id: string;
             };
@@ -6690,9 +6730,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Reemplazada, o el mismo contenido ya guardado (reintento) */
             200: {
                 headers: {
+                    /** @description Versión del recurso; se envía en If-Match para modificarlo */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6702,11 +6744,20 @@ export interface operations {
             /** @description Creada */
             201: {
                 headers: {
+                    /** @description Versión del recurso; se envía en If-Match para modificarlo */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ObservationRead"];
                 };
+            };
+            /** @description Otra persona lo modificó (el ETag enviado no es el actual); no se guardó nada */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
@@ -6716,6 +6767,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -6753,7 +6811,10 @@ export interface operations {
     create_amendment_api_v1_observations__observation_id__amendments_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag leído del recurso; obligatorio para modificar uno existente */
+                "If-Match"?: string | null;
+            };
             path: {
                 observation_id: string;
             };
@@ -6783,6 +6844,13 @@ export interface operations {
                     "application/json": components["schemas"]["AmendmentRead"];
                 };
             };
+            /** @description Otra persona lo modificó (el ETag enviado no es el actual); no se guardó nada */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -6791,6 +6859,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -6831,7 +6906,10 @@ export interface operations {
     submit_observation_api_v1_observations__observation_id__submit_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag leído del recurso; obligatorio para modificar uno existente */
+                "If-Match"?: string | null;
+            };
             path: {
                 observation_id: string;
             };
@@ -6839,14 +6917,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description Versión del recurso; se envía en If-Match para modificarlo */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ObservationRead"];
                 };
+            };
+            /** @description Otra persona lo modificó (el ETag enviado no es el actual); no se guardó nada */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
@@ -6856,6 +6943,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -111,6 +111,8 @@ export function AmendmentForm({
         await api.POST("/api/v1/observations/{observation_id}/amendments", {
           params: { path: { observation_id: observation.id } },
           body,
+          // The observation's ETag (it changes with the amendment); the amendment's own id doubles as the key.
+          headers: { "If-Match": `"${observation.revision}"`, "Idempotency-Key": id },
         }),
       );
       setId(uuid4());

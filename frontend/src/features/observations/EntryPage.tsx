@@ -20,7 +20,9 @@ import {
   useT,
   type Instrument,
 } from "./common";
+import { ConflictDialog } from "./ConflictDialog";
 import {
+  etagOf,
   hasUnsentChanges,
   loadLocal,
   requestSubmit,
@@ -30,6 +32,7 @@ import {
   type LocalDraft,
   type ObservationWrite,
   type SyncState,
+  writeOf,
 } from "./offline";
 
 /** A random UUID v4, also where crypto.randomUUID is missing (plain http on a school network). */
@@ -69,10 +72,11 @@ function emptyDraft(id: string, networkId: string): LocalDraft {
   };
 }
 
-function fromServer(body: ObservationWrite, id: string): LocalDraft {
+function fromServer(body: ObservationWrite, id: string, etag: string | null): LocalDraft {
   return {
     id,
     body,
+    etag,
     version: 1,
     syncedVersion: 1,
     updatedAt: new Date().toISOString(),
@@ -140,21 +144,7 @@ export function ObservationEntryPage() {
           navigate(`/redes/${networkId}/observaciones/${observationId}`, { replace: true });
           return;
         }
-        const body: ObservationWrite = {
-          instrument_id: observation.instrument_id,
-          network_id: observation.network_id,
-          school_id: observation.school_id,
-          teacher_id: observation.teacher_id,
-          observer_id: observation.observer_id,
-          level: observation.level as ObservationWrite["level"],
-          observed_on: observation.observed_on,
-          wave: observation.wave,
-          mode: observation.mode as ObservationWrite["mode"],
-          cycles: observation.cycles,
-          evidence: observation.evidence,
-          double_codes_id: observation.double_codes_id,
-        };
-        const loaded = fromServer(body, observationId);
+        const loaded = fromServer(writeOf(observation), observationId, etagOf(result.response, observation));
         draftRef.current = loaded;
         setDraft(loaded);
       })
@@ -250,7 +240,8 @@ export function ObservationEntryPage() {
   const ready = headerComplete(body);
 
   let state: SyncState = "local";
-  if (draft.lastError) state = "error";
+  if (draft.conflict) state = "conflict";
+  else if (draft.lastError) state = "error";
   else if (ready && draft.submitRequested) state = "submitPending";
   else if (ready && hasUnsentChanges(draft)) state = online && syncing ? "syncing" : "pending";
   else if (ready && draft.syncedVersion > 0) state = "synced";
@@ -363,6 +354,15 @@ export function ObservationEntryPage() {
           {draft.lastError.detail}
         </p>
       )}
+      <ConflictDialog
+        draft={draft}
+        onResolved={(next) => {
+          draftRef.current = next;
+          setDraft(next);
+          if (next.serverStatus === "submitted") goToDetail(next.id);
+          else syncNow();
+        }}
+      />
 
       <div className="card obs-header-fields">
         <label>

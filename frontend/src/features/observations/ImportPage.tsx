@@ -6,6 +6,7 @@ import { FileCheckForm, type FileCheckBusy } from "../../components/FileCheckFor
 import { api, ApiError, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { useMembership, useT } from "./common";
+import { uuid4 } from "./EntryPage";
 
 type ImportResult = components["schemas"]["ImportResult"];
 interface RowError {
@@ -32,6 +33,8 @@ export function ImportPage() {
   const membership = useMembership(networkId);
   const [file, setFile] = useState<File | null>(null);
   const [inputKey, setInputKey] = useState(0);
+  // One Idempotency-Key per import attempt, renewed once the server has decided on it.
+  const [importKey, setImportKey] = useState(uuid4);
   const [busy, setBusy] = useState<FileCheckBusy>("");
   const [result, setResult] = useState<ImportResult | null>(null);
   const [detail, setDetail] = useState("");
@@ -61,15 +64,22 @@ export function ImportPage() {
           // The file's bytes as they are (the API reads UTF-8 or Latin-1 CSV, and JSON).
           body: file as unknown as string,
           bodySerializer: (body: unknown) => body as Blob,
-          headers: { "Content-Type": isJson(file) ? "application/json" : "text/csv" },
+          // A real import carries a key: a retry after a lost answer replays it instead of importing again.
+          headers: {
+            "Content-Type": isJson(file) ? "application/json" : "text/csv",
+            ...(dryRun ? {} : { "Idempotency-Key": importKey }),
+          },
         }),
       );
       setResult(answer);
       if (!dryRun) {
+        setImportKey(uuid4());
         setFile(null);
         setInputKey((k) => k + 1);
       }
     } catch (err) {
+      const decided = err instanceof ApiError && err.problem.status < 500 && err.problem.code !== "request_in_progress";
+      if (!dryRun && decided) setImportKey(uuid4());
       setResult(null);
       setDetail(err instanceof ApiError ? err.problem.detail : String(err));
       setRowErrors(rowErrorsOf(err));

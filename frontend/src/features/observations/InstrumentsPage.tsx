@@ -7,6 +7,7 @@ import { api, ApiError, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { Loading } from "../../components/Layout";
 import { ClassNotice, isClass, useMembership, useT, type Instrument } from "./common";
+import { uuid4 } from "./EntryPage";
 
 type InstrumentCreate = components["schemas"]["InstrumentCreate"];
 type InstrumentBody = components["schemas"]["InstrumentBody"];
@@ -273,6 +274,9 @@ export function InstrumentFormPage() {
   const navigate = useNavigate();
   const membership = useMembership(networkId);
   const [current, setCurrent] = useState<Instrument | null>(null);
+  // The ETag the instrument was read with (sent back in If-Match), and one Idempotency-Key per new instrument.
+  const [etag, setEtag] = useState<string | null>(null);
+  const [createKey, setCreateKey] = useState(uuid4);
   const [form, setForm] = useState<InstrumentForm | null>(instrumentId ? null : emptyForm());
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [detail, setDetail] = useState("");
@@ -286,6 +290,7 @@ export function InstrumentFormPage() {
       .then((result) => {
         const found = unwrap(result);
         if (cancelled) return;
+        setEtag(result.response.headers.get("ETag"));
         setCurrent(found);
         setForm(formOf(found));
       })
@@ -319,13 +324,16 @@ export function InstrumentFormPage() {
     try {
       if (!current) {
         const body: InstrumentCreate = { ...bodyOf(form), code: form.code.trim(), network_id: networkId };
-        const created = unwrap(await api.POST("/api/v1/instruments", { body }));
+        const answer = await api.POST("/api/v1/instruments", { body, headers: { "Idempotency-Key": createKey } });
+        if (answer.response.status < 500 && answer.response.status !== 409) setCreateKey(uuid4()); // decided: a new key next
+        const created = unwrap(answer);
         navigate(list, { state: { message: t("instrumentCreated", { name: created.name, version: created.version }) } });
         return;
       }
       const result = await api.PUT("/api/v1/instruments/{instrument_id}", {
         params: { path: { instrument_id: current.id } },
         body: bodyOf(form),
+        headers: etag ? { "If-Match": etag } : {},
       });
       const saved = unwrap(result);
       const message =

@@ -95,6 +95,16 @@ export const es = {
   exportCsv: "Descargar CSV (formato largo)",
   exportJson: "Descargar JSON",
   sync_submitPending: "Envío pendiente",
+  sync_conflict: "Hay dos versiones: elige una",
+  conflictTitle: "Esta observación cambió en otro lugar",
+  conflictText:
+    "Mientras la editabas en este dispositivo se guardó otra versión en el servidor (por ejemplo, desde otra tableta o por la coordinación). Ninguna se ha perdido: elige cuál conservar.",
+  conflictSubmitted: "La versión del servidor ya fue enviada: se conserva esa. Para corregirla, registra una enmienda.",
+  conflictDevice: "En este dispositivo",
+  conflictServer: "En el servidor (guardada el {when})",
+  conflictSummary: "{date} · medición {wave} · {cycles} ciclo(s) · {scores} puntaje(s) · {notes} evidencia(s)",
+  keepDevice: "Conservar la de este dispositivo",
+  keepServer: "Usar la del servidor",
   submitPending:
     "Envío pendiente: la observación se enviará sola cuando vuelva la conexión. Si cambias algo, presiona «Enviar observación» de nuevo.",
   // amendments
@@ -233,6 +243,16 @@ export const en: Partial<typeof es> = {
   wave: "Measurement",
   allWaves: "All measurements",
   sync_submitPending: "Submit pending",
+  sync_conflict: "Two versions: choose one",
+  conflictTitle: "This observation changed elsewhere",
+  conflictText:
+    "While you edited it on this device another version was saved on the server. Neither is lost: choose which one to keep.",
+  conflictSubmitted: "The server's version was already submitted: it is kept. To correct it, record an amendment.",
+  conflictDevice: "On this device",
+  conflictServer: "On the server (saved {when})",
+  conflictSummary: "{date} · wave {wave} · {cycles} cycle(s) · {scores} score(s) · {notes} evidence note(s)",
+  keepDevice: "Keep this device's version",
+  keepServer: "Use the server's version",
   submitPending: "Submit pending: the observation will be sent when the connection returns. If you change anything, press Submit again.",
   amend: "Record a correction",
   amendReason: "Reason for the correction",
