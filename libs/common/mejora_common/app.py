@@ -70,12 +70,13 @@ def create_service_app(
     app.state.jwt_secret = settings.resolved_jwt_secret()
     app.state.service = service
     install_problem_handlers(app)
-    # Outermost last: request id, then load shedding (cheap, before any work), the body limit, idempotency.
+    # Outermost last: request id, deadline (it counts the wait for a slot), the body limit, idempotency (a replay or
+    # a duplicate in progress is answered without taking a slot), then load shedding right before the work.
+    app.add_middleware(LoadSheddingMiddleware, service=service)
     if idempotency_model is not None:
         app.add_middleware(IdempotencyMiddleware, model=idempotency_model)
     app.add_middleware(BodyLimitMiddleware)
-    app.add_middleware(LoadSheddingMiddleware, service=service)
-    app.add_middleware(DeadlineMiddleware)  # the deadline counts the time spent waiting for a slot
+    app.add_middleware(DeadlineMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router(service, ready_check))
     for router in routers:

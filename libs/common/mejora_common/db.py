@@ -6,6 +6,7 @@ works, PostgreSQL through psycopg 3 (``postgresql+psycopg://``).
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,6 +58,35 @@ def normalize_url(url: str) -> str:
     return url
 
 
+#: SQLite's side files beside a database (write-ahead log, its shared memory, the rollback journal).
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+
+def _tighten(path: Path, mode: int) -> None:
+    """``path`` (if it exists and is ours) readable by its owner only: a file left by an older version."""
+    try:
+        if path.stat().st_mode & 0o777 & ~mode:
+            path.chmod(mode)
+    except OSError:  # gone meanwhile, or not ours to change: leave it
+        return
+
+
+def prepare_sqlite_file(database: str) -> None:
+    """The database file and its directory private to the service's user (0600 in a 0700 directory).
+
+    SQLite would create the file 0644 (every local user could read password hashes and scores). Created here
+    first, empty (an empty file is a new database), it is 0600 whatever the umask, and SQLite gives the
+    -wal, -shm and -journal files the database file's own mode.
+    """
+    path = Path(database)
+    if not path.parent.exists():
+        path.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE))
+    _tighten(path, PRIVATE_FILE)
+
+
 def make_engine(url: str) -> Engine:
     url = normalize_url(url)
     parsed = make_url(url)
@@ -68,7 +98,7 @@ def make_engine(url: str) -> Engine:
         kwargs.update(pool_size=total_concurrency(), max_overflow=4, pool_timeout=10)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and not in_memory:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            prepare_sqlite_file(parsed.database)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     engine = create_engine(url, **kwargs)
     install_statement_deadlines(engine)
@@ -81,6 +111,10 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+            if parsed.database and not in_memory:
+                # Side files an older version left 0644 (new ones already take the database's 0600).
+                for suffix in SQLITE_SIDE_FILES:
+                    _tighten(Path(parsed.database + suffix), PRIVATE_FILE)
 
     return engine
 

@@ -29,6 +29,7 @@ from sqlmodel import Field, Session, SQLModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .auth import verify_access_token
+from .body_limit import BodyTooLarge
 from .db import UTCDateTime, utcnow
 from .errors import problem_response
 
@@ -198,7 +199,11 @@ class IdempotencyMiddleware:
         await self._guarded(scope, receive, send, request_scope(caller, "POST", scope["path"]), text)
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send, key_scope: str, key: str) -> None:
-        body = await _read_body(receive)
+        try:
+            body = await _read_body(receive)
+        except BodyTooLarge as too_large:
+            await problem_response(413, "payload_too_large", str(too_large.detail))(scope, receive, send)
+            return
         store = IdempotencyStore(scope["app"].state.engine, self.model)
         request_hash = canonical_hash(body)
         found = await anyio.to_thread.run_sync(store.claim, key_scope, key, request_hash)
@@ -206,15 +211,19 @@ class IdempotencyMiddleware:
             await _answer_existing(found, request_hash)(scope, receive, send)
             return
         answer = Captured()
+        messages: list[Message] = []
         try:
-            await self.app(scope, _replayed(body), _capturing(send, answer))
+            await self.app(scope, _replayed(body), _capturing(messages, answer))
         except BaseException:
             await anyio.to_thread.run_sync(store.forget, key_scope, key)
             raise
+        # Stored before the client sees the answer, so a retry right after it is a replay, never "in progress".
         if answer.status >= 500:
             await anyio.to_thread.run_sync(store.forget, key_scope, key)
         else:
             await anyio.to_thread.run_sync(store.finish, key_scope, key, answer)
+        for message in messages:
+            await send(message)
 
 
 def _answer_existing(found: IdempotencyRecordBase, request_hash: str) -> Any:
@@ -260,13 +269,15 @@ def _replayed(body: bytes) -> Receive:
     return receive
 
 
-def _capturing(send: Send, answer: Captured) -> Send:
+def _capturing(messages: list[Message], answer: Captured) -> Send:
+    """Hold the answer back (creates answer small JSON bodies) until it is stored."""
+
     async def capture(message: Message) -> None:
         if message["type"] == "http.response.start":
             answer.status = int(message["status"])
             answer.headers = list(message.get("headers", []))
         elif message["type"] == "http.response.body":
             answer.body += message.get("body", b"")
-        await send(message)
+        messages.append(message)
 
     return capture

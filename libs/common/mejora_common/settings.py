@@ -50,6 +50,11 @@ class CommonSettings(BaseSettings):
         offset = {"cycles": 1, "observations": 2, "reports": 3}[service]
         return f"http://127.0.0.1:{self.port + offset}"
 
+    def ensure_data_dir(self) -> Path:
+        """The data directory, created private (0700) when missing: it holds the databases and the secret."""
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return self.data_dir
+
     def sqlite_url(self, name: str) -> str:
         return f"sqlite:///{(self.data_dir / f'{name}.db').resolve()}"
 
@@ -63,7 +68,7 @@ class CommonSettings(BaseSettings):
             return self.jwt_secret
         path = self.data_dir / "jwt-secret"
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.ensure_data_dir()
             try:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             except FileExistsError:

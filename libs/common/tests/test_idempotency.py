@@ -225,3 +225,31 @@ class OtherServiceRecord(IdempotencyRecordBase, _OtherServiceBase, table=True):
 def test_every_service_can_declare_its_own_table_in_one_process() -> None:
     assert OtherServiceRecord.__table__ is not IdempotencyRecord.__table__  # type: ignore[attr-defined]
     assert "body" in OtherServiceRecord.__table__.c  # type: ignore[attr-defined]
+
+
+def test_a_retry_right_after_the_answer_is_a_replay(system: tuple[FastAPI, threading.Event]) -> None:
+    app, _ = system
+
+    async def scenario(client: httpx.AsyncClient) -> list[httpx.Response]:
+        first = await post(client, {"text": "sin espera"}, "k-5")
+        return [first, await post(client, {"text": "sin espera"}, "k-5")]
+
+    first, retry = run(app, scenario)
+    assert first.status_code == retry.status_code == 201
+    assert retry.headers["idempotency-replayed"] == "true"
+
+
+def test_a_streamed_body_past_the_limit_with_a_key_is_413(system: tuple[FastAPI, threading.Event]) -> None:
+    app, _ = system
+
+    async def chunks() -> Any:
+        for _ in range(40):
+            yield b"x" * (64 * 1024)
+
+    async def scenario(client: httpx.AsyncClient) -> httpx.Response:
+        headers = {**auth_header(COACH_TOKEN), "Idempotency-Key": "k-6", "Content-Type": "application/json"}
+        return await client.post("/api/v1/barriers", content=chunks(), headers=headers)
+
+    response = run(app, scenario)
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"

@@ -1,0 +1,89 @@
+"""The data directory, the SQLite files (with their -wal and -shm) and the signing secret are private to their owner."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from mejora_common.db import make_engine
+from mejora_common.settings import CommonSettings
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def permissive_umask() -> Iterator[None]:
+    """The laxest umask, so the modes come from the code and not from the environment's umask."""
+    previous = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.usefixtures("permissive_umask")
+def test_a_new_sqlite_database_and_its_side_files_are_private(tmp_path: Path) -> None:
+    data_dir = tmp_path / "var" / "data"
+    database = data_dir / "cycles.db"
+    engine = make_engine(f"sqlite:///{database}")
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE scores (teacher TEXT, score INTEGER)"))
+            connection.execute(text("INSERT INTO scores VALUES ('Javiera', 3)"))
+        with engine.connect() as connection:  # WAL mode: the log and its shared memory exist while connected
+            assert connection.execute(text("SELECT count(*) FROM scores")).scalar() == 1
+            assert (data_dir / "cycles.db-wal").exists() and (data_dir / "cycles.db-shm").exists()
+            for name in ("cycles.db", "cycles.db-wal", "cycles.db-shm"):
+                assert mode(data_dir / name) == 0o600, name
+    finally:
+        engine.dispose()
+    assert mode(data_dir) == 0o700
+
+
+@pytest.mark.usefixtures("permissive_umask")
+def test_files_an_older_version_left_readable_are_tightened(tmp_path: Path) -> None:
+    database = tmp_path / "observations.db"
+    engine = make_engine(f"sqlite:///{database}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (x INTEGER)"))
+    engine.dispose()
+    for path in (database, tmp_path / "observations.db-wal", tmp_path / "observations.db-shm"):
+        if not path.exists():
+            path.touch()
+        path.chmod(0o644)
+    engine = make_engine(f"sqlite:///{database}")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            for path in (database, tmp_path / "observations.db-wal", tmp_path / "observations.db-shm"):
+                assert mode(path) == 0o600, path.name
+    finally:
+        engine.dispose()
+    assert mode(tmp_path) != 0o700  # a directory that already existed is not ours to change
+
+
+@pytest.mark.usefixtures("permissive_umask")
+def test_the_data_directory_and_the_secret_file(tmp_path: Path) -> None:
+    settings = CommonSettings(data_dir=tmp_path / "var", jwt_secret="")
+    secret = settings.resolved_jwt_secret()
+    assert len(secret) > 40
+    assert mode(tmp_path / "var") == 0o700
+    assert mode(tmp_path / "var" / "jwt-secret") == 0o600
+    assert settings.resolved_jwt_secret() == secret  # read again, not made anew
+    database = settings.sqlite_url("reports").removeprefix("sqlite:///")
+    make_engine(settings.sqlite_url("reports")).dispose()
+    assert mode(Path(database)) == 0o600
+
+
+def test_in_memory_databases_need_no_file(tmp_path: Path) -> None:
+    engine = make_engine("sqlite://")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT 1")).scalar() == 1
+    engine.dispose()
