@@ -40,9 +40,9 @@ SCORES = {
 }
 
 
-def api(system: Any, token: str, method: str, path: str, **kwargs: Any) -> Any:
+def api(system: Any, token: str, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
     with system.client() as client:
-        return client.request(method, path, headers=auth_header(token), **kwargs)
+        return client.request(method, path, headers={**auth_header(token), **(headers or {})}, **kwargs)
 
 
 def api_get(system: Any, token: str, path: str, **params: Any) -> Any:
@@ -102,7 +102,14 @@ def test_the_observer_records_a_correction_and_the_history_keeps_the_original(
         json=draft_body(system, coach, "educadora14@demo.cl"),
     )
     assert put.status_code == 201, put.text
-    assert api(system, coach, "POST", f"/api/v1/observations/{observation_id}/submit").status_code == 200
+    submit = api(
+        system,
+        coach,
+        "POST",
+        f"/api/v1/observations/{observation_id}/submit",
+        headers={"If-Match": put.headers["etag"]},
+    )
+    assert submit.status_code == 200
 
     log_in("acompanante@demo.cl")
     page.goto(f"{NETWORK}/observaciones/{observation_id}")

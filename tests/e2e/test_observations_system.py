@@ -44,14 +44,20 @@ def test_observation_lifecycle_through_the_gateway(system: Any) -> None:
         oid = str(uuid.uuid4())
         draft = body("educadora02@demo.cl", instrument_id=class_id)
         assert client.put(f"/api/v1/observations/{oid}", json=draft, headers=coach).status_code == 201
-        assert client.put(f"/api/v1/observations/{oid}", json=draft, headers=coach).status_code == 200
+        replay = client.put(f"/api/v1/observations/{oid}", json=draft, headers=coach)
+        assert replay.status_code == 200
         unknown = client.put(
             f"/api/v1/observations/{uuid.uuid4()}", json={**draft, "school_id": str(uuid.uuid4())}, headers=coach
         )
         assert unknown.status_code == 422
         assert unknown.json()["errors"][0]["field"] == "school_id"
         assert client.get(f"/api/v1/observations/{oid}", headers=teacher).status_code == 404  # a draft
-        assert client.post(f"/api/v1/observations/{oid}/submit", headers=coach).status_code == 200
+        without_etag = client.post(f"/api/v1/observations/{oid}/submit", headers=coach)
+        assert without_etag.status_code == 428
+        submitted = client.post(
+            f"/api/v1/observations/{oid}/submit", headers={**coach, "If-Match": replay.headers["etag"]}
+        )
+        assert submitted.status_code == 200
         assert client.get(f"/api/v1/observations/{oid}", headers=teacher).status_code == 200
         assert client.get(f"/api/v1/observations/{oid}/scores", headers=leader).status_code == 404
         scores = client.get(f"/api/v1/observations/{oid}/scores", headers=teacher).json()
