@@ -79,7 +79,10 @@ class Producer:
             return _NEUTRAL_FORMATS[schema["format"]]
         if schema.get("type") == "object":
             return self.shape(schema, {})
-        return _NEUTRAL_TYPES.get(str(schema.get("type")))
+        neutral = _NEUTRAL_TYPES.get(str(schema.get("type")))
+        if isinstance(neutral, int | float) and not isinstance(neutral, bool) and "minimum" in schema:
+            neutral = max(neutral, type(neutral)(schema["minimum"]))  # within the producer's own bounds
+        return neutral
 
     def shape(self, schema: JSONSchema, value: Any) -> Any:
         """``value`` as the producer sends it: undeclared fields dropped, missing required ones neutral."""

@@ -1,5 +1,8 @@
 """Bounded input, never a 500 (issue 9, point 8): chart sizes are bounded with a 422 naming the field, and no
-stored number (a measure point of 1.6e16, an instrument scale of 10^16) makes a report fail."""
+stored number (a measure point of 1.6e16, a mean of 1.6e16) makes a report fail.
+
+The fake siblings answer only what their OpenAPI snapshot allows (observations declares scales of 0 to 100), so
+the bound on a stored scale is checked on ``chart_scale`` itself."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from mejora_common.testing import DEMO_NETWORK_ID as NETWORK
 from reports_service.service import chart_bounds
+from reports_service.service.charts import chart_scale, chartable
 
 from . import test_feedback_api as feedback_data
 from .test_feedback_api import feedback_world
@@ -148,23 +152,18 @@ def test_a_huge_numerator_or_a_sum_of_schools_past_the_bound_is_left_out(
     assert [p["value"] for p in school_b["points"]] == [9e11]
 
 
-def test_network_results_with_a_huge_scale_and_means_answer(
-    client: TestClient, headers: Headers, world: FakeWorld
-) -> None:
+def test_network_results_with_huge_means_answer(client: TestClient, headers: Headers, world: FakeWorld) -> None:
     for i in range(6):
         add_observation(world, i, "2024-2", pc=HUGE, nc=2, qf=-HUGE, day="2024-09-02")
-    for obs_id in world.scores:
-        world.scores[obs_id]["scale"] = {"min": -(10**16), "max": 10**16}
     response = client.get(f"/api/v1/reports/networks/{NETWORK}/results", params={"wave": "2024-2"}, headers=headers())
     assert response.status_code == 200, response.text
 
 
 @pytest.mark.parametrize("fmt", ["json", "html"])
-def test_feedback_with_a_huge_scale_and_mean_answers(
+def test_feedback_with_a_huge_mean_answers(
     client: TestClient, headers: Headers, feedback_world: FakeWorld, fmt: str
 ) -> None:
     stored = feedback_world.scores[feedback_data.OBS_NOW]
-    stored["scale"] = {"min": 1, "max": 10**16}
     stored["dimensions"][0]["mean"] = HUGE
     response = feedback_data.feedback(client, headers(), fmt=fmt)
     assert response.status_code == 200, response.text
@@ -172,3 +171,9 @@ def test_feedback_with_a_huge_scale_and_mean_answers(
         chart = response.json()["chart"]
         assert chart["series"][-1]["values"][0] is None  # drawn as missing, not scaled to nothing
         assert client.post(RENDER, json=chart, headers=headers()).status_code == 200
+
+
+def test_a_stored_scale_or_mean_no_chart_can_draw_is_bounded_or_missing() -> None:
+    assert chart_scale(1, 7) == (1, 7)
+    assert chart_scale(-(10**16), 10**16) == (-(10**12), 10**12)
+    assert [chartable(v) for v in (None, 4.5, -1e12, HUGE, -HUGE)] == [None, 4.5, -1e12, None, None]

@@ -9,7 +9,6 @@ teacher reaches the report.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Awaitable, Sequence
 from datetime import date
@@ -17,7 +16,7 @@ from typing import TypeVar
 
 from mejora_common.errors import ProblemError, conflict, not_found
 
-from ..cancellation import Cancellation
+from ..cancellation import Cancellation, all_or_nothing
 from ..clients import Siblings
 from ..clients import cycles as cycles_client
 from ..clients import observations as observations_client
@@ -195,17 +194,23 @@ async def build_feedback(
     network_id = observation.network_id
     teacher_id = observation.teacher_id
 
-    # Two typed groups read at once (asyncio.gather keeps the types of up to six reads).
-    (instrument, teacher, observer, school), (aims, diagrams, history) = await asyncio.gather(
-        asyncio.gather(
-            observations_client.instrument(siblings.observations, observation.instrument_id, token, cancel),
-            optional(cycles_client.person(siblings.cycles, teacher_id, token, cancel)),
-            optional(cycles_client.person(siblings.cycles, observation.observer_id, token, cancel)),
-            optional(cycles_client.school(siblings.cycles, observation.school_id, token, cancel)),
-        ),
-        asyncio.gather(
-            optional(cycles_client.aims(siblings.cycles, network_id, token, cancel)),
-            optional(cycles_client.driver_diagrams(siblings.cycles, network_id, token, cancel)),
+    # Read at once; the first failure (a stop, a sibling down) cancels the other reads.
+    async with all_or_nothing() as group:
+        instrument_read = group.create_task(
+            observations_client.instrument(siblings.observations, observation.instrument_id, token, cancel)
+        )
+        teacher_read = group.create_task(optional(cycles_client.person(siblings.cycles, teacher_id, token, cancel)))
+        observer_read = group.create_task(
+            optional(cycles_client.person(siblings.cycles, observation.observer_id, token, cancel))
+        )
+        school_read = group.create_task(
+            optional(cycles_client.school(siblings.cycles, observation.school_id, token, cancel))
+        )
+        aims_read = group.create_task(optional(cycles_client.aims(siblings.cycles, network_id, token, cancel)))
+        diagrams_read = group.create_task(
+            optional(cycles_client.driver_diagrams(siblings.cycles, network_id, token, cancel))
+        )
+        history_read = group.create_task(
             optional(
                 observations_client.observations_list(
                     siblings.observations,
@@ -215,8 +220,14 @@ async def build_feedback(
                     teacher_id=str(teacher_id),
                     status="submitted",
                 )
-            ),
-        ),
+            )
+        )
+    instrument, teacher, observer = instrument_read.result(), teacher_read.result(), observer_read.result()
+    school, aims, diagrams, history = (
+        school_read.result(),
+        aims_read.result(),
+        diagrams_read.result(),
+        history_read.result(),
     )
 
     orders, domain_names, _ = dimension_orders(instrument)
