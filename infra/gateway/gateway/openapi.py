@@ -16,6 +16,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from mejora_common.openapi import PROBLEM_SCHEMA
+
 from .routes import resolve
 
 PUBLIC_PREFIX = "/api/"
@@ -51,28 +53,7 @@ GATEWAY_SCHEMAS: dict[str, Any] = {
         },
         "required": ["status", "services"],
     },
-    "Problem": {
-        "type": "object",
-        "description": "RFC 9457 problem details",
-        "properties": {
-            "type": {"type": "string"},
-            "title": {"type": "string"},
-            "status": {"type": "integer"},
-            "detail": {"type": "string"},
-            "code": {"type": "string"},
-            "instance": {"type": "string"},
-            "service": {"type": "string"},
-            "errors": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-                    "required": ["field", "message"],
-                },
-            },
-        },
-        "required": ["type", "title", "status", "detail", "code"],
-    },
+    "Problem": PROBLEM_SCHEMA,
 }
 
 

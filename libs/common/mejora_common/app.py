@@ -12,8 +12,9 @@ from fastapi.responses import JSONResponse
 from .body_limit import BodyLimitMiddleware
 from .deadlines import DeadlineMiddleware
 from .errors import install_problem_handlers, problem_response
-from .idempotency import IdempotencyMiddleware, IdempotencyRecordBase
+from .idempotency import IdempotencyMiddleware, IdempotencyRecordBase, is_exempt
 from .observability import RequestIdMiddleware, configure_logging
+from .openapi import declare_common_responses
 from .overload import LoadSheddingMiddleware
 from .settings import CommonSettings
 
@@ -81,4 +82,25 @@ def create_service_app(
     app.include_router(health_router(service, ready_check))
     for router in routers:
         app.include_router(router)
+    _declare_problem_answers(app, idempotent=idempotency_model is not None)
     return app
+
+
+PUBLIC_API_PATHS = ("/api/v1/auth/token", "/api/v1/auth/refresh", "/api/v1/auth/logout")
+
+
+def _declare_problem_answers(app: FastAPI, *, idempotent: bool) -> None:
+    """The OpenAPI document lists the problem answers every operation can give (``mejora_common.openapi``)."""
+    plain_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = plain_openapi()
+            app.openapi_schema = declare_common_responses(
+                document,
+                public_paths=PUBLIC_API_PATHS,
+                idempotent_post=(lambda path: not is_exempt(path, b"")) if idempotent else None,
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
