@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -55,6 +57,16 @@ def test_headers_on_the_app_an_api_answer_a_report_and_the_docs(system: Any) -> 
     assert "frame-ancestors 'none'" in policies[1]
     assert "no-store" in report.headers["cache-control"]
     assert "no-store" not in openapi.headers.get("cache-control", "")
+
+
+def test_the_running_systems_database_files_are_private(system: Any) -> None:
+    if "MEJORA_CYCLES_DATABASE_URL" in system.env:
+        pytest.skip("PostgreSQL: no database files in the data directory")
+    files = [p for p in Path(system.env["MEJORA_DATA_DIR"]).iterdir() if ".db" in p.name]
+    assert {f"{s}.db" for s in ("cycles", "observations", "reports")} <= {p.name for p in files}
+    assert any(p.name.endswith("-wal") for p in files)  # the services are connected: their logs exist
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
 
 
 @pytest.fixture
