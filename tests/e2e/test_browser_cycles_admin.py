@@ -25,6 +25,13 @@ def api_get(system: Any, token: str, path: str, **params: Any) -> Any:
     return response.json()
 
 
+def if_match(client: Any, token: str, path: str) -> dict[str, str]:
+    """Authorization plus If-Match with the ETag the resource answers now (a change must name the version)."""
+    response = client.get(path, headers=auth_header(token))
+    assert response.status_code == 200, response.text
+    return {**auth_header(token), "If-Match": response.headers["ETag"]}
+
+
 def test_coordinator_creates_edits_and_deletes_schools_and_people(page: Any, log_in: Any) -> None:
     log_in("coordinacion@demo.cl")
     page.goto(NETWORK)
@@ -152,9 +159,11 @@ def test_roster_import_dry_run_then_apply_and_a_rejected_file(page: Any, log_in:
         ).json()["items"]
         assert sorted(p["name"] for p in people) == ["Marta Gil Soto", "Rosa Díaz Pérez"]
         for person in people:
-            moved = client.patch(f"/api/v1/people/{person['id']}", headers=auth_header(token), json={"school_id": None})
+            path = f"/api/v1/people/{person['id']}"
+            moved = client.patch(path, headers=if_match(client, token, path), json={"school_id": None})
             assert moved.status_code == 200, moved.text
-        deleted = client.delete(f"/api/v1/schools/{imported['id']}", headers=auth_header(token))
+        path = f"/api/v1/schools/{imported['id']}"
+        deleted = client.delete(path, headers=if_match(client, token, path))
         assert deleted.status_code == 204, deleted.text
 
 
