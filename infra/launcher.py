@@ -74,7 +74,7 @@ def run_step(args: Sequence[str], env: dict[str, str]) -> None:
 
 def migrate_and_seed(env: dict[str, str], seed: bool = True) -> None:
     data_dir = Path(env["MEJORA_DATA_DIR"])
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # scores and password hashes live here
     for service in SERVICES:
         log(f"migrando {service}…")
         run_step(["-m", f"{service}_service", "migrate"], env)

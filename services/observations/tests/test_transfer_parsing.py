@@ -85,3 +85,20 @@ def test_an_unknown_instrument_is_a_422_naming_the_field(
     problem = response.json()
     assert problem["code"] == "unknown_instrument"
     assert problem["errors"] == [{"field": "instrument_id", "message": "El instrumento no existe en esta red."}]
+
+
+def test_an_exported_formula_is_neutralised_and_comes_back_as_written() -> None:
+    """OWASP CSV injection: evidence starting with '=' must not run as a formula in a spreadsheet."""
+    from observations_service.domain.transfer import COLUMNS, to_csv
+
+    row = dict.fromkeys(COLUMNS, "")
+    row["evidence"] = '=HYPERLINK("http://x")'
+    text = to_csv([row])
+    assert "'=HYPERLINK" in text
+    import csv
+    import io
+
+    from mejora_common.spreadsheets import restore_formula
+
+    cell = next(csv.DictReader(io.StringIO(text)))["evidence"]
+    assert restore_formula(cell) == row["evidence"]

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from mejora_common.spreadsheets import restore_formula, safe_record
+
 from .completeness import CycleScores, check_completeness
 from .instrument import InstrumentSpec
 from .vocabulary import LEVELS, MAX_STORED_INTEGER, MODES, observation_date_problem
@@ -93,7 +95,7 @@ def to_csv(rows: Iterable[Mapping[str, Any]]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow(safe_record({k: "" if v is None else v for k, v in row.items()}))
     return buffer.getvalue()
 
 
@@ -143,7 +145,8 @@ def parse_body(raw: bytes, content_type: str) -> list[dict[str, Any]]:
         if missing:
             raise FileError(f"Faltan columnas: {', '.join(missing)}.")
         rows = [
-            {(k or "").strip().lower(): (v.strip() if isinstance(v, str) else v) for k, v in r.items()} for r in reader
+            {(k or "").strip().lower(): (restore_formula(v.strip()) if isinstance(v, str) else v) for k, v in r.items()}
+            for r in reader
         ]
     if not rows:
         raise FileError("El archivo no tiene filas de datos.")
