@@ -85,6 +85,7 @@ def test_ctrl_c_or_a_killed_launcher_leaves_no_orphans(tmp_path: Path, stop_sign
         time.sleep(0.2)
     assert not any(alive(pid) for pid in children)
     assert (tmp_path / "var" / ".seeded-cycles").exists()
+    assert (tmp_path / "var").stat().st_mode & 0o777 == 0o700  # scores and password hashes: owner only
 
 
 def child_running(parent: int, module: str) -> int | None:
