@@ -152,10 +152,15 @@ def test_a_huge_numerator_or_a_sum_of_schools_past_the_bound_is_left_out(
     assert [p["value"] for p in school_b["points"]] == [9e11]
 
 
-def test_network_results_with_huge_means_answer(client: TestClient, headers: Headers, world: FakeWorld) -> None:
+@pytest.mark.parametrize("fmt", ["json", "html", "csv", "xlsx"])
+def test_network_results_with_huge_means_answer(
+    client: TestClient, headers: Headers, world: FakeWorld, fmt: str
+) -> None:
     for i in range(6):
         add_observation(world, i, "2024-2", pc=HUGE, nc=2, qf=-HUGE, day="2024-09-02")
-    response = client.get(f"/api/v1/reports/networks/{NETWORK}/results", params={"wave": "2024-2"}, headers=headers())
+    response = client.get(
+        f"/api/v1/reports/networks/{NETWORK}/results", params={"wave": "2024-2", "format": fmt}, headers=headers()
+    )
     assert response.status_code == 200, response.text
 
 
