@@ -70,6 +70,16 @@ def test_create_a_cycle_and_take_it_from_plan_to_closed(page: Any, log_in: Any) 
     page.get_by_role("link", name="Tablero PHEA").click()
     expect(page.get_by_test_id("column-closed")).to_contain_text("Preguntas abiertas en la hora del cuento")
 
+    # The state changes that follow send the cycle's ETag too: start the next cycle, then reopen this one.
+    page.get_by_role("link", name="Preguntas abiertas en la hora del cuento").click()
+    page.get_by_role("button", name="Iniciar el ciclo siguiente").click()
+    expect(page.get_by_test_id("cycle-stage")).to_have_text("Planificar")
+    page.get_by_role("link", name="Ciclo anterior").click()
+    expect(page.get_by_test_id("cycle-stage")).to_have_text("Cerrado")
+    page.get_by_label("Reabrir en").select_option("act")
+    page.get_by_role("button", name="Reabrir", exact=True).click()
+    expect(page.get_by_test_id("cycle-stage")).to_have_text("Actuar")
+
 
 def test_new_cycle_form_is_prefilled_from_the_query(page: Any, log_in: Any) -> None:
     log_in("educadora@demo.cl")
@@ -193,6 +203,18 @@ def test_a_busy_moment_shows_a_gentle_retry_message_not_the_service_down_page(pa
     expect(page.get_by_test_id("barrier-list")).to_contain_text("tiempo no lectivo")
 
 
+def test_the_network_aim_is_saved_with_the_version_it_was_read_with(page: Any, log_in: Any) -> None:
+    log_in("coordinacion@demo.cl")
+    page.goto(f"/redes/{DEMO_NETWORK_ID}")
+    aim = page.get_by_test_id("network-aim")
+    aim.get_by_role("button", name="Editar meta").click()
+    form = page.get_by_test_id("aim-form")
+    statement = form.get_by_label("Enunciado de la meta").input_value()
+    form.get_by_role("button", name="Guardar").click()
+    expect(aim.get_by_role("status")).to_have_text("Meta guardada.")
+    expect(aim).to_contain_text(statement)
+
+
 def test_a_create_retried_after_a_lost_answer_is_made_once(page: Any, log_in: Any, system: Any) -> None:
     log_in("coordinacion@demo.cl")
     page.goto(f"/redes/{DEMO_NETWORK_ID}/barreras")
@@ -225,6 +247,12 @@ def test_a_create_retried_after_a_lost_answer_is_made_once(page: Any, log_in: An
             f"/api/v1/networks/{DEMO_NETWORK_ID}/barriers", headers=auth_header(token), params={"limit": 200}
         ).json()["items"]
     assert [b["description"] for b in listed].count(description) == 1
+
+    # Changing it sends the version it was listed with.
+    card = page.get_by_test_id("barrier-list").locator("li", has_text=description)
+    card.get_by_label("Estado").select_option("escalated")
+    card.get_by_role("button", name="Actualizar").click()
+    expect(card.locator(".badge")).to_have_text("Escalada")
 
     # The next barrier is another create: another key.
     page.get_by_label("Descripción").fill("Sin tiempo para observar entre pares")
