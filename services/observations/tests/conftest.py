@@ -67,8 +67,8 @@ class FakeCycles:
                 "school_count": len(self.schools),
                 "people_count": len(self.people),
             },
-            **{uuid.UUID(s["id"]): s for s in DIRECTORY["schools"]},
-            **{uuid.UUID(p["id"]): p for p in DIRECTORY["people"]},
+            **{uuid.UUID(s["id"]): {**s, "version": 1} for s in DIRECTORY["schools"]},
+            **{uuid.UUID(p["id"]): {**p, "version": 1} for p in DIRECTORY["people"]},
         }
 
     def find(self, call: cycles.Call[Any], key: uuid.UUID) -> BaseModel | None:

@@ -11,18 +11,15 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
+from mejora_common.spreadsheets import neutralise_formula
+
 from .fmt import number
 
 Cell = str | int | float | None
 
 BOM = "\ufeff"
-#: Leading characters that make a spreadsheet read a cell as a formula (CSV/formula injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: str) -> str:
-    """Neutralise a user string a spreadsheet would run as a formula (OWASP CSV injection)."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+# The one neutralisation of spreadsheet formulas (OWASP CSV injection), shared with every export.
+safe_text = neutralise_formula
 
 
 def _csv_cell(value: Cell, digits: int) -> str:
