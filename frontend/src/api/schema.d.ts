@@ -17,7 +17,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Editar una meta */
+        /** Editar una meta (If-Match) */
         patch: operations["update_aim_api_v1_aims__aim_id__patch"];
         trace?: never;
     };
@@ -106,7 +106,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Editar una barrera (estado, resolución) */
+        /** Editar una barrera (estado, resolución; If-Match) */
         patch: operations["update_barrier_api_v1_barriers__barrier_id__patch"];
         trace?: never;
     };
@@ -155,7 +155,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Pasar a la etapa siguiente (422 con lo que falta) */
+        /** Pasar a la etapa siguiente (422 con lo que falta; requiere If-Match) */
         post: operations["advance_api_v1_cycles__cycle_id__advance_post"];
         delete?: never;
         options?: never;
@@ -172,7 +172,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Iniciar el ciclo siguiente (misma idea) */
+        /** Iniciar el ciclo siguiente (misma idea; If-Match del ciclo que continúa) */
         post: operations["start_next_api_v1_cycles__cycle_id__next_post"];
         delete?: never;
         options?: never;
@@ -206,7 +206,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reabrir en una etapa anterior (queda en el historial) */
+        /** Reabrir en una etapa anterior (queda en el historial; requiere If-Match) */
         post: operations["reopen_api_v1_cycles__cycle_id__reopen_post"];
         delete?: never;
         options?: never;
@@ -224,11 +224,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Quitar un nodo del borrador */
+        /** Quitar un nodo del borrador (If-Match) */
         delete: operations["remove_node_api_v1_driver_diagram_nodes__node_id__delete"];
         options?: never;
         head?: never;
-        /** Editar o mover un nodo del borrador */
+        /** Editar o mover un nodo del borrador (If-Match) */
         patch: operations["update_node_api_v1_driver_diagram_nodes__node_id__patch"];
         trace?: never;
     };
@@ -246,7 +246,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Renombrar un borrador */
+        /** Renombrar un borrador (If-Match) */
         patch: operations["rename_diagram_api_v1_driver_diagrams__diagram_id__patch"];
         trace?: never;
     };
@@ -293,7 +293,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publicar (congela la versión) */
+        /** Publicar (congela la versión; If-Match) */
         post: operations["publish_api_v1_driver_diagrams__diagram_id__publish_post"];
         delete?: never;
         options?: never;
@@ -315,7 +315,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Editar un evento (agenda, asistencia, acuerdos) */
+        /** Editar un evento (agenda, asistencia, acuerdos; If-Match) */
         patch: operations["update_event_api_v1_events__event_id__patch"];
         trace?: never;
     };
@@ -391,7 +391,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revocar una integración (su secreto deja de servir de inmediato) */
+        /** Revocar una integración (su secreto deja de servir de inmediato; If-Match) */
         delete: operations["revoke_integration_api_v1_integrations__integration_id__delete"];
         options?: never;
         head?: never;
@@ -1079,7 +1079,7 @@ export interface paths {
         get: operations["get_school_api_v1_schools__school_id__get"];
         put?: never;
         post?: never;
-        /** Eliminar un establecimiento sin datos asociados */
+        /** Eliminar un establecimiento sin datos asociados (If-Match) */
         delete: operations["delete_school_api_v1_schools__school_id__delete"];
         options?: never;
         head?: never;
@@ -1245,6 +1245,11 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Version
+             * @description Versión del registro: el ETag es este número entre comillas (p. ej. "2"); envíalo en If-Match
+             */
+            version: number;
         };
         /** AimUpdate */
         AimUpdate: {
@@ -1474,6 +1479,11 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Version
+             * @description Versión del registro: el ETag es este número entre comillas (p. ej. "2"); envíalo en If-Match
+             */
+            version: number;
         };
         /** BarrierUpdate */
         BarrierUpdate: {
@@ -1541,6 +1551,11 @@ export interface components {
             tags: string[];
             /** Parent Ids */
             parent_ids: string[];
+            /**
+             * Version
+             * @description Versión del registro: el ETag es este número entre comillas (p. ej. "2"); envíalo en If-Match
+             */
+            version: number;
         };
         /** ChangeIdeaSuggestion */
         ChangeIdeaSuggestion: {
@@ -2077,8 +2092,13 @@ export interface components {
             /** Node Count */
             node_count: number;
             /**
+             * Revision
+             * @description Cambios de esta versión (distinto de `version`); el ETag es este número entre comillas: "2"
+             */
+            revision: number;
+            /**
              * Tree
-             * @description aim → primary → secondary → change_idea; `unlinked`: nodos sin padre
+             * @description aim → primary → secondary → change_idea; `unlinked`: nodos sin padre; cada nodo con su `version`
              */
             tree: {
                 [key: string]: unknown;
@@ -2118,6 +2138,11 @@ export interface components {
             created_at: string;
             /** Node Count */
             node_count: number;
+            /**
+             * Revision
+             * @description Cambios de esta versión (distinto de `version`); el ETag es este número entre comillas: "2"
+             */
+            revision: number;
         };
         /** DiagramUpdate */
         DiagramUpdate: {
@@ -2445,6 +2470,11 @@ export interface components {
             notes: string;
             /** Agreements */
             agreements: string;
+            /**
+             * Version
+             * @description Versión del registro: el ETag es este número entre comillas (p. ej. "2"); envíalo en If-Match
+             */
+            version: number;
         };
         /** EventUpdate */
         EventUpdate: {
@@ -2837,6 +2867,11 @@ export interface components {
             /** Active */
             active: boolean;
             /**
+             * Version
+             * @description Versión del registro: el ETag es este número entre comillas (p. ej. "2"); envíalo en If-Match
+             */
+            version: number;
+            /**
              * Client Secret
              * @description El secreto, mostrado solo en esta respuesta (se guarda solo su hash). Nulo al repetir una creación ya hecha: el secreto no se puede volver a mostrar.
              */
@@ -2885,6 +2920,11 @@ export interface components {
             last_used_at: string | null;
             /** Active */
             active: boolean;
+            /**
+             * Version
+             * @description Versión del registro: el ETag es este número entre comillas (p. ej. "2"); envíalo en If-Match
+             */
+            version: number;
         };
         /**
          * ItemStats
@@ -3172,6 +3212,11 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Version
+             * @description Versión del registro: el ETag es este número entre comillas (p. ej. "2"); envíalo en If-Match
+             */
+            version: number;
         };
         /** MeasureRunChart */
         MeasureRunChart: {
@@ -3392,6 +3437,11 @@ export interface components {
             order: number;
             /** Parent Ids */
             parent_ids: string[];
+            /**
+             * Version
+             * @description Versión del registro: el ETag es este número entre comillas (p. ej. "2"); envíalo en If-Match
+             */
+            version: number;
         };
         /** NodeUpdate */
         NodeUpdate: {
@@ -3890,6 +3940,11 @@ export interface components {
             school_id: string | null;
             /** Levels */
             levels: string[];
+            /**
+             * Version
+             * @description Versión del registro: el ETag es este número entre comillas (p. ej. "2"); envíalo en If-Match
+             */
+            version: number;
         };
         /** PersonRef */
         PersonRef: {
@@ -4003,6 +4058,11 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Version
+             * @description Versión del registro: el ETag es este número entre comillas (p. ej. "2"); envíalo en If-Match
+             */
+            version: number;
         };
         /** PreviousObservation */
         PreviousObservation: {
@@ -4369,6 +4429,11 @@ export interface components {
             region: string;
             /** Levels */
             levels: string[];
+            /**
+             * Version
+             * @description Versión del registro: el ETag es este número entre comillas (p. ej. "2"); envíalo en If-Match
+             */
+            version: number;
         };
         /** SchoolRef */
         SchoolRef: {
@@ -4643,7 +4708,10 @@ export interface operations {
     update_aim_api_v1_aims__aim_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+            };
             path: {
                 aim_id: string;
             };
@@ -4658,19 +4726,95 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AimRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4695,13 +4839,60 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4722,6 +4913,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeRead"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4748,13 +4995,60 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4781,13 +5075,60 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4806,19 +5147,68 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BarrierRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4826,7 +5216,10 @@ export interface operations {
     update_barrier_api_v1_barriers__barrier_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+            };
             path: {
                 barrier_id: string;
             };
@@ -4841,19 +5234,95 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BarrierRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4888,13 +5357,60 @@ export interface operations {
                     "application/json": components["schemas"]["Page_CycleSummary_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4902,7 +5418,10 @@ export interface operations {
     create_cycle_api_v1_cycles_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4915,19 +5434,86 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CycleRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4946,19 +5532,68 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CycleRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4967,7 +5602,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag leído del ciclo */
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
                 "If-Match"?: string | null;
             };
             path: {
@@ -4984,34 +5619,96 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CycleRead"];
                 };
             };
-            /** @description Otra persona lo modificó */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
             };
-            /** @description Validation Error */
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Falta If-Match */
+            /** @description Falta If-Match con el ETag leído */
             428: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -5019,8 +5716,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag leído del ciclo */
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
                 "If-Match"?: string | null;
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
             };
             path: {
                 cycle_id: string;
@@ -5032,19 +5731,104 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CycleRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5052,7 +5836,12 @@ export interface operations {
     start_next_api_v1_cycles__cycle_id__next_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 cycle_id: string;
             };
@@ -5067,19 +5856,104 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CycleRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5104,13 +5978,60 @@ export interface operations {
                     "application/json": components["schemas"]["Ramp"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5119,8 +6040,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag leído del ciclo */
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
                 "If-Match"?: string | null;
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
             };
             path: {
                 cycle_id: string;
@@ -5136,19 +6059,104 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CycleRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5156,7 +6164,10 @@ export interface operations {
     remove_node_api_v1_driver_diagram_nodes__node_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+            };
             path: {
                 node_id: string;
             };
@@ -5171,13 +6182,78 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5185,7 +6261,10 @@ export interface operations {
     update_node_api_v1_driver_diagram_nodes__node_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+            };
             path: {
                 node_id: string;
             };
@@ -5200,19 +6279,95 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["NodeRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5231,19 +6386,68 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DiagramRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5251,7 +6455,10 @@ export interface operations {
     rename_diagram_api_v1_driver_diagrams__diagram_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+            };
             path: {
                 diagram_id: string;
             };
@@ -5266,19 +6473,95 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DiagramRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5305,13 +6588,60 @@ export interface operations {
                     "application/json": components["schemas"]["DiagramDiffRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5319,7 +6649,10 @@ export interface operations {
     add_node_api_v1_driver_diagrams__diagram_id__nodes_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 diagram_id: string;
             };
@@ -5334,19 +6667,86 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["NodeRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5354,7 +6754,12 @@ export interface operations {
     publish_api_v1_driver_diagrams__diagram_id__publish_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 diagram_id: string;
             };
@@ -5365,19 +6770,104 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DiagramRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5396,19 +6886,68 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EventRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5416,7 +6955,10 @@ export interface operations {
     update_event_api_v1_events__event_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+            };
             path: {
                 event_id: string;
             };
@@ -5431,19 +6973,95 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EventRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5502,13 +7120,60 @@ export interface operations {
                     "application/json": components["schemas"]["Page_InstrumentRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5516,7 +7181,10 @@ export interface operations {
     create_instrument_api_v1_instruments_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5537,13 +7205,78 @@ export interface operations {
                     "application/json": components["schemas"]["InstrumentRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5570,13 +7303,60 @@ export interface operations {
                     "application/json": components["schemas"]["InstrumentRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5621,6 +7401,42 @@ export interface operations {
                     "application/json": components["schemas"]["InstrumentRead"];
                 };
             };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Otra persona lo modificó (el ETag enviado no es el actual); no se guardó nada */
             412: {
                 headers: {
@@ -5628,13 +7444,22 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Falta If-Match con el ETag leído */
@@ -5644,12 +7469,26 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     revoke_integration_api_v1_integrations__integration_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+            };
             path: {
                 integration_id: string;
             };
@@ -5664,13 +7503,78 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5689,19 +7593,68 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MeasureRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5709,7 +7662,10 @@ export interface operations {
     update_measure_api_v1_measures__measure_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+            };
             path: {
                 measure_id: string;
             };
@@ -5724,19 +7680,95 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MeasureRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5771,13 +7803,60 @@ export interface operations {
                     "application/json": components["schemas"]["Page_PointRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5785,7 +7864,12 @@ export interface operations {
     record_point_api_v1_measures__measure_id__points_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Opcional: ETag del dato que se reemplaza (412 si cambió) */
+                "If-Match"?: string | null;
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 measure_id: string;
             };
@@ -5797,22 +7881,116 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PointRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el encabezado If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5820,7 +7998,10 @@ export interface operations {
     import_points_api_v1_measures__measure_id__points_import_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 measure_id: string;
             };
@@ -5842,13 +8023,78 @@ export interface operations {
                     "application/json": components["schemas"]["PointImportResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5957,13 +8203,60 @@ export interface operations {
                     "application/json": components["schemas"]["Page_NetworkRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5988,13 +8281,60 @@ export interface operations {
                     "application/json": components["schemas"]["NetworkRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6024,13 +8364,60 @@ export interface operations {
                     "application/json": components["schemas"]["Page_AimRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6038,7 +8425,10 @@ export interface operations {
     create_aim_api_v1_networks__network_id__aims_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 network_id: string;
             };
@@ -6053,19 +8443,86 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AimRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6099,13 +8556,60 @@ export interface operations {
                     "application/json": components["schemas"]["Page_BarrierRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6113,7 +8617,10 @@ export interface operations {
     create_barrier_api_v1_networks__network_id__barriers_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 network_id: string;
             };
@@ -6128,19 +8635,86 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BarrierRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6167,13 +8741,60 @@ export interface operations {
                     "application/json": components["schemas"]["YearPlanRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6204,13 +8825,60 @@ export interface operations {
                     "application/json": components["schemas"]["Page_DiagramSummary_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6218,7 +8886,10 @@ export interface operations {
     create_diagram_api_v1_networks__network_id__driver_diagrams_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 network_id: string;
             };
@@ -6233,19 +8904,86 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DiagramRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6278,13 +9016,60 @@ export interface operations {
                     "application/json": components["schemas"]["Page_EventRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6292,7 +9077,10 @@ export interface operations {
     create_event_api_v1_networks__network_id__events_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 network_id: string;
             };
@@ -6307,19 +9095,86 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EventRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6349,13 +9204,60 @@ export interface operations {
                     "application/json": components["schemas"]["Page_IntegrationRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6363,7 +9265,10 @@ export interface operations {
     create_integration_api_v1_networks__network_id__integrations_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 network_id: string;
             };
@@ -6378,19 +9283,86 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["IntegrationCreated"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6421,13 +9393,60 @@ export interface operations {
                     "application/json": components["schemas"]["Page_MeasureRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6435,7 +9454,10 @@ export interface operations {
     create_measure_api_v1_networks__network_id__measures_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 network_id: string;
             };
@@ -6450,19 +9472,86 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MeasureRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6496,13 +9585,60 @@ export interface operations {
                     "application/json": components["schemas"]["Page_PersonRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6510,7 +9646,10 @@ export interface operations {
     create_person_api_v1_networks__network_id__people_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 network_id: string;
             };
@@ -6525,19 +9664,86 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PersonRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6547,7 +9753,10 @@ export interface operations {
             query?: {
                 dry_run?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 network_id: string;
             };
@@ -6572,13 +9781,78 @@ export interface operations {
                     "application/json": components["schemas"]["RosterReport"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6611,13 +9885,60 @@ export interface operations {
                     "application/json": components["schemas"]["Page_SchoolRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6625,7 +9946,10 @@ export interface operations {
     create_school_api_v1_networks__network_id__schools_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 network_id: string;
             };
@@ -6640,19 +9964,86 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SchoolRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6693,13 +10084,60 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ObservationRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6726,13 +10164,60 @@ export interface operations {
                     "application/json": components["schemas"]["ObservationRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6779,6 +10264,42 @@ export interface operations {
                     "application/json": components["schemas"]["ObservationRead"];
                 };
             };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Otra persona lo modificó (el ETag enviado no es el actual); no se guardó nada */
             412: {
                 headers: {
@@ -6786,13 +10307,22 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Falta If-Match con el ETag leído */
@@ -6801,6 +10331,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -6824,13 +10365,60 @@ export interface operations {
                     "application/json": components["schemas"]["AmendmentRead"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6841,6 +10429,8 @@ export interface operations {
             header?: {
                 /** @description ETag leído del recurso; obligatorio para modificar uno existente */
                 "If-Match"?: string | null;
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
             };
             path: {
                 observation_id: string;
@@ -6871,6 +10461,51 @@ export interface operations {
                     "application/json": components["schemas"]["AmendmentRead"];
                 };
             };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Otra persona lo modificó (el ETag enviado no es el actual); no se guardó nada */
             412: {
                 headers: {
@@ -6878,13 +10513,22 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Falta If-Match con el ETag leído */
@@ -6893,6 +10537,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -6919,13 +10574,60 @@ export interface operations {
                     "application/json": components["schemas"]["ScoresRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6936,6 +10638,8 @@ export interface operations {
             header?: {
                 /** @description ETag leído del recurso; obligatorio para modificar uno existente */
                 "If-Match"?: string | null;
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
             };
             path: {
                 observation_id: string;
@@ -6955,6 +10659,51 @@ export interface operations {
                     "application/json": components["schemas"]["ObservationRead"];
                 };
             };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Otra persona lo modificó (el ETag enviado no es el actual); no se guardó nada */
             412: {
                 headers: {
@@ -6962,13 +10711,22 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Falta If-Match con el ETag leído */
@@ -6977,6 +10735,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -7026,13 +10795,60 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7043,7 +10859,10 @@ export interface operations {
                 network_id: string;
                 dry_run?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7085,13 +10904,78 @@ export interface operations {
                     "application/json": components["schemas"]["ImportResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7121,13 +11005,60 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ObservationScoresRow_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7146,19 +11077,68 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PersonRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7166,7 +11146,10 @@ export interface operations {
     update_person_api_v1_people__person_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+            };
             path: {
                 person_id: string;
             };
@@ -7181,19 +11164,95 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PersonRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7219,13 +11278,60 @@ export interface operations {
                     "application/json": components["schemas"]["ReliabilityRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7724,19 +11830,68 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SchoolRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7744,7 +11899,10 @@ export interface operations {
     delete_school_api_v1_schools__school_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+            };
             path: {
                 school_id: string;
             };
@@ -7759,13 +11917,78 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7773,7 +11996,10 @@ export interface operations {
     update_school_api_v1_schools__school_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+            };
             path: {
                 school_id: string;
             };
@@ -7788,19 +12014,95 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SchoolRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
