@@ -88,3 +88,15 @@ fuzz: $(STAMPS)/python
 
 clean:
 	rm -rf $(STAMPS) $(VENV) frontend/node_modules frontend/dist infra/node_modules
+
+# Deployment (docs/deployment.md). `make images` builds every image from the repository's Dockerfiles (base images
+# built locally from Debian packages where no registry answers, deploy/images/standins.sh); it starts the engine
+# when it is not running and leaves it running. `make deploy-check` builds, starts the compose stack on loopback
+# ports, bootstraps, runs the smoke suite, the two-instance and SIGKILL checks, and tears everything down.
+.PHONY: images deploy-check
+images: $(STAMPS)/python frontend/dist/index.html
+	@deploy/scripts/engine.sh start >/dev/null
+	deploy/images/build.sh
+
+deploy-check: $(STAMPS)/python frontend/dist/index.html
+	$(PY) deploy/scripts/deploy_check.py
