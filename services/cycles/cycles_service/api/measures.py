@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from mejora_common.auth import CurrentPrincipal
-from mejora_common.pagination import Page, Pagination
+from mejora_common.errors import invalid
+from mejora_common.pagination import CursorPage, Page, Pagination
 
 from ..db import DbSession
 from ..schemas.measures import (
@@ -32,6 +34,26 @@ from .uploads import read_upload
 from .versions import IfMatch, OptionalIfMatch, guarded, set_etag, tagged
 
 router = APIRouter(prefix="/api/v1", tags=["medidas"])
+
+POINTS_DESCRIPTION = (
+    "Ordenados por período (y establecimiento). Paginación por cursor, para series largas: `cursor=` (vacío) pide "
+    "la primera página y cambia la respuesta a `{items, next_cursor, limit}` (sin `total` ni `offset`); "
+    "`next_cursor` se envía como `cursor` para la página siguiente y es `null` en la última. Un dato agregado "
+    "después del cursor aparece en una página siguiente, nunca dos veces. Sin `cursor`, la respuesta es la página "
+    "de siempre (`limit`/`offset`). Un cursor que no vino de aquí es 422 en `cursor`; `offset` no se combina con "
+    "`cursor` (422)."
+)
+Cursor = Annotated[
+    str | None,
+    Query(max_length=512, description="Cursor de `next_cursor`; vacío para la primera página (ver la descripción)"),
+]
+
+
+def keyset_cursor(cursor: str, offset: int) -> str | None:
+    """The cursor to read after (``None``: the first page); a cursor page has no offset."""
+    if offset:
+        raise invalid("offset", "`offset` no se combina con `cursor`: usa solo `cursor`.")
+    return cursor or None
 
 
 @router.get("/networks/{network_id}/measures", response_model=Page[MeasureRead], summary="Medidas de la red")
@@ -93,20 +115,39 @@ def update_measure(
     return measures.measure_read(session, updated)
 
 
-@router.get("/measures/{measure_id}/points", response_model=Page[PointRead], summary="Datos de una medida, por período")
+@router.get(
+    "/measures/{measure_id}/points",
+    response_model=Page[PointRead],
+    summary="Datos de una medida, por período",
+    description=POINTS_DESCRIPTION,
+)
 def list_points(
     measure_id: uuid.UUID,
     session: DbSession,
     principal: CurrentPrincipal,
     page: Pagination,
     *,
+    cursor: Cursor = None,
     school_id: uuid.UUID | None = None,
     network_only: Annotated[bool, Query(description="Solo los datos de toda la red (sin establecimiento)")] = False,
     since: Annotated[date | None, Query(alias="from")] = None,
     until: Annotated[date | None, Query(alias="to")] = None,
-) -> Page[PointRead]:
+) -> Any:
     measure = measures.get_measure(session, measure_id)
     actor_for(principal, measure.network_id, "La medida")
+    if cursor is not None:
+        points, next_cursor = measures.list_points_after(
+            session,
+            measure,
+            school_id=school_id,
+            network_only=network_only,
+            since=since,
+            until=until,
+            cursor=keyset_cursor(cursor, page.offset),
+            limit=page.limit,
+        )
+        keyset = CursorPage[PointRead](items=points, next_cursor=next_cursor, limit=page.limit)
+        return JSONResponse(keyset.model_dump(mode="json"))
     items, total = measures.list_points(
         session,
         measure,

@@ -19,9 +19,10 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from mejora_common.errors import ProblemError, conflict, invalid, not_found, translate_validation_errors
-from mejora_common.pagination import paginate
+from mejora_common.pagination import keyset_page, paginate
 
 from ..domain.access import Actor
 from ..models import NETWORK_SCOPE, Measure, MeasurePoint, School
@@ -218,6 +219,25 @@ def record_point(
     return point_read(row), created
 
 
+def _points_query(
+    measure: Measure, school_id: uuid.UUID | None, network_only: bool, since: date | None, until: date | None
+) -> SelectOfScalar[MeasurePoint]:
+    query = select(MeasurePoint).where(MeasurePoint.measure_id == measure.id)
+    if school_id is not None:
+        query = query.where(MeasurePoint.school_id == school_id)
+    if network_only:
+        query = query.where(MeasurePoint.scope == NETWORK_SCOPE)
+    if since is not None:
+        query = query.where(MeasurePoint.period >= since)
+    if until is not None:
+        query = query.where(MeasurePoint.period <= until)
+    return query
+
+
+POINT_ORDER = (col(MeasurePoint.period), col(MeasurePoint.scope))
+"""Ascending and unique within a measure (the table's unique key), for offset pages and keyset cursors alike."""
+
+
 def list_points(
     session: Session,
     measure: Measure,
@@ -229,17 +249,26 @@ def list_points(
     limit: int,
     offset: int,
 ) -> tuple[list[PointRead], int]:
-    query = select(MeasurePoint).where(MeasurePoint.measure_id == measure.id)
-    if school_id is not None:
-        query = query.where(MeasurePoint.school_id == school_id)
-    if network_only:
-        query = query.where(MeasurePoint.scope == NETWORK_SCOPE)
-    if since is not None:
-        query = query.where(MeasurePoint.period >= since)
-    if until is not None:
-        query = query.where(MeasurePoint.period <= until)
-    rows, total = paginate(session, query, limit, offset, col(MeasurePoint.period), col(MeasurePoint.scope))
+    query = _points_query(measure, school_id, network_only, since, until)
+    rows, total = paginate(session, query, limit, offset, *POINT_ORDER)
     return [point_read(p) for p in rows], total
+
+
+def list_points_after(
+    session: Session,
+    measure: Measure,
+    *,
+    school_id: uuid.UUID | None,
+    network_only: bool,
+    since: date | None,
+    until: date | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[PointRead], str | None]:
+    """One keyset page of the measure's points after ``cursor`` (``None``: the first page) and the next cursor."""
+    query = _points_query(measure, school_id, network_only, since, until)
+    rows, next_cursor = keyset_page(session, query, POINT_ORDER, cursor, limit, key=lambda p: [p.period, p.scope])
+    return [point_read(p) for p in rows], next_cursor
 
 
 _CSV_ALIASES = {

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from mejora_common.auth import CurrentPrincipal, bearer_token
-from mejora_common.pagination import MAX_OFFSET, Page, Pagination
+from mejora_common.errors import invalid
+from mejora_common.pagination import MAX_OFFSET, CursorPage, Page, Pagination
 
 from ..db import DbSession
 from ..schemas import (
@@ -30,6 +31,27 @@ from .preconditions import ETAG_HEADER, PRECONDITIONS, IfMatch, IfNoneMatch, set
 router = APIRouter(prefix="/api/v1/observations", tags=["observaciones"])
 actions = APIRouter(tags=["observaciones"])
 
+CURSOR_MODE = (
+    " Paginación por cursor, para recorrer listas largas: `cursor=` (vacío) pide la primera página y cambia la "
+    "respuesta a `{items, next_cursor, limit}` (sin `total` ni `offset`), en orden ascendente por fecha de "
+    "observación e id; `next_cursor` se envía como `cursor` para la página siguiente y es `null` en la última. "
+    "Una fila agregada después del cursor aparece en una página siguiente, nunca dos veces. Sin `cursor`, la "
+    "respuesta es la página de siempre (`limit`/`offset`). Un cursor que no vino de aquí es 422 en `cursor`; "
+    "`offset` no se combina con `cursor` (422)."
+)
+Cursor = Annotated[
+    str | None,
+    Query(max_length=512, description="Cursor de `next_cursor`; vacío para la primera página (ver la descripción)"),
+]
+
+
+def keyset_cursor(cursor: str, offset: int) -> str | None:
+    """The cursor to read after (``None``: the first page); a cursor page has no offset."""
+    if offset:
+        raise invalid("offset", "`offset` no se combina con `cursor`: usa solo `cursor`.")
+    return cursor or None
+
+
 PRIVACY = (
     " Privacidad: una observación individual la ven la persona observada (ya enviada), quien observó y la "
     "coordinación de la red; para cualquier otra persona no existe (404)."
@@ -40,13 +62,14 @@ PRIVACY = (
     "",
     response_model=Page[ObservationRead],
     summary="Observaciones que quien consulta puede ver",
-    description="Filtros opcionales; sin `network_id`, todas las redes de quien consulta." + PRIVACY,
+    description="Filtros opcionales; sin `network_id`, todas las redes de quien consulta." + PRIVACY + CURSOR_MODE,
 )
 def list_observations(
     *,
     session: DbSession,
     principal: CurrentPrincipal,
     page: Pagination,
+    cursor: Cursor = None,
     network_id: uuid.UUID | None = None,
     school_id: uuid.UUID | None = None,
     teacher_id: uuid.UUID | None = None,
@@ -59,7 +82,7 @@ def list_observations(
     double_coding: Annotated[
         bool | None, Query(description="true: solo segundas codificaciones; false: solo originales")
     ] = None,
-) -> Page[ObservationRead]:
+) -> Any:
     filters = observations.ObservationFilters(
         network_id=network_id,
         school_id=school_id,
@@ -72,6 +95,11 @@ def list_observations(
         observed_to=observed_to,
         double_coding=double_coding,
     )
+    if cursor is not None:
+        after = keyset_cursor(cursor, page.offset)
+        rows, next_cursor = observations.list_observations_after(session, principal, filters, after, page.limit)
+        keyset = CursorPage[ObservationRead](items=rows, next_cursor=next_cursor, limit=page.limit)
+        return JSONResponse(keyset.model_dump(mode="json"))
     items, total = observations.list_observations(session, principal, filters, page.limit, page.offset)
     return Page.of(items, total, page)
 
@@ -84,7 +112,7 @@ def list_observations(
         "Una fila por observación ENVIADA de la red (y ola), con la media y el valor ajustado de cada dimensión y "
         "la media de cada dominio, SIN redondear (para agregar). Por omisión excluye las segundas codificaciones "
         "(no son otra aula). Pensado para el servicio de reportes (token de servicio); también lo usa la "
-        "coordinación. `limit` hasta 5000. " + SCORES_RULE
+        "coordinación. `limit` hasta 5000. " + SCORES_RULE + CURSOR_MODE
     ),
 )
 def observation_scores(
@@ -97,8 +125,21 @@ def observation_scores(
     include_double_coding: bool = False,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    cursor: Cursor = None,
 ) -> Any:
     require_coordinator(principal, network_id, "read")
+    if cursor is not None:
+        keyset = scores.network_scores_after(
+            session,
+            principal,
+            network_id,
+            wave=wave,
+            instrument_id=instrument_id,
+            include_double_coding=include_double_coding,
+            cursor=keyset_cursor(cursor, offset),
+            limit=limit,
+        )
+        return JSONResponse(keyset)
     page = scores.network_scores(
         session,
         principal,
@@ -109,7 +150,7 @@ def observation_scores(
         limit=limit,
         offset=offset,
     )
-    # Built as JSON directly (thousands of rows; the shape is ``Page[ObservationScoresRow]``).
+    # Built as JSON directly (thousands of rows; the shape is ``Page[ObservationScoresRow]``, or ``CursorPage``).
     return JSONResponse(page)
 
 

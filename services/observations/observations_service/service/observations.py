@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from mejora_common.auth import Principal
 from mejora_common.errors import not_found
-from mejora_common.pagination import paginate
+from mejora_common.pagination import keyset_page, paginate
 
 from ..models import Instrument, Observation, ObservationAmendment
 from ..schemas import CycleRead, ObservationRead
@@ -150,3 +150,25 @@ def list_observations(
 ) -> tuple[list[ObservationRead], int]:
     rows, total = list_rows(session, principal, filters, limit, offset)
     return read_many(session, rows), total
+
+
+KEYSET_ORDER = (col(Observation.observed_on), col(Observation.id))
+"""The keyset order: ascending and unique, so a row inserted after the cursor's key is read later, never twice."""
+
+
+def rows_after(
+    session: Session, principal: Principal, filters: ObservationFilters, cursor: str | None, limit: int
+) -> tuple[list[Observation], str | None]:
+    """One keyset page of the visible rows after ``cursor`` (``None``: the first page) and the next cursor."""
+    visible = visibility_conditions(principal, filters.network_id)
+    if visible is None:
+        return [], None
+    query = select(Observation).where(*visible, *filter_conditions(filters))
+    return keyset_page(session, query, KEYSET_ORDER, cursor, limit, key=lambda row: [row.observed_on, row.id])
+
+
+def list_observations_after(
+    session: Session, principal: Principal, filters: ObservationFilters, cursor: str | None, limit: int
+) -> tuple[list[ObservationRead], str | None]:
+    rows, next_cursor = rows_after(session, principal, filters, cursor, limit)
+    return read_many(session, rows), next_cursor

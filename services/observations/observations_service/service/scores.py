@@ -17,7 +17,7 @@ from ..models import Instrument, Observation
 from ..schemas import DimensionScoreRead, DomainScoreRead, Scale, ScoresRead
 from .content import cycle_scores, gap_errors
 from .instruments import spec_of
-from .observations import ObservationFilters, get_row, list_rows
+from .observations import ObservationFilters, get_row, list_rows, rows_after
 
 SCORES_RULE = (
     "Regla de puntaje: la `mean` de una dimensión es el promedio de sus puntajes en los ciclos; su `adjusted` es "
@@ -139,6 +139,26 @@ def get_scores(session: Session, principal: Principal, observation_id: uuid.UUID
     return scores_read(row, instrument, score, complete=complete, rounded=rounded)
 
 
+def _score_filters(
+    network_id: uuid.UUID, wave: str | None, instrument_id: uuid.UUID | None, include_double_coding: bool
+) -> ObservationFilters:
+    return ObservationFilters(
+        network_id=network_id,
+        wave=wave,
+        instrument_id=instrument_id,
+        status="submitted",
+        double_coding=None if include_double_coding else False,
+    )
+
+
+def _score_rows(session: Session, rows: list[Observation]) -> list[dict[str, Any]]:
+    items = []
+    for row in rows:
+        instrument, score, _ = score_row(session, row, check_complete=False)
+        items.append(scores_row(row, instrument, score))
+    return items
+
+
 def network_scores(
     session: Session,
     principal: Principal,
@@ -151,16 +171,23 @@ def network_scores(
     offset: int,
 ) -> dict[str, Any]:
     """A ``Page[ObservationScoresRow]`` of the network's submitted observations, as JSON-ready data."""
-    filters = ObservationFilters(
-        network_id=network_id,
-        wave=wave,
-        instrument_id=instrument_id,
-        status="submitted",
-        double_coding=None if include_double_coding else False,
-    )
+    filters = _score_filters(network_id, wave, instrument_id, include_double_coding)
     rows, total = list_rows(session, principal, filters, limit, offset)
-    items = []
-    for row in rows:
-        instrument, score, _ = score_row(session, row, check_complete=False)
-        items.append(scores_row(row, instrument, score))
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return {"items": _score_rows(session, rows), "total": total, "limit": limit, "offset": offset}
+
+
+def network_scores_after(
+    session: Session,
+    principal: Principal,
+    network_id: uuid.UUID,
+    *,
+    wave: str | None,
+    instrument_id: uuid.UUID | None,
+    include_double_coding: bool,
+    cursor: str | None,
+    limit: int,
+) -> dict[str, Any]:
+    """A ``CursorPage[ObservationScoresRow]`` after ``cursor`` (``None``: the first page), as JSON-ready data."""
+    filters = _score_filters(network_id, wave, instrument_id, include_double_coding)
+    rows, next_cursor = rows_after(session, principal, filters, cursor, limit)
+    return {"items": _score_rows(session, rows), "next_cursor": next_cursor, "limit": limit}
