@@ -12,6 +12,9 @@ the service's answer no longer than that. A body past its route class's limit
 upstream request and is answered 413. A redirect's ``Location`` that points at
 a service's own address is made relative (``/api/v1/...``), so no internal
 address reaches a client.
+
+A service may have several instances (``gateway.upstreams``): each request goes
+to the next in turn, and one that refuses the connection is skipped for the next.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from mejora_common.deadlines import DEADLINE_HEADER, header_value, time_left
 from mejora_common.errors import problem_response
 from mejora_common.observability import REQUEST_ID_HEADER, current_request_id
 from mejora_common.service_client import SERVICE_NAMES_ES
+
+from .upstreams import UpstreamPool, pool_for
 
 HOP_BY_HOP = {
     "connection",
@@ -112,6 +117,42 @@ def _send_failure(error: Exception, service: str, path: str) -> Response:
     return _service_problem(502, "bad_gateway", service, f"El servicio de {label} respondió de forma inválida.", path)
 
 
+def upstream_pool(request: Request, service: str, base_url: str) -> UpstreamPool:
+    """The instances of ``service``: the gateway settings' list, else ``base_url`` alone."""
+    settings = getattr(request.app.state, "settings", None)
+    urls = settings.upstreams(service) if hasattr(settings, "upstreams") else (base_url,)
+    return pool_for(urls)
+
+
+async def _send_to_pool(
+    request: Request, client: httpx.AsyncClient, pool: UpstreamPool, timeout: float
+) -> tuple[httpx.Request, httpx.Response]:
+    """Send to the first instance that takes the connection (a refused one never saw the request)."""
+    has_body = "content-length" in request.headers or "transfer-encoding" in request.headers
+    # Forward the path exactly as the client sent it (still percent-encoded); odd paths were refused at the edge.
+    raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode("utf-8")
+    query: bytes = request.scope.get("query_string", b"")
+    candidates = pool.candidates()
+    for index, base_url in enumerate(candidates):
+        url = httpx.URL(base_url).copy_with(raw_path=raw_path + (b"?" + query if query else b""))
+        upstream = client.build_request(
+            request.method,
+            url,
+            headers=_request_headers(request),
+            content=request.stream() if has_body else None,
+        )
+        try:
+            response = await _send(client, upstream, _upstream_timeout(timeout))
+        except (httpx.ConnectError, httpx.ConnectTimeout):
+            pool.mark_down(base_url)
+            if index == len(candidates) - 1:
+                raise
+            continue
+        pool.mark_up(base_url)
+        return upstream, response
+    raise AssertionError("an upstream pool is never empty")
+
+
 async def forward(
     request: Request,
     client: httpx.AsyncClient,
@@ -122,30 +163,20 @@ async def forward(
     internal: Collection[str] = (),
 ) -> Response:
     """Proxy ``request`` to ``service``; ``internal`` lists the addresses never shown in a ``Location``."""
-    has_body = "content-length" in request.headers or "transfer-encoding" in request.headers
-    # Forward the path exactly as the client sent it (still percent-encoded); odd paths were refused at the edge.
-    raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode("utf-8")
-    query: bytes = request.scope.get("query_string", b"")
+    pool = upstream_pool(request, service, base_url)
     try:
-        url = httpx.URL(base_url).copy_with(raw_path=raw_path + (b"?" + query if query else b""))
-        upstream = client.build_request(
-            request.method,
-            url,
-            headers=_request_headers(request),
-            content=request.stream() if has_body else None,
-        )
+        upstream, response = await _send_to_pool(request, client, pool, timeout)
     except (httpx.InvalidURL, UnicodeError):
         detail = "La ruta contiene caracteres no válidos."
         return problem_response(400, "invalid_path", detail, instance=request.url.path)
-    try:
-        response = await _send(client, upstream, _upstream_timeout(timeout))
     except (httpx.RequestError, TimeoutError) as error:
         # (A body past its limit raises BodyTooLarge from the stream: it passes through, httpx drops the
         # upstream connection and the problem handlers answer 413.)
         return _send_failure(error, service, request.url.path)
     headers = {k: v for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP and k.lower() != "x-request-id"}
     if "location" in headers:
-        headers["location"] = public_location(headers["location"], [*internal, base_url, upstream.headers["host"]])
+        known = [*internal, *pool.urls, base_url, upstream.headers["host"]]
+        headers["location"] = public_location(headers["location"], known)
     return StreamingResponse(
         response.aiter_raw(),
         status_code=response.status_code,
