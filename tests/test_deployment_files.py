@@ -1,4 +1,4 @@
-"""docker-compose.yml and the Dockerfiles, checked without a Docker engine (none runs on these machines)."""
+"""docker-compose.yml, its overrides and the Dockerfiles, checked as files (``make deploy-check`` runs them)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,15 @@ from reports_service.settings import Settings as ReportsSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = ROOT / "docker-compose.yml"
+PUBLISHED = ROOT / "docker-compose.override.yml"
+HOST_NETWORK = ROOT / "deploy" / "compose" / "host-network.yml"
 DCLINT = ROOT / "infra" / "node_modules" / ".bin" / "dclint"
+DOCKERFILES = {
+    "cycles": "services/cycles/Dockerfile",
+    "observations": "services/observations/Dockerfile",
+    "reports": "services/reports/Dockerfile",
+    "gateway": "infra/gateway/Dockerfile",
+}
 SETTINGS: dict[str, type[BaseSettings]] = {
     "cycles": CyclesSettings,
     "observations": ObservationsSettings,
@@ -27,8 +35,8 @@ SETTINGS: dict[str, type[BaseSettings]] = {
 }
 
 
-def compose() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+def compose(path: Path = COMPOSE) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return data
 
 
@@ -41,8 +49,9 @@ def variables_read(settings: type[BaseSettings]) -> set[str]:
     return names
 
 
-def test_compose_file_is_valid_for_the_compose_specification() -> None:
-    result = subprocess.run([str(DCLINT), str(COMPOSE)], capture_output=True, text=True, check=False)
+@pytest.mark.parametrize("path", [COMPOSE, PUBLISHED, HOST_NETWORK], ids=lambda p: p.name)
+def test_compose_file_is_valid_for_the_compose_specification(path: Path) -> None:
+    result = subprocess.run([str(DCLINT), str(path)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -55,15 +64,24 @@ def test_the_validator_rejects_an_invalid_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("service", sorted(SETTINGS))
-def test_every_service_has_a_multistage_non_root_dockerfile(service: str) -> None:
+def test_every_service_has_a_hardened_multistage_dockerfile(service: str) -> None:
     spec = compose()["services"][service]
-    dockerfile = ROOT / spec["build"]["context"] / spec["build"]["dockerfile"]
+    assert spec["image"] == f"${{MEJORA_IMAGE_PREFIX:-mejora-en-red}}/{service}:${{MEJORA_IMAGE_TAG:-local}}"
+    dockerfile = ROOT / DOCKERFILES[service]
+    assert DOCKERFILES[service] in (ROOT / "deploy" / "images" / "build.sh").read_text(encoding="utf-8")
     text = dockerfile.read_text(encoding="utf-8")
-    assert len(re.findall(r"(?m)^FROM ", text)) >= 2, "multi-stage"
-    assert re.search(r"(?m)^USER (?!root)\S+", text), "non-root"
+    stages = re.split(r"(?m)^FROM ", text)
+    assert len(stages) >= 3, "multi-stage"
+    final = stages[-1]
+    assert re.search(r"(?m)^USER \d+", final), "a numeric non-root user (Kubernetes' runAsNonRoot checks it)"
+    assert "HEALTHCHECK" in final
+    assert "pip install" not in final and "gcc" not in final, "no build tools in the final stage"
+    assert "pip uninstall -y -q pip setuptools" in text, "the copied venv carries no installer"
     for source in re.findall(r"(?m)^COPY (?!--from)(\S+)", text):
         assert (ROOT / source).exists(), f"{dockerfile.name} copies {source}, which does not exist"
-    assert "healthcheck" in spec
+    assert spec["read_only"] is True
+    assert spec["restart"] == "unless-stopped"
+    assert spec["cap_drop"] == ["ALL"]
 
 
 @pytest.mark.parametrize("service", sorted(SETTINGS))
@@ -75,10 +93,28 @@ def test_environment_set_by_compose_is_read_by_the_service(service: str) -> None
 
 
 def test_only_the_gateway_is_published_and_on_loopback() -> None:
-    services = compose()["services"]
-    published = {name for name, spec in services.items() if spec.get("ports")}
-    assert published == {"gateway"}
+    assert not any(spec.get("ports") for spec in compose()["services"].values())
+    services = compose(PUBLISHED)["services"]
+    assert set(services) == {"gateway"}
     assert all(str(port).startswith("127.0.0.1:") for port in services["gateway"]["ports"])
+
+
+def test_the_host_network_override_listens_on_loopback_only() -> None:
+    services = compose(HOST_NETWORK)["services"]
+    assert set(services) == {*SETTINGS, "postgres", "reports-2"}
+    ports = set()
+    for name, spec in services.items():
+        assert spec["network_mode"] == "host"
+        assert not spec.get("ports")
+        if name != "postgres":
+            assert spec["environment"]["UVICORN_HOST"] == "127.0.0.1"
+            ports.add(spec["environment"]["UVICORN_PORT"])
+    assert len(ports) == len(services) - 1, "one port per process"
+    assert services["postgres"]["command"][-1] == "listen_addresses=127.0.0.1"
+    upstreams = services["gateway"]["environment"]["MEJORA_REPORTS_URL"].split(",")
+    assert upstreams == [
+        f"http://127.0.0.1:{services[name]['environment']['UVICORN_PORT']}" for name in ("reports", "reports-2")
+    ]
 
 
 def test_one_postgres_database_per_service_on_a_volume() -> None:
@@ -88,7 +124,9 @@ def test_one_postgres_database_per_service_on_a_volume() -> None:
     for service in ("cycles", "observations", "reports"):
         assert f"CREATE DATABASE {service};" in init
         url = data["services"][service]["environment"][f"MEJORA_{service.upper()}_DATABASE_URL"]
-        assert url.endswith(f"@postgres:5432/{service}")
+        assert url.endswith(f"@${{MEJORA_DATABASE_HOST:-postgres:5432}}/{service}")
+    dockerfile = (ROOT / "deploy" / "postgres" / "Dockerfile").read_text(encoding="utf-8")
+    assert "COPY infra/postgres/init.sql /docker-entrypoint-initdb.d/" in dockerfile
 
 
 def test_the_readme_configuration_table_lists_every_variable() -> None:
