@@ -106,7 +106,7 @@ export function ObservationEntryPage() {
   const [draft, setDraft] = useState<LocalDraft | null>(null);
   const draftRef = useRef<LocalDraft | null>(null);
   const [cycleIndex, setCycleIndex] = useState(0);
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(() => Date.now());
   const [submitting, setSubmitting] = useState(false);
   const syncTimer = useRef<number | undefined>(undefined);
   const leaving = useRef(false);
@@ -213,9 +213,10 @@ export function ObservationEntryPage() {
     [syncNow],
   );
 
+  const instrumentId = draft?.body.instrument_id;
   const instrument: Instrument | undefined = useMemo(
-    () => instruments.find((i) => i.id === draft?.body.instrument_id),
-    [instruments, draft?.body.instrument_id],
+    () => instruments.find((i) => i.id === instrumentId),
+    [instruments, instrumentId],
   );
 
   // A new observation starts with the CLASS Pre-K/K–3 structure when it is available.

@@ -384,7 +384,7 @@ export function syncQueue(): Promise<boolean> {
     return running;
   }
   running = (async () => {
-    let ok = true;
+    let ok: boolean;
     do {
       again = false;
       ok = await syncOnce();
