@@ -423,7 +423,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Datos de una medida, por período */
+        /**
+         * Datos de una medida, por período
+         * @description Ordenados por período (y establecimiento). Paginación por cursor, para series largas: `cursor=` (vacío) pide la primera página y cambia la respuesta a `{items, next_cursor, limit}` (sin `total` ni `offset`); `next_cursor` se envía como `cursor` para la página siguiente y es `null` en la última. Un dato agregado después del cursor aparece en una página siguiente, nunca dos veces. Sin `cursor`, la respuesta es la página de siempre (`limit`/`offset`). Un cursor que no vino de aquí es 422 en `cursor`; `offset` no se combina con `cursor` (422).
+         */
         get: operations["list_points_api_v1_measures__measure_id__points_get"];
         put?: never;
         /** Registrar un dato (un período repetido del mismo establecimiento lo reemplaza) */
@@ -703,7 +706,7 @@ export interface paths {
         };
         /**
          * Observaciones que quien consulta puede ver
-         * @description Filtros opcionales; sin `network_id`, todas las redes de quien consulta. Privacidad: una observación individual la ven la persona observada (ya enviada), quien observó y la coordinación de la red; para cualquier otra persona no existe (404).
+         * @description Filtros opcionales; sin `network_id`, todas las redes de quien consulta. Privacidad: una observación individual la ven la persona observada (ya enviada), quien observó y la coordinación de la red; para cualquier otra persona no existe (404). Paginación por cursor, para recorrer listas largas: `cursor=` (vacío) pide la primera página y cambia la respuesta a `{items, next_cursor, limit}` (sin `total` ni `offset`), en orden ascendente por fecha de observación e id; `next_cursor` se envía como `cursor` para la página siguiente y es `null` en la última. Una fila agregada después del cursor aparece en una página siguiente, nunca dos veces. Sin `cursor`, la respuesta es la página de siempre (`limit`/`offset`). Un cursor que no vino de aquí es 422 en `cursor`; `offset` no se combina con `cursor` (422).
          */
         get: operations["list_observations_api_v1_observations_get"];
         put?: never;
@@ -876,7 +879,7 @@ export interface paths {
         };
         /**
          * Puntajes por observación y dimensión, para agregar (servicio de reportes y coordinación)
-         * @description Una fila por observación ENVIADA de la red (y ola), con la media y el valor ajustado de cada dimensión y la media de cada dominio, SIN redondear (para agregar). Por omisión excluye las segundas codificaciones (no son otra aula). Pensado para el servicio de reportes (token de servicio); también lo usa la coordinación. `limit` hasta 5000. Regla de puntaje: la `mean` de una dimensión es el promedio de sus puntajes en los ciclos; su `adjusted` es igual a la media, salvo en una dimensión inversa (Clima negativo), que entra como `min + max − media` (NC 2 en la escala 1–7 cuenta como 6). La `mean` de un dominio es el promedio de los `adjusted` de sus dimensiones. `band`: `low` si el valor es < 2,5; `mid` si 2,5 ≤ valor < 5,5; `high` si ≥ 5,5 en la escala 1–7 (los rangos 1–2, 3–5 y 6–7 de CLASS aplicados a un promedio); en otra escala `min..max` los umbrales son `min + (t − 1)·(max − min)/6` con t = 2,5 y 5,5. La banda de una dimensión es la de su media SIN ajustar (un Clima negativo bajo es bueno y su banda es `low`); la de un dominio, la de su media. Las bandas se calculan con los valores exactos; los valores se redondean a 2 decimales (mitad hacia arriba) solo en la respuesta, y `rounded=false` los entrega sin redondear.
+         * @description Una fila por observación ENVIADA de la red (y ola), con la media y el valor ajustado de cada dimensión y la media de cada dominio, SIN redondear (para agregar). Por omisión excluye las segundas codificaciones (no son otra aula). Pensado para el servicio de reportes (token de servicio); también lo usa la coordinación. `limit` hasta 5000. Regla de puntaje: la `mean` de una dimensión es el promedio de sus puntajes en los ciclos; su `adjusted` es igual a la media, salvo en una dimensión inversa (Clima negativo), que entra como `min + max − media` (NC 2 en la escala 1–7 cuenta como 6). La `mean` de un dominio es el promedio de los `adjusted` de sus dimensiones. `band`: `low` si el valor es < 2,5; `mid` si 2,5 ≤ valor < 5,5; `high` si ≥ 5,5 en la escala 1–7 (los rangos 1–2, 3–5 y 6–7 de CLASS aplicados a un promedio); en otra escala `min..max` los umbrales son `min + (t − 1)·(max − min)/6` con t = 2,5 y 5,5. La banda de una dimensión es la de su media SIN ajustar (un Clima negativo bajo es bueno y su banda es `low`); la de un dominio, la de su media. Las bandas se calculan con los valores exactos; los valores se redondean a 2 decimales (mitad hacia arriba) solo en la respuesta, y `rounded=false` los entrega sin redondear. Paginación por cursor, para recorrer listas largas: `cursor=` (vacío) pide la primera página y cambia la respuesta a `{items, next_cursor, limit}` (sin `total` ni `offset`), en orden ascendente por fecha de observación e id; `next_cursor` se envía como `cursor` para la página siguiente y es `null` en la última. Una fila agregada después del cursor aparece en una página siguiente, nunca dos veces. Sin `cursor`, la respuesta es la página de siempre (`limit`/`offset`). Un cursor que no vino de aquí es 422 en `cursor`; `offset` no se combina con `cursor` (422).
          */
         get: operations["observation_scores_api_v1_observations_scores_get"];
         put?: never;
@@ -7776,6 +7779,8 @@ export interface operations {
     list_points_api_v1_measures__measure_id__points_get: {
         parameters: {
             query?: {
+                /** @description Cursor de `next_cursor`; vacío para la primera página (ver la descripción) */
+                cursor?: string | null;
                 school_id?: string | null;
                 /** @description Solo los datos de toda la red (sin establecimiento) */
                 network_only?: boolean;
@@ -10051,6 +10056,8 @@ export interface operations {
     list_observations_api_v1_observations_get: {
         parameters: {
             query?: {
+                /** @description Cursor de `next_cursor`; vacío para la primera página (ver la descripción) */
+                cursor?: string | null;
                 network_id?: string | null;
                 school_id?: string | null;
                 teacher_id?: string | null;
@@ -10989,6 +10996,8 @@ export interface operations {
                 include_double_coding?: boolean;
                 limit?: number;
                 offset?: number;
+                /** @description Cursor de `next_cursor`; vacío para la primera página (ver la descripción) */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
