@@ -33,7 +33,15 @@ function Shell() {
   if (loading) return <Loading />;
   if (!me && serviceDown !== undefined) return <ServiceDownPage problem={serviceDown} onRetry={retry} />;
   // The session exists but could not be loaded in a busy moment: retry it rather than ask to log in again.
-  if (!me && overloaded.pending && tokens.access) return <BusyPage onRetry={() => { overloaded.dismiss(); void reload(); }} />;
+  if (!me && overloaded.pending && tokens.access)
+    return (
+      <BusyPage
+        onRetry={() => {
+          overloaded.dismiss();
+          void reload();
+        }}
+      />
+    );
   if (!me) return <LoginPage />;
   return (
     <Layout>

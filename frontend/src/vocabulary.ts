@@ -17,4 +17,3 @@ function labels(pick: (level: VocabularyLevel) => string): Readonly<Record<strin
 export const LEVEL_LABELS = labels((level) => level.label);
 /** Observation screens ("Prekínder (NT1)"). */
 export const OBSERVATION_LEVEL_LABELS = labels((level) => level.observation_label);
-

@@ -102,18 +102,24 @@ const authMiddleware: Middleware = {
     if (access && expiresSoon(access) && (await refreshTokens())) access = tokens.access;
     if (access) request.headers.set("Authorization", `Bearer ${access}`);
     // Every POST may be retried safely; a form that can be sent twice passes its own key (useIdempotencyKey).
-    if (request.method === "POST" && !request.headers.has(IDEMPOTENCY_HEADER)) request.headers.set(IDEMPOTENCY_HEADER, randomId());
+    if (request.method === "POST" && !request.headers.has(IDEMPOTENCY_HEADER))
+      request.headers.set(IDEMPOTENCY_HEADER, randomId());
     return request;
   },
   async onResponse({ response }) {
     if (response.status === 401) {
       window.dispatchEvent(new CustomEvent(SESSION_EXPIRED_EVENT));
     } else if ([502, 503, 504].includes(response.status)) {
-      const problem = (await response.clone().json().catch(() => null)) as Problem | null;
+      const problem = (await response
+        .clone()
+        .json()
+        .catch(() => null)) as Problem | null;
       if (isOverloaded(response.status, problem?.code)) {
         // A busy moment, not an outage: the screen stays, a gentle notice asks to retry.
         const seconds = Number(response.headers.get("Retry-After"));
-        window.dispatchEvent(new CustomEvent(OVERLOADED_EVENT, { detail: Number.isFinite(seconds) && seconds > 0 ? seconds : null }));
+        window.dispatchEvent(
+          new CustomEvent(OVERLOADED_EVENT, { detail: Number.isFinite(seconds) && seconds > 0 ? seconds : null }),
+        );
       } else {
         window.dispatchEvent(new CustomEvent(SERVICE_DOWN_EVENT, { detail: problem }));
       }
@@ -138,7 +144,9 @@ export function useIdempotencyKey() {
   return useMemo(
     () => ({
       /** Runs `request` with the form's key header, e.g. `send((headers) => api.POST(path, { body, headers }))`. */
-      async send<R extends { response: Response; error?: unknown }>(request: (headers: Record<string, string>) => Promise<R>): Promise<R> {
+      async send<R extends { response: Response; error?: unknown }>(
+        request: (headers: Record<string, string>) => Promise<R>,
+      ): Promise<R> {
         const result = await request({ [IDEMPOTENCY_HEADER]: key.current });
         const inProgress = (result.error as Partial<Problem> | undefined)?.code === "request_in_progress";
         if (result.response.status < 500 && !inProgress) key.current = randomId();

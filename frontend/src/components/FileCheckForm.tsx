@@ -17,7 +17,17 @@ interface Props {
 }
 
 /** Choose a file, check it first (dry run), then apply: the shared form of every all-or-nothing import. */
-export function FileCheckForm({ fileLabel, accept, labels, busy, canApply, inputKey, onFile, onCheck, onApply }: Props) {
+export function FileCheckForm({
+  fileLabel,
+  accept,
+  labels,
+  busy,
+  canApply,
+  inputKey,
+  onFile,
+  onCheck,
+  onApply,
+}: Props) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onCheck();

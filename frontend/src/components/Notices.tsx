@@ -4,7 +4,19 @@ import { useI18n } from "../i18n";
 export function OverloadedNotice({ onDismiss }: { onDismiss: () => void }) {
   const { t } = useI18n();
   return (
-    <div className="notice overloaded" role="status" aria-live="polite" data-testid="overloaded" style={{ display: "flex", gap: "1rem", justifyContent: "space-between", alignItems: "center", marginBottom: "1rem" }}>
+    <div
+      className="notice overloaded"
+      role="status"
+      aria-live="polite"
+      data-testid="overloaded"
+      style={{
+        display: "flex",
+        gap: "1rem",
+        justifyContent: "space-between",
+        alignItems: "center",
+        marginBottom: "1rem",
+      }}
+    >
       <span>{t("overloadedText")}</span>
       <button type="button" className="secondary" onClick={onDismiss} aria-label={t("dismiss")}>
         ×

@@ -21,7 +21,8 @@ export const es = {
   notFoundText: "La página que buscas no existe o no tienes acceso a ella.",
   goHome: "Ir al inicio",
   serviceDownTitle: "Servicio no disponible",
-  serviceDownText: "Una parte del sistema no está respondiendo. Tus datos están a salvo; intenta nuevamente en unos minutos.",
+  serviceDownText:
+    "Una parte del sistema no está respondiendo. Tus datos están a salvo; intenta nuevamente en unos minutos.",
   retry: "Reintentar",
   overloadedText: "Muchas personas están usando la plataforma en este momento. Reintenta en unos segundos.",
   dismiss: "Cerrar aviso",

@@ -29,7 +29,11 @@ export function HomePage() {
   return (
     <section>
       <h1>{t("myNetworks")}</h1>
-      {error && <p className="alert" role="alert">{error}</p>}
+      {error && (
+        <p className="alert" role="alert">
+          {error}
+        </p>
+      )}
       {!page && !error && <Loading />}
       {page && page.items.length === 0 && <p className="empty">{t("noNetworks")}</p>}
       {page && page.items.length > 0 && (
@@ -58,7 +62,11 @@ export function HomePage() {
           <span>
             {t("pageOf", { from: offset + 1, to: Math.min(offset + PAGE_SIZE, page.total), total: page.total })}
           </span>
-          <button type="button" disabled={offset + PAGE_SIZE >= page.total} onClick={() => setOffset(offset + PAGE_SIZE)}>
+          <button
+            type="button"
+            disabled={offset + PAGE_SIZE >= page.total}
+            onClick={() => setOffset(offset + PAGE_SIZE)}
+          >
             {t("next")}
           </button>
         </nav>

@@ -2,7 +2,19 @@ import { useRef, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router-dom";
 import { api, ApiError, etagOf, unwrap, useIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/schema";
-import { errorsOf, FieldError, FormAlert, formatDateTime, Loaded, matchHeaders, Pager, tagOf, useLoad, useT, type FormProblem } from "./common";
+import {
+  errorsOf,
+  FieldError,
+  FormAlert,
+  formatDateTime,
+  Loaded,
+  matchHeaders,
+  Pager,
+  tagOf,
+  useLoad,
+  useT,
+  type FormProblem,
+} from "./common";
 
 type Barrier = components["schemas"]["BarrierRead"];
 type Status = Barrier["status"];
@@ -37,7 +49,15 @@ export function BarriersPage() {
     setProblem(null);
     try {
       const body = { ...form, status: "open" as const, resolution: "" };
-      unwrap(await idempotency.send((headers) => api.POST("/api/v1/networks/{network_id}/barriers", { params: { path: { network_id: networkId } }, body, headers })));
+      unwrap(
+        await idempotency.send((headers) =>
+          api.POST("/api/v1/networks/{network_id}/barriers", {
+            params: { path: { network_id: networkId } },
+            body,
+            headers,
+          }),
+        ),
+      );
       setForm({ description: "", level: "school" });
       barriers.reload();
     } catch (err) {
@@ -53,10 +73,18 @@ export function BarriersPage() {
       <h1>{t("barriersTitle")}</h1>
       <label className="inline">
         {t("status")}
-        <select value={status} onChange={(e) => { setStatus(e.target.value as Status | ""); setOffset(0); }}>
+        <select
+          value={status}
+          onChange={(e) => {
+            setStatus(e.target.value as Status | "");
+            setOffset(0);
+          }}
+        >
           <option value="">{t("allStatuses")}</option>
           {STATUSES.map((s) => (
-            <option key={s} value={s}>{t(`status_${s}`)}</option>
+            <option key={s} value={s}>
+              {t(`status_${s}`)}
+            </option>
           ))}
         </select>
       </label>
@@ -81,14 +109,21 @@ export function BarriersPage() {
       <form onSubmit={create} noValidate>
         <label>
           {t("description")}
-          <textarea rows={2} value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} aria-invalid={!!fields.description} />
+          <textarea
+            rows={2}
+            value={form.description}
+            onChange={(e) => setForm({ ...form, description: e.target.value })}
+            aria-invalid={!!fields.description}
+          />
           <FieldError errors={fields} name="description" />
         </label>
         <label>
           {t("level")}
           <select value={form.level} onChange={(e) => setForm({ ...form, level: e.target.value as Level })}>
             {LEVELS.map((l) => (
-              <option key={l} value={l}>{t(`level_${l}`)}</option>
+              <option key={l} value={l}>
+                {t(`level_${l}`)}
+              </option>
             ))}
           </select>
         </label>
@@ -99,7 +134,15 @@ export function BarriersPage() {
 }
 
 /** A barrier of the list, changed in place; its ETag is the version read when the user starts editing it. */
-function BarrierCard({ barrier, onChange, onReload }: { barrier: Barrier; onChange: () => void; onReload: () => void }) {
+function BarrierCard({
+  barrier,
+  onChange,
+  onReload,
+}: {
+  barrier: Barrier;
+  onChange: () => void;
+  onReload: () => void;
+}) {
   const t = useT();
   const [status, setStatus] = useState<Status>(barrier.status);
   const [resolution, setResolution] = useState(barrier.resolution);
@@ -111,9 +154,22 @@ function BarrierCard({ barrier, onChange, onReload }: { barrier: Barrier; onChan
     tag.current ??= (async () => {
       const listed = tagOf(barrier);
       if (listed) return listed;
-      const fresh = unwrap(await api.GET("/api/v1/barriers/{barrier_id}", { params: { path: { barrier_id: barrier.id } } }));
-      const same = fresh.status === barrier.status && fresh.resolution === barrier.resolution && fresh.description === barrier.description && fresh.level === barrier.level;
-      if (!same) throw new ApiError({ type: "about:blank", title: "Precondition Failed", status: 412, detail: "", code: "precondition_failed" });
+      const fresh = unwrap(
+        await api.GET("/api/v1/barriers/{barrier_id}", { params: { path: { barrier_id: barrier.id } } }),
+      );
+      const same =
+        fresh.status === barrier.status &&
+        fresh.resolution === barrier.resolution &&
+        fresh.description === barrier.description &&
+        fresh.level === barrier.level;
+      if (!same)
+        throw new ApiError({
+          type: "about:blank",
+          title: "Precondition Failed",
+          status: 412,
+          detail: "",
+          code: "precondition_failed",
+        });
       return etagOf(fresh);
     })();
     tag.current.catch(() => (tag.current = null));
@@ -125,7 +181,13 @@ function BarrierCard({ barrier, onChange, onReload }: { barrier: Barrier; onChan
   const save = async () => {
     setProblem(null);
     try {
-      unwrap(await api.PATCH("/api/v1/barriers/{barrier_id}", { params: { path: { barrier_id: barrier.id } }, body: { status, resolution }, headers: matchHeaders(await readTag()) }));
+      unwrap(
+        await api.PATCH("/api/v1/barriers/{barrier_id}", {
+          params: { path: { barrier_id: barrier.id } },
+          body: { status, resolution },
+          headers: matchHeaders(await readTag()),
+        }),
+      );
       onChange();
     } catch (err) {
       setProblem(errorsOf(err));
@@ -140,22 +202,34 @@ function BarrierCard({ barrier, onChange, onReload }: { barrier: Barrier; onChan
         <span className={`badge status-${barrier.status}`}>{t(`status_${barrier.status}`)}</span>
         <span>{formatDateTime(barrier.created_at)}</span>
       </p>
-      {barrier.resolution && <p className="muted">{t("resolution")}: {barrier.resolution}</p>}
+      {barrier.resolution && (
+        <p className="muted">
+          {t("resolution")}: {barrier.resolution}
+        </p>
+      )}
       <div className="inline-form" onFocus={startEditing}>
         <label>
           {t("status")}
           <select value={status} onChange={(e) => setStatus(e.target.value as Status)}>
             {STATUSES.map((s) => (
-              <option key={s} value={s}>{t(`status_${s}`)}</option>
+              <option key={s} value={s}>
+                {t(`status_${s}`)}
+              </option>
             ))}
           </select>
         </label>
         <label>
           {t("resolution")}
-          <input value={resolution} onChange={(e) => setResolution(e.target.value)} aria-invalid={!!fields.resolution} />
+          <input
+            value={resolution}
+            onChange={(e) => setResolution(e.target.value)}
+            aria-invalid={!!fields.resolution}
+          />
           <FieldError errors={fields} name="resolution" />
         </label>
-        <button type="button" className="secondary" onClick={() => void save()}>{t("update")}</button>
+        <button type="button" className="secondary" onClick={() => void save()}>
+          {t("update")}
+        </button>
       </div>
       {problem && !fields.resolution && <FormAlert problem={problem} onReload={onReload} />}
     </li>

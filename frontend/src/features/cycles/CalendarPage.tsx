@@ -9,7 +9,13 @@ export function CalendarPage() {
   const year = Number(params.get("year")) || new Date().getFullYear();
   const t = useT();
   const { role } = useMembership(networkId);
-  const plan = useLoad(() => api.GET("/api/v1/networks/{network_id}/calendar", { params: { path: { network_id: networkId }, query: { year } } }).then(unwrap), [networkId, year]);
+  const plan = useLoad(
+    () =>
+      api
+        .GET("/api/v1/networks/{network_id}/calendar", { params: { path: { network_id: networkId }, query: { year } } })
+        .then(unwrap),
+    [networkId, year],
+  );
   return (
     <section>
       <p>
@@ -23,8 +29,12 @@ export function CalendarPage() {
               {t("newEvent")}
             </Link>
           )}
-          <button type="button" className="secondary" onClick={() => setParams({ year: String(year - 1) })}>← {year - 1}</button>
-          <button type="button" className="secondary" onClick={() => setParams({ year: String(year + 1) })}>{year + 1} →</button>
+          <button type="button" className="secondary" onClick={() => setParams({ year: String(year - 1) })}>
+            ← {year - 1}
+          </button>
+          <button type="button" className="secondary" onClick={() => setParams({ year: String(year + 1) })}>
+            {year + 1} →
+          </button>
         </nav>
       </div>
       <Loaded state={plan}>
@@ -54,9 +64,7 @@ export function CalendarPage() {
                       <li key={e.id} className={`event kind-${e.kind}`}>
                         <strong>{e.kind_label}</strong> · {formatDateTime(e.starts_at)}
                         <br />
-                        <Link to={`/eventos/${e.id}`}>
-                          {e.title}
-                        </Link>
+                        <Link to={`/eventos/${e.id}`}>{e.title}</Link>
                         {e.agreements && <p className="muted">{e.agreements}</p>}
                       </li>
                     ))}

@@ -80,7 +80,12 @@ export function CyclePage() {
   }, [load]);
 
   if (loadError && [404, 422].includes(loadError.problem.status)) return <NotFoundPage />;
-  if (loadError) return <p className="alert" role="alert">{loadError.problem.detail}</p>;
+  if (loadError)
+    return (
+      <p className="alert" role="alert">
+        {loadError.problem.detail}
+      </p>
+    );
   if (!cycle) return <Loading />;
 
   const stage = cycle.stage as Stage;
@@ -140,7 +145,14 @@ export function CyclePage() {
 
   const onNext = () =>
     run(async () => {
-      const next = unwrap(await nextKey.send((headers) => api.POST("/api/v1/cycles/{cycle_id}/next", { params: { path: { cycle_id: cycleId } }, headers: { ...headers, "If-Match": etag } })));
+      const next = unwrap(
+        await nextKey.send((headers) =>
+          api.POST("/api/v1/cycles/{cycle_id}/next", {
+            params: { path: { cycle_id: cycleId } },
+            headers: { ...headers, "If-Match": etag },
+          }),
+        ),
+      );
       navigate(`/ciclos/${next.id}`);
     });
 
@@ -161,7 +173,11 @@ export function CyclePage() {
       </p>
       <ol className="stage-steps" aria-label="PHEA">
         {STAGES.map((s) => (
-          <li key={s} className={s === stage ? "current" : STAGES.indexOf(s) < STAGES.indexOf(stage) ? "done" : ""} aria-current={s === stage ? "step" : undefined}>
+          <li
+            key={s}
+            className={s === stage ? "current" : STAGES.indexOf(s) < STAGES.indexOf(stage) ? "done" : ""}
+            aria-current={s === stage ? "step" : undefined}
+          >
             {t(`stage_${s}`)}
           </li>
         ))}
@@ -185,7 +201,11 @@ export function CyclePage() {
           )}
         </div>
       )}
-      {notice && <p className="notice" role="status">{notice}</p>}
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
 
       {stage !== "plan" && <PlanSummary cycle={cycle} t={t} />}
       {stage === "plan" && <PlanForm draft={draft} set={set} fields={fields} t={t} />}
@@ -193,7 +213,13 @@ export function CyclePage() {
         <div className="stage-form">
           <label>
             {t("do_carried_out_on")}
-            <input type="date" name="do_carried_out_on" value={draft.do_carried_out_on ?? ""} onChange={(e) => set({ do_carried_out_on: e.target.value || null })} aria-invalid={!!fields.do_carried_out_on} />
+            <input
+              type="date"
+              name="do_carried_out_on"
+              value={draft.do_carried_out_on ?? ""}
+              onChange={(e) => set({ do_carried_out_on: e.target.value || null })}
+              aria-invalid={!!fields.do_carried_out_on}
+            />
             <FieldError errors={fields} name="do_carried_out_on" />
           </label>
           <TextFields names={TEXT_FIELDS.do} draft={draft} set={set} fields={fields} t={t} />
@@ -203,14 +229,27 @@ export function CyclePage() {
         <div className="stage-form">
           {(draft.questions ?? []).map((q, i) => (
             <fieldset key={i}>
-              <legend>{t("question", { n: i + 1 })}: {q.text}</legend>
+              <legend>
+                {t("question", { n: i + 1 })}: {q.text}
+              </legend>
               <p className="muted">
                 {t("prediction")}: {q.prediction}
               </p>
               <label>
                 {t("result")}
-                <textarea rows={2} name={`questions[${i}].result`} value={q.result ?? ""} aria-invalid={!!fields[`questions[${i}].result`]}
-                  onChange={(e) => set({ questions: (draft.questions ?? []).map((x, j) => (j === i ? { ...x, result: e.target.value } : x)) })} />
+                <textarea
+                  rows={2}
+                  name={`questions[${i}].result`}
+                  value={q.result ?? ""}
+                  aria-invalid={!!fields[`questions[${i}].result`]}
+                  onChange={(e) =>
+                    set({
+                      questions: (draft.questions ?? []).map((x, j) =>
+                        j === i ? { ...x, result: e.target.value } : x,
+                      ),
+                    })
+                  }
+                />
                 <FieldError errors={fields} name={`questions[${i}].result`} />
               </label>
             </fieldset>
@@ -222,7 +261,12 @@ export function CyclePage() {
         <div className="stage-form">
           <label>
             {t("act_decision")}
-            <select name="act_decision" value={draft.act_decision ?? ""} onChange={(e) => set({ act_decision: (e.target.value || null) as Update["act_decision"] })} aria-invalid={!!fields.act_decision}>
+            <select
+              name="act_decision"
+              value={draft.act_decision ?? ""}
+              onChange={(e) => set({ act_decision: (e.target.value || null) as Update["act_decision"] })}
+              aria-invalid={!!fields.act_decision}
+            >
               <option value="">{t("chooseDecision")}</option>
               <option value="adopt">{t("decision_adopt")}</option>
               <option value="adapt">{t("decision_adapt")}</option>
@@ -304,13 +348,31 @@ export function CyclePage() {
   );
 }
 
-function TextFields({ names, draft, set, fields, t }: { names: (keyof Update)[]; draft: Update; set: (u: Update) => void; fields: Record<string, string>; t: T }) {
+function TextFields({
+  names,
+  draft,
+  set,
+  fields,
+  t,
+}: {
+  names: (keyof Update)[];
+  draft: Update;
+  set: (u: Update) => void;
+  fields: Record<string, string>;
+  t: T;
+}) {
   return (
     <>
       {names.map((name) => (
         <label key={name}>
           {t(name as Parameters<T>[0])}
-          <textarea name={name} rows={2} value={(draft[name] as string | undefined) ?? ""} onChange={(e) => set({ [name]: e.target.value })} aria-invalid={!!fields[name]} />
+          <textarea
+            name={name}
+            rows={2}
+            value={(draft[name] as string | undefined) ?? ""}
+            onChange={(e) => set({ [name]: e.target.value })}
+            aria-invalid={!!fields[name]}
+          />
           <FieldError errors={fields} name={name} />
         </label>
       ))}
@@ -318,14 +380,31 @@ function TextFields({ names, draft, set, fields, t }: { names: (keyof Update)[];
   );
 }
 
-function PlanForm({ draft, set, fields, t }: { draft: Update; set: (u: Update) => void; fields: Record<string, string>; t: T }) {
+function PlanForm({
+  draft,
+  set,
+  fields,
+  t,
+}: {
+  draft: Update;
+  set: (u: Update) => void;
+  fields: Record<string, string>;
+  t: T;
+}) {
   const questions: Question[] = draft.questions ?? [];
-  const setQuestion = (i: number, change: Partial<Question>) => set({ questions: questions.map((q, j) => (j === i ? { ...q, ...change } : q)) });
+  const setQuestion = (i: number, change: Partial<Question>) =>
+    set({ questions: questions.map((q, j) => (j === i ? { ...q, ...change } : q)) });
   return (
     <div className="stage-form">
       <label>
         {t("objective")}
-        <textarea name="objective" rows={2} value={draft.objective ?? ""} onChange={(e) => set({ objective: e.target.value })} aria-invalid={!!fields.objective} />
+        <textarea
+          name="objective"
+          rows={2}
+          value={draft.objective ?? ""}
+          onChange={(e) => set({ objective: e.target.value })}
+          aria-invalid={!!fields.objective}
+        />
         <FieldError errors={fields} name="objective" />
       </label>
       <fieldset>
@@ -335,20 +414,38 @@ function PlanForm({ draft, set, fields, t }: { draft: Update; set: (u: Update) =
           <div key={i} className="question">
             <label>
               {t("question", { n: i + 1 })}
-              <input name={`questions[${i}].text`} value={q.text ?? ""} onChange={(e) => setQuestion(i, { text: e.target.value })} aria-invalid={!!fields[`questions[${i}].text`]} />
+              <input
+                name={`questions[${i}].text`}
+                value={q.text ?? ""}
+                onChange={(e) => setQuestion(i, { text: e.target.value })}
+                aria-invalid={!!fields[`questions[${i}].text`]}
+              />
               <FieldError errors={fields} name={`questions[${i}].text`} />
             </label>
             <label>
               {t("prediction")}
-              <input name={`questions[${i}].prediction`} value={q.prediction ?? ""} onChange={(e) => setQuestion(i, { prediction: e.target.value })} aria-invalid={!!fields[`questions[${i}].prediction`]} />
+              <input
+                name={`questions[${i}].prediction`}
+                value={q.prediction ?? ""}
+                onChange={(e) => setQuestion(i, { prediction: e.target.value })}
+                aria-invalid={!!fields[`questions[${i}].prediction`]}
+              />
               <FieldError errors={fields} name={`questions[${i}].prediction`} />
             </label>
-            <button type="button" className="secondary" onClick={() => set({ questions: questions.filter((_, j) => j !== i) })}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => set({ questions: questions.filter((_, j) => j !== i) })}
+            >
               {t("removeQuestion")}
             </button>
           </div>
         ))}
-        <button type="button" className="secondary" onClick={() => set({ questions: [...questions, { text: "", prediction: "", result: "" }] })}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => set({ questions: [...questions, { text: "", prediction: "", result: "" }] })}
+        >
           {t("addQuestion")}
         </button>
       </fieldset>
@@ -360,7 +457,9 @@ function PlanForm({ draft, set, fields, t }: { draft: Update; set: (u: Update) =
 function PlanSummary({ cycle, t }: { cycle: Cycle; t: T }) {
   return (
     <details className="plan-summary">
-      <summary>{t("stage_plan")}: {cycle.objective}</summary>
+      <summary>
+        {t("stage_plan")}: {cycle.objective}
+      </summary>
       <dl>
         {cycle.questions.map((q, i) => (
           <div key={i}>
@@ -384,7 +483,10 @@ function PlanSummary({ cycle, t }: { cycle: Cycle; t: T }) {
 function Ramp({ cycleId, t }: { cycleId: string; t: T }) {
   const [items, setItems] = useState<components["schemas"]["CycleSummary"][] | null>(null);
   useEffect(() => {
-    api.GET("/api/v1/cycles/{cycle_id}/ramp", { params: { path: { cycle_id: cycleId } } }).then((r) => setItems(unwrap(r).items)).catch(() => setItems([]));
+    api
+      .GET("/api/v1/cycles/{cycle_id}/ramp", { params: { path: { cycle_id: cycleId } } })
+      .then((r) => setItems(unwrap(r).items))
+      .catch(() => setItems([]));
   }, [cycleId]);
   if (!items || items.length < 2) return null;
   return (
@@ -393,7 +495,8 @@ function Ramp({ cycleId, t }: { cycleId: string; t: T }) {
       <ol className="ramp">
         {items.map((c) => (
           <li key={c.id}>
-            {c.id === cycleId ? <strong>{c.title}</strong> : <Link to={`/ciclos/${c.id}`}>{c.title}</Link>} · {t(`stage_${c.stage}`)}
+            {c.id === cycleId ? <strong>{c.title}</strong> : <Link to={`/ciclos/${c.id}`}>{c.title}</Link>} ·{" "}
+            {t(`stage_${c.stage}`)}
             {c.act_decision && ` · ${t(`decision_${c.act_decision}`)}`}
           </li>
         ))}

@@ -26,7 +26,12 @@ export function CyclesBoard() {
             {STAGES.map((stage) => {
               const items = page.items.filter((c) => c.stage === stage);
               return (
-                <section key={stage} className={`phea-column stage-${stage}`} aria-label={t(`stage_${stage}`)} data-testid={`column-${stage}`}>
+                <section
+                  key={stage}
+                  className={`phea-column stage-${stage}`}
+                  aria-label={t(`stage_${stage}`)}
+                  data-testid={`column-${stage}`}
+                >
                   <h2>
                     {t(`stage_${stage}`)} <span className="muted">({items.length})</span>
                   </h2>
@@ -36,7 +41,11 @@ export function CyclesBoard() {
                       <li key={cycle.id} className="card cycle-card">
                         <Link to={`/ciclos/${cycle.id}`}>{cycle.title}</Link>
                         <p className="muted">{cycle.owner_name}</p>
-                        {cycle.act_decision && <span className={`badge decision-${cycle.act_decision}`}>{t(`decision_${cycle.act_decision}`)}</span>}
+                        {cycle.act_decision && (
+                          <span className={`badge decision-${cycle.act_decision}`}>
+                            {t(`decision_${cycle.act_decision}`)}
+                          </span>
+                        )}
                       </li>
                     ))}
                   </ul>

@@ -3,7 +3,20 @@ import { Link, useParams } from "react-router-dom";
 import { api, unwrap, useIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/schema";
 import { useMessages } from "../../i18n";
-import { ensureOk, errorsOf, FieldError, FormAlert, formatDateTime, Loaded, matchHeaders, newId, Pager, tagOf, useLoad, type FormProblem } from "./common";
+import {
+  ensureOk,
+  errorsOf,
+  FieldError,
+  FormAlert,
+  formatDateTime,
+  Loaded,
+  matchHeaders,
+  newId,
+  Pager,
+  tagOf,
+  useLoad,
+  type FormProblem,
+} from "./common";
 import { en, es } from "./integrationsMessages";
 
 type Integration = components["schemas"]["IntegrationRead"];
@@ -22,7 +35,10 @@ const scopeKey = (scope: string) => `scope_${scope.replace(":", "_")}` as keyof 
 export function IntegrationsPage() {
   const { networkId = "" } = useParams();
   const t = useIT();
-  const network = useLoad(() => api.GET("/api/v1/networks/{network_id}", { params: { path: { network_id: networkId } } }).then(unwrap), [networkId]);
+  const network = useLoad(
+    () => api.GET("/api/v1/networks/{network_id}", { params: { path: { network_id: networkId } } }).then(unwrap),
+    [networkId],
+  );
   return (
     <section>
       <p>
@@ -50,7 +66,9 @@ function Integrations({ networkId, t }: { networkId: string; t: IT }) {
   const list = useLoad(
     () =>
       api
-        .GET("/api/v1/networks/{network_id}/integrations", { params: { path: { network_id: networkId }, query: { limit: PAGE, offset } } })
+        .GET("/api/v1/networks/{network_id}/integrations", {
+          params: { path: { network_id: networkId }, query: { limit: PAGE, offset } },
+        })
         .then(unwrap),
     [networkId, offset],
   );
@@ -62,7 +80,12 @@ function Integrations({ networkId, t }: { networkId: string; t: IT }) {
   const revoke = async (item: Integration) => {
     setProblem(null);
     try {
-      ensureOk(await api.DELETE("/api/v1/integrations/{integration_id}", { params: { path: { integration_id: item.id } }, headers: matchHeaders(tagOf(item)) }));
+      ensureOk(
+        await api.DELETE("/api/v1/integrations/{integration_id}", {
+          params: { path: { integration_id: item.id } },
+          headers: matchHeaders(tagOf(item)),
+        }),
+      );
       setNotice(t("revokedNotice", { name: item.name }));
       list.reload();
     } catch (err) {
@@ -94,7 +117,13 @@ function Integrations({ networkId, t }: { networkId: string; t: IT }) {
           {notice}
         </p>
       )}
-      <FormAlert problem={problem} onReload={() => { setProblem(null); list.reload(); }} />
+      <FormAlert
+        problem={problem}
+        onReload={() => {
+          setProblem(null);
+          list.reload();
+        }}
+      />
       {confirming && (
         <div className="card confirm" role="alertdialog" aria-label={t("revoke")}>
           <p>{t("confirmRevoke", { name: confirming.name })}</p>
@@ -145,10 +174,19 @@ function Integrations({ networkId, t }: { networkId: string; t: IT }) {
                         {item.created_by_name && <div className="muted">{item.created_by_name}</div>}
                       </td>
                       <td>{item.last_used_at ? formatDateTime(item.last_used_at) : t("never")}</td>
-                      <td>{item.active ? t("active") : t("revoked", { date: formatDateTime(item.revoked_at ?? item.created_at) })}</td>
+                      <td>
+                        {item.active
+                          ? t("active")
+                          : t("revoked", { date: formatDateTime(item.revoked_at ?? item.created_at) })}
+                      </td>
                       <td>
                         {item.active && (
-                          <button type="button" className="danger" onClick={() => setConfirming(item)} aria-label={`${t("revoke")} ${item.name}`}>
+                          <button
+                            type="button"
+                            className="danger"
+                            onClick={() => setConfirming(item)}
+                            aria-label={`${t("revoke")} ${item.name}`}
+                          >
                             {t("revoke")}
                           </button>
                         )}
@@ -206,7 +244,8 @@ function CreateForm({ networkId, t, onCreated }: { networkId: string; t: IT; onC
     }
   };
 
-  const toggle = (scope: Scope, on: boolean) => setScopes((current) => (on ? [...current, scope] : current.filter((s) => s !== scope)));
+  const toggle = (scope: Scope, on: boolean) =>
+    setScopes((current) => (on ? [...current, scope] : current.filter((s) => s !== scope)));
 
   return (
     <form className="card" onSubmit={submit} noValidate aria-label={t("newTitle")}>
@@ -233,7 +272,13 @@ function CreateForm({ networkId, t, onCreated }: { networkId: string; t: IT; onC
         <legend>{t("scopes")}</legend>
         {SCOPES.map((scope) => (
           <label key={scope} className="check">
-            <input type="checkbox" name="scopes" value={scope} checked={scopes.includes(scope)} onChange={(e) => toggle(scope, e.target.checked)} />
+            <input
+              type="checkbox"
+              name="scopes"
+              value={scope}
+              checked={scopes.includes(scope)}
+              onChange={(e) => toggle(scope, e.target.checked)}
+            />
             {t(scopeKey(scope))}
           </label>
         ))}
@@ -256,7 +301,9 @@ function SecretCard({ created, t, onDone }: { created: Created; t: IT; onDone: (
         {t("secretWarning")}
       </p>
       <CopyField label={t("clientId")} value={created.client_id} name="client_id" t={t} />
-      {created.client_secret && <CopyField label={t("clientSecret")} value={created.client_secret} name="client_secret" t={t} />}
+      {created.client_secret && (
+        <CopyField label={t("clientSecret")} value={created.client_secret} name="client_secret" t={t} />
+      )}
       <div className="actions">
         <button type="button" onClick={onDone}>
           {t("secretDone")}

@@ -1,7 +1,19 @@
 import { useState, type FormEvent } from "react";
 import { api, unwrap, useIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/schema";
-import { errorsOf, FieldError, FileErrorTable, fileErrorsOf, FormAlert, matchHeaders, newId, tagOf, type FileError, type FormProblem, type T } from "./common";
+import {
+  errorsOf,
+  FieldError,
+  FileErrorTable,
+  fileErrorsOf,
+  FormAlert,
+  matchHeaders,
+  newId,
+  tagOf,
+  type FileError,
+  type FormProblem,
+  type T,
+} from "./common";
 
 export type Measure = components["schemas"]["MeasureRead"];
 type Create = components["schemas"]["MeasureCreate"];
@@ -10,7 +22,21 @@ const VALUE_TYPES: Create["value_type"][] = ["count", "proportion", "continuous"
 const FREQUENCIES: Create["frequency"][] = ["weekly", "monthly", "term", "yearly"];
 
 /** Create (no `measure`) or edit a measure of the network; an edit sends the ETag the measure was read with. */
-export function MeasureForm({ networkId, measure, t, onSaved, onCancel, onReload }: { networkId: string; measure?: Measure; t: T; onSaved: (m: Measure) => void; onCancel: () => void; onReload?: () => void }) {
+export function MeasureForm({
+  networkId,
+  measure,
+  t,
+  onSaved,
+  onCancel,
+  onReload,
+}: {
+  networkId: string;
+  measure?: Measure;
+  t: T;
+  onSaved: (m: Measure) => void;
+  onCancel: () => void;
+  onReload?: () => void;
+}) {
   const [id] = useState(newId);
   const idempotency = useIdempotencyKey();
   const [form, setForm] = useState<Omit<Create, "id">>({
@@ -30,8 +56,22 @@ export function MeasureForm({ networkId, measure, t, onSaved, onCancel, onReload
     setProblem(null);
     try {
       const saved = measure
-        ? unwrap(await api.PATCH("/api/v1/measures/{measure_id}", { params: { path: { measure_id: measure.id } }, body: form, headers: matchHeaders(tagOf(measure)) }))
-        : unwrap(await idempotency.send((headers) => api.POST("/api/v1/networks/{network_id}/measures", { params: { path: { network_id: networkId } }, body: { id, ...form }, headers })));
+        ? unwrap(
+            await api.PATCH("/api/v1/measures/{measure_id}", {
+              params: { path: { measure_id: measure.id } },
+              body: form,
+              headers: matchHeaders(tagOf(measure)),
+            }),
+          )
+        : unwrap(
+            await idempotency.send((headers) =>
+              api.POST("/api/v1/networks/{network_id}/measures", {
+                params: { path: { network_id: networkId } },
+                body: { id, ...form },
+                headers,
+              }),
+            ),
+          );
       setBusy(false);
       onSaved(saved);
     } catch (err) {
@@ -47,38 +87,67 @@ export function MeasureForm({ networkId, measure, t, onSaved, onCancel, onReload
       <FormAlert problem={problem} onReload={onReload ?? onCancel} />
       <label>
         {t("measureName")}
-        <input name="name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} aria-invalid={!!fields.name} />
+        <input
+          name="name"
+          value={form.name}
+          onChange={(e) => setForm({ ...form, name: e.target.value })}
+          aria-invalid={!!fields.name}
+        />
         <FieldError errors={fields} name="name" />
       </label>
       <div className="form-row">
         <label>
           {t("measureKind")}
-          <select name="kind" value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as Create["kind"] })} aria-invalid={!!fields.kind}>
+          <select
+            name="kind"
+            value={form.kind}
+            onChange={(e) => setForm({ ...form, kind: e.target.value as Create["kind"] })}
+            aria-invalid={!!fields.kind}
+          >
             {KINDS.map((k) => (
-              <option key={k} value={k}>{t(`kind_${k}`)}</option>
+              <option key={k} value={k}>
+                {t(`kind_${k}`)}
+              </option>
             ))}
           </select>
           <FieldError errors={fields} name="kind" />
         </label>
         <label>
           {t("valueType")}
-          <select name="value_type" value={form.value_type} onChange={(e) => setForm({ ...form, value_type: e.target.value as Create["value_type"] })} aria-invalid={!!fields.value_type}>
+          <select
+            name="value_type"
+            value={form.value_type}
+            onChange={(e) => setForm({ ...form, value_type: e.target.value as Create["value_type"] })}
+            aria-invalid={!!fields.value_type}
+          >
             {VALUE_TYPES.map((v) => (
-              <option key={v} value={v}>{t(`value_${v}`)}</option>
+              <option key={v} value={v}>
+                {t(`value_${v}`)}
+              </option>
             ))}
           </select>
           <FieldError errors={fields} name="value_type" />
         </label>
         <label>
           {t("unit")}
-          <input name="unit" value={form.unit} onChange={(e) => setForm({ ...form, unit: e.target.value })} aria-invalid={!!fields.unit} />
+          <input
+            name="unit"
+            value={form.unit}
+            onChange={(e) => setForm({ ...form, unit: e.target.value })}
+            aria-invalid={!!fields.unit}
+          />
           <FieldError errors={fields} name="unit" />
         </label>
       </div>
       <div className="form-row">
         <label>
           {t("direction")}
-          <select name="direction" value={form.direction} onChange={(e) => setForm({ ...form, direction: e.target.value as Create["direction"] })} aria-invalid={!!fields.direction}>
+          <select
+            name="direction"
+            value={form.direction}
+            onChange={(e) => setForm({ ...form, direction: e.target.value as Create["direction"] })}
+            aria-invalid={!!fields.direction}
+          >
             <option value="up">{t("directionUp")}</option>
             <option value="down">{t("directionDown")}</option>
           </select>
@@ -86,9 +155,16 @@ export function MeasureForm({ networkId, measure, t, onSaved, onCancel, onReload
         </label>
         <label>
           {t("frequency")}
-          <select name="frequency" value={form.frequency} onChange={(e) => setForm({ ...form, frequency: e.target.value as Create["frequency"] })} aria-invalid={!!fields.frequency}>
+          <select
+            name="frequency"
+            value={form.frequency}
+            onChange={(e) => setForm({ ...form, frequency: e.target.value as Create["frequency"] })}
+            aria-invalid={!!fields.frequency}
+          >
             {FREQUENCIES.map((f) => (
-              <option key={f} value={f}>{t(`freq_${f}`)}</option>
+              <option key={f} value={f}>
+                {t(`freq_${f}`)}
+              </option>
             ))}
           </select>
           <FieldError errors={fields} name="frequency" />
@@ -96,12 +172,22 @@ export function MeasureForm({ networkId, measure, t, onSaved, onCancel, onReload
       </div>
       <label>
         {t("operationalDefinition")}
-        <textarea name="operational_definition" rows={3} value={form.operational_definition} onChange={(e) => setForm({ ...form, operational_definition: e.target.value })} aria-invalid={!!fields.operational_definition} />
+        <textarea
+          name="operational_definition"
+          rows={3}
+          value={form.operational_definition}
+          onChange={(e) => setForm({ ...form, operational_definition: e.target.value })}
+          aria-invalid={!!fields.operational_definition}
+        />
         <FieldError errors={fields} name="operational_definition" />
       </label>
       <div className="actions">
-        <button type="submit" disabled={busy}>{busy ? t("saving") : t("saveMeasure")}</button>
-        <button type="button" className="secondary" onClick={onCancel}>{t("cancel")}</button>
+        <button type="submit" disabled={busy}>
+          {busy ? t("saving") : t("saveMeasure")}
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          {t("cancel")}
+        </button>
       </div>
     </form>
   );
@@ -153,12 +239,28 @@ export function PointsImport({ measureId, t, onImported }: { measureId: string; 
       <form onSubmit={submit} className="inline-form" noValidate>
         <label>
           {t("csvFile")}
-          <input key={inputKey} type="file" name="file" accept=".csv,text/csv,text/plain" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <input
+            key={inputKey}
+            type="file"
+            name="file"
+            accept=".csv,text/csv,text/plain"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
         </label>
-        <button type="submit" disabled={busy}>{busy ? t("importing") : t("importPointsButton")}</button>
+        <button type="submit" disabled={busy}>
+          {busy ? t("importing") : t("importPointsButton")}
+        </button>
       </form>
-      {result && <p className="notice" role="status">{result}</p>}
-      {detail && <p className="alert" role="alert">{detail}</p>}
+      {result && (
+        <p className="notice" role="status">
+          {result}
+        </p>
+      )}
+      {detail && (
+        <p className="alert" role="alert">
+          {detail}
+        </p>
+      )}
       {errors.length > 0 && <FileErrorTable errors={errors} t={t} testId="points-errors" />}
     </section>
   );

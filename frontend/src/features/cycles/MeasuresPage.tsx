@@ -14,7 +14,11 @@ export function MeasuresPage() {
   const navigate = useNavigate();
   const { role } = useMembership(networkId);
   const [creating, setCreating] = useState(false);
-  const measures = useLoad(() => api.GET("/api/v1/networks/{network_id}/measures", { params: { path: { network_id: networkId } } }).then(unwrap), [networkId]);
+  const measures = useLoad(
+    () =>
+      api.GET("/api/v1/networks/{network_id}/measures", { params: { path: { network_id: networkId } } }).then(unwrap),
+    [networkId],
+  );
   return (
     <section>
       <p>
@@ -28,7 +32,14 @@ export function MeasuresPage() {
           </button>
         )}
       </div>
-      {creating && <MeasureForm networkId={networkId} t={t} onSaved={(m) => navigate(`/medidas/${m.id}`)} onCancel={() => setCreating(false)} />}
+      {creating && (
+        <MeasureForm
+          networkId={networkId}
+          t={t}
+          onSaved={(m) => navigate(`/medidas/${m.id}`)}
+          onCancel={() => setCreating(false)}
+        />
+      )}
       <Loaded state={measures}>
         {(page) =>
           page.items.length === 0 ? (
@@ -61,12 +72,20 @@ export function MeasurePage() {
   const { measureId = "" } = useParams();
   const t = useT();
   const [offset, setOffset] = useState(0);
-  const measure = useLoad(() => api.GET("/api/v1/measures/{measure_id}", { params: { path: { measure_id: measureId } } }).then(unwrap), [measureId]);
+  const measure = useLoad(
+    () => api.GET("/api/v1/measures/{measure_id}", { params: { path: { measure_id: measureId } } }).then(unwrap),
+    [measureId],
+  );
   const { role } = useMembership(measure.data?.network_id ?? "");
   const [editing, setEditing] = useState(false);
   const [notice, setNotice] = useState("");
   const points = useLoad(
-    () => api.GET("/api/v1/measures/{measure_id}/points", { params: { path: { measure_id: measureId }, query: { limit: POINTS_PAGE, offset } } }).then(unwrap),
+    () =>
+      api
+        .GET("/api/v1/measures/{measure_id}/points", {
+          params: { path: { measure_id: measureId }, query: { limit: POINTS_PAGE, offset } },
+        })
+        .then(unwrap),
     [measureId, offset],
   );
   const [form, setForm] = useState({ period: "", value: "", numerator: "", denominator: "", note: "" });
@@ -81,7 +100,13 @@ export function MeasurePage() {
         await pointKey.send((headers) =>
           api.POST("/api/v1/measures/{measure_id}/points", {
             params: { path: { measure_id: measureId } },
-            body: { period: form.period, value: num(form.value), numerator: num(form.numerator), denominator: num(form.denominator), note: form.note },
+            body: {
+              period: form.period,
+              value: num(form.value),
+              numerator: num(form.numerator),
+              denominator: num(form.denominator),
+              note: form.note,
+            },
             headers,
           }),
         ),
@@ -102,10 +127,18 @@ export function MeasurePage() {
             <Link to={`/redes/${m.network_id}/medidas`}>← {t("measuresTitle")}</Link>
           </p>
           <h1>{m.name}</h1>
-          {notice && <p className="notice" role="status">{notice}</p>}
+          {notice && (
+            <p className="notice" role="status">
+              {notice}
+            </p>
+          )}
           {editing ? (
             // The form edits the measure as read when it opens (its ETag), not the page's older copy.
-            <EditFresh load={() => api.GET("/api/v1/measures/{measure_id}", { params: { path: { measure_id: m.id } } }).then(unwrap)}>
+            <EditFresh
+              load={() =>
+                api.GET("/api/v1/measures/{measure_id}", { params: { path: { measure_id: m.id } } }).then(unwrap)
+              }
+            >
               {(fresh, reload) => (
                 <MeasureForm
                   networkId={m.network_id}
@@ -134,7 +167,14 @@ export function MeasurePage() {
                 <strong>{t("operationalDefinition")}:</strong> {m.operational_definition}
               </p>
               {THEORY_EDITORS.includes(role) && (
-                <button type="button" className="secondary" onClick={() => { setNotice(""); setEditing(true); }}>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => {
+                    setNotice("");
+                    setEditing(true);
+                  }}
+                >
                   {t("editMeasure")}
                 </button>
               )}
@@ -186,39 +226,63 @@ export function MeasurePage() {
           </Loaded>
           {[...THEORY_EDITORS, "leader"].includes(role) && (
             <>
-            <h2>{t("addPoint")}</h2>
-            {problem && <p className="alert" role="alert">{problem.detail}</p>}
-            <form onSubmit={submit} className="inline-form" noValidate>
-              <label>
-                {t("period")}
-                <input type="date" value={form.period} onChange={(e) => setForm({ ...form, period: e.target.value })} aria-invalid={!!fields.period} />
-                <FieldError errors={fields} name="period" />
-              </label>
-              {m.value_type === "proportion" ? (
-                <>
-                  <label>
-                    {t("numerator")}
-                    <input inputMode="decimal" value={form.numerator} onChange={(e) => setForm({ ...form, numerator: e.target.value })} aria-invalid={!!fields.numerator} />
-                    <FieldError errors={fields} name="numerator" />
-                  </label>
-                  <label>
-                    {t("denominator")}
-                    <input inputMode="decimal" value={form.denominator} onChange={(e) => setForm({ ...form, denominator: e.target.value })} aria-invalid={!!fields.denominator} />
-                    <FieldError errors={fields} name="denominator" />
-                  </label>
-                </>
-              ) : (
-                <label>
-                  {t("value")}
-                  <input inputMode="decimal" value={form.value} onChange={(e) => setForm({ ...form, value: e.target.value })} aria-invalid={!!fields.value} />
-                  <FieldError errors={fields} name="value" />
-                </label>
+              <h2>{t("addPoint")}</h2>
+              {problem && (
+                <p className="alert" role="alert">
+                  {problem.detail}
+                </p>
               )}
-              <label>
-                {t("note")}
-                <input value={form.note} onChange={(e) => setForm({ ...form, note: e.target.value })} />
-              </label>
-              <button type="submit">{t("addPoint")}</button>
+              <form onSubmit={submit} className="inline-form" noValidate>
+                <label>
+                  {t("period")}
+                  <input
+                    type="date"
+                    value={form.period}
+                    onChange={(e) => setForm({ ...form, period: e.target.value })}
+                    aria-invalid={!!fields.period}
+                  />
+                  <FieldError errors={fields} name="period" />
+                </label>
+                {m.value_type === "proportion" ? (
+                  <>
+                    <label>
+                      {t("numerator")}
+                      <input
+                        inputMode="decimal"
+                        value={form.numerator}
+                        onChange={(e) => setForm({ ...form, numerator: e.target.value })}
+                        aria-invalid={!!fields.numerator}
+                      />
+                      <FieldError errors={fields} name="numerator" />
+                    </label>
+                    <label>
+                      {t("denominator")}
+                      <input
+                        inputMode="decimal"
+                        value={form.denominator}
+                        onChange={(e) => setForm({ ...form, denominator: e.target.value })}
+                        aria-invalid={!!fields.denominator}
+                      />
+                      <FieldError errors={fields} name="denominator" />
+                    </label>
+                  </>
+                ) : (
+                  <label>
+                    {t("value")}
+                    <input
+                      inputMode="decimal"
+                      value={form.value}
+                      onChange={(e) => setForm({ ...form, value: e.target.value })}
+                      aria-invalid={!!fields.value}
+                    />
+                    <FieldError errors={fields} name="value" />
+                  </label>
+                )}
+                <label>
+                  {t("note")}
+                  <input value={form.note} onChange={(e) => setForm({ ...form, note: e.target.value })} />
+                </label>
+                <button type="submit">{t("addPoint")}</button>
               </form>
             </>
           )}

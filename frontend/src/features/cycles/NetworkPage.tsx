@@ -5,7 +5,21 @@ import { roleLabel } from "../../components/Layout";
 import { formatDate, useI18n } from "../../i18n";
 import { NotFoundPage } from "../../pages/StatusPages";
 import { networkLinks } from "../index";
-import { EditFresh, ensureOk, errorsOf, FormAlert, levelLabel, Loaded, matchHeaders, Pager, ROLES, tagOf, useLoad, useT, type FormProblem } from "./common";
+import {
+  EditFresh,
+  ensureOk,
+  errorsOf,
+  FormAlert,
+  levelLabel,
+  Loaded,
+  matchHeaders,
+  Pager,
+  ROLES,
+  tagOf,
+  useLoad,
+  useT,
+  type FormProblem,
+} from "./common";
 import { AimSection } from "./AimSection";
 import { PersonForm, SchoolForm, type Person, type School } from "./DirectoryForms";
 
@@ -16,7 +30,10 @@ export function NetworkPage() {
   const { networkId = "" } = useParams();
   const { t: tt, language } = useI18n();
   const t = useT();
-  const network = useLoad(() => api.GET("/api/v1/networks/{network_id}", { params: { path: { network_id: networkId } } }).then(unwrap), [networkId]);
+  const network = useLoad(
+    () => api.GET("/api/v1/networks/{network_id}", { params: { path: { network_id: networkId } } }).then(unwrap),
+    [networkId],
+  );
   if (network.error && [404, 422].includes(network.error.problem.status)) return <NotFoundPage />;
   return (
     <Loaded state={network}>
@@ -48,7 +65,13 @@ export function NetworkPage() {
             </nav>
           )}
           <AimSection networkId={net.id} t={t} canEdit={["coordinator", "facilitator"].includes(net.my_role)} />
-          <Directory networkId={net.id} t={t} tt={tt} manages={net.my_role === "coordinator"} onChange={network.reload} />
+          <Directory
+            networkId={net.id}
+            t={t}
+            tt={tt}
+            manages={net.my_role === "coordinator"}
+            onChange={network.reload}
+          />
           <section>
             <h2>{t("calendarTitle")}</h2>
             <Link to={`/redes/${net.id}/calendario`}>{t("seeCalendar", { year: new Date().getFullYear() })}</Link>
@@ -64,8 +87,28 @@ type TT = ReturnType<typeof useT>;
 type TTT = ReturnType<typeof useI18n>["t"];
 
 /** Schools and people; coordinators also add, edit and delete them. */
-function Directory({ networkId, t, tt, manages, onChange }: { networkId: string; t: TT; tt: TTT; manages: boolean; onChange: () => void }) {
-  const schools = useLoad(() => api.GET("/api/v1/networks/{network_id}/schools", { params: { path: { network_id: networkId }, query: { limit: 200 } } }).then(unwrap), [networkId]);
+function Directory({
+  networkId,
+  t,
+  tt,
+  manages,
+  onChange,
+}: {
+  networkId: string;
+  t: TT;
+  tt: TTT;
+  manages: boolean;
+  onChange: () => void;
+}) {
+  const schools = useLoad(
+    () =>
+      api
+        .GET("/api/v1/networks/{network_id}/schools", {
+          params: { path: { network_id: networkId }, query: { limit: 200 } },
+        })
+        .then(unwrap),
+    [networkId],
+  );
   const changed = () => {
     schools.reload();
     onChange();
@@ -73,7 +116,14 @@ function Directory({ networkId, t, tt, manages, onChange }: { networkId: string;
   return (
     <>
       <SchoolsSection networkId={networkId} t={t} manages={manages} schools={schools} onChange={changed} />
-      <PeopleSection networkId={networkId} t={t} tt={tt} manages={manages} schools={schools.data?.items ?? []} onChange={onChange} />
+      <PeopleSection
+        networkId={networkId}
+        t={t}
+        tt={tt}
+        manages={manages}
+        schools={schools.data?.items ?? []}
+        onChange={onChange}
+      />
     </>
   );
 }
@@ -83,7 +133,19 @@ interface SchoolsState {
   error: ApiError | null;
 }
 
-function SchoolsSection({ networkId, t, manages, schools, onChange }: { networkId: string; t: TT; manages: boolean; schools: SchoolsState; onChange: () => void }) {
+function SchoolsSection({
+  networkId,
+  t,
+  manages,
+  schools,
+  onChange,
+}: {
+  networkId: string;
+  t: TT;
+  manages: boolean;
+  schools: SchoolsState;
+  onChange: () => void;
+}) {
   const [editing, setEditing] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<School | null>(null);
   const [notice, setNotice] = useState("");
@@ -103,7 +165,9 @@ function SchoolsSection({ networkId, t, manages, schools, onChange }: { networkI
   const ask = async (school: School) => {
     open(null);
     try {
-      setConfirming(unwrap(await api.GET("/api/v1/schools/{school_id}", { params: { path: { school_id: school.id } } })));
+      setConfirming(
+        unwrap(await api.GET("/api/v1/schools/{school_id}", { params: { path: { school_id: school.id } } })),
+      );
     } catch (err) {
       setProblem(errorsOf(err));
     }
@@ -111,7 +175,12 @@ function SchoolsSection({ networkId, t, manages, schools, onChange }: { networkI
   const remove = async (school: School) => {
     setProblem(null);
     try {
-      ensureOk(await api.DELETE("/api/v1/schools/{school_id}", { params: { path: { school_id: school.id } }, headers: matchHeaders(tagOf(school)) }));
+      ensureOk(
+        await api.DELETE("/api/v1/schools/{school_id}", {
+          params: { path: { school_id: school.id } },
+          headers: matchHeaders(tagOf(school)),
+        }),
+      );
       setConfirming(null);
       setNotice(t("schoolDeleted", { name: school.name }));
       onChange();
@@ -135,9 +204,21 @@ function SchoolsSection({ networkId, t, manages, schools, onChange }: { networkI
           </span>
         )}
       </div>
-      {notice && <p className="notice" role="status">{notice}</p>}
-      <FormAlert problem={problem} onReload={() => { setProblem(null); onChange(); }} />
-      {editing === "new" && <SchoolForm networkId={networkId} t={t} onSaved={saved} onCancel={() => setEditing(null)} />}
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      <FormAlert
+        problem={problem}
+        onReload={() => {
+          setProblem(null);
+          onChange();
+        }}
+      />
+      {editing === "new" && (
+        <SchoolForm networkId={networkId} t={t} onSaved={saved} onCancel={() => setEditing(null)} />
+      )}
       {confirming && (
         <div className="card confirm" role="alertdialog" aria-label={t("deleteSchool")}>
           <p>{t("confirmDelete", { name: confirming.name })}</p>
@@ -171,8 +252,23 @@ function SchoolsSection({ networkId, t, manages, schools, onChange }: { networkI
                   editing === s.id ? (
                     <tr key={s.id}>
                       <td colSpan={5}>
-                        <EditFresh load={() => api.GET("/api/v1/schools/{school_id}", { params: { path: { school_id: s.id } } }).then(unwrap)}>
-                          {(fresh, reload) => <SchoolForm networkId={networkId} school={fresh} t={t} onSaved={saved} onCancel={() => setEditing(null)} onReload={reload} />}
+                        <EditFresh
+                          load={() =>
+                            api
+                              .GET("/api/v1/schools/{school_id}", { params: { path: { school_id: s.id } } })
+                              .then(unwrap)
+                          }
+                        >
+                          {(fresh, reload) => (
+                            <SchoolForm
+                              networkId={networkId}
+                              school={fresh}
+                              t={t}
+                              onSaved={saved}
+                              onCancel={() => setEditing(null)}
+                              onReload={reload}
+                            />
+                          )}
                         </EditFresh>
                       </td>
                     </tr>
@@ -184,10 +280,20 @@ function SchoolsSection({ networkId, t, manages, schools, onChange }: { networkI
                       <td>{s.levels.map((l) => levelLabel(t, l)).join(", ")}</td>
                       {manages && (
                         <td className="row-actions">
-                          <button type="button" className="secondary" onClick={() => open(s.id)} aria-label={`${t("edit")} ${s.name}`}>
+                          <button
+                            type="button"
+                            className="secondary"
+                            onClick={() => open(s.id)}
+                            aria-label={`${t("edit")} ${s.name}`}
+                          >
                             {t("edit")}
                           </button>
-                          <button type="button" className="secondary" onClick={() => void ask(s)} aria-label={`${t("deleteSchool")} ${s.name}`}>
+                          <button
+                            type="button"
+                            className="secondary"
+                            onClick={() => void ask(s)}
+                            aria-label={`${t("deleteSchool")} ${s.name}`}
+                          >
                             {t("deleteSchool")}
                           </button>
                         </td>
@@ -204,7 +310,21 @@ function SchoolsSection({ networkId, t, manages, schools, onChange }: { networkI
   );
 }
 
-function PeopleSection({ networkId, t, tt, manages, schools, onChange }: { networkId: string; t: TT; tt: TTT; manages: boolean; schools: School[]; onChange: () => void }) {
+function PeopleSection({
+  networkId,
+  t,
+  tt,
+  manages,
+  schools,
+  onChange,
+}: {
+  networkId: string;
+  t: TT;
+  tt: TTT;
+  manages: boolean;
+  schools: School[];
+  onChange: () => void;
+}) {
   const [role, setRole] = useState<(typeof ROLES)[number] | "">("");
   const [offset, setOffset] = useState(0);
   const [editing, setEditing] = useState<string | null>(null);
@@ -239,11 +359,23 @@ function PeopleSection({ networkId, t, tt, manages, schools, onChange }: { netwo
           </button>
         )}
       </div>
-      {notice && <p className="notice" role="status">{notice}</p>}
-      {editing === "new" && <PersonForm networkId={networkId} schools={schools} t={t} onSaved={saved} onCancel={() => setEditing(null)} />}
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      {editing === "new" && (
+        <PersonForm networkId={networkId} schools={schools} t={t} onSaved={saved} onCancel={() => setEditing(null)} />
+      )}
       <label className="inline">
         {t("role")}
-        <select value={role} onChange={(e) => { setRole(e.target.value as typeof role); setOffset(0); }}>
+        <select
+          value={role}
+          onChange={(e) => {
+            setRole(e.target.value as typeof role);
+            setOffset(0);
+          }}
+        >
           <option value="">{t("allRoles")}</option>
           {ROLES.map((r) => (
             <option key={r} value={r}>
@@ -274,8 +406,24 @@ function PeopleSection({ networkId, t, tt, manages, schools, onChange }: { netwo
                     editing === p.id ? (
                       <tr key={p.id}>
                         <td colSpan={6}>
-                          <EditFresh load={() => api.GET("/api/v1/people/{person_id}", { params: { path: { person_id: p.id } } }).then(unwrap)}>
-                            {(fresh, reload) => <PersonForm networkId={networkId} person={fresh} schools={schools} t={t} onSaved={saved} onCancel={() => setEditing(null)} onReload={reload} />}
+                          <EditFresh
+                            load={() =>
+                              api
+                                .GET("/api/v1/people/{person_id}", { params: { path: { person_id: p.id } } })
+                                .then(unwrap)
+                            }
+                          >
+                            {(fresh, reload) => (
+                              <PersonForm
+                                networkId={networkId}
+                                person={fresh}
+                                schools={schools}
+                                t={t}
+                                onSaved={saved}
+                                onCancel={() => setEditing(null)}
+                                onReload={reload}
+                              />
+                            )}
                           </EditFresh>
                         </td>
                       </tr>
@@ -288,7 +436,12 @@ function PeopleSection({ networkId, t, tt, manages, schools, onChange }: { netwo
                         <td>{p.levels.map((l) => levelLabel(t, l)).join(", ")}</td>
                         {manages && (
                           <td className="row-actions">
-                            <button type="button" className="secondary" onClick={() => open(p.id)} aria-label={`${t("edit")} ${p.name}`}>
+                            <button
+                              type="button"
+                              className="secondary"
+                              onClick={() => open(p.id)}
+                              aria-label={`${t("edit")} ${p.name}`}
+                            >
                               {t("edit")}
                             </button>
                           </td>

@@ -16,9 +16,15 @@ export function NewCyclePage() {
   const idempotency = useIdempotencyKey();
   const [problem, setProblem] = useState<{ detail: string; fields: Record<string, string> } | null>(null);
   const ideas = useLoad(async () => {
-    const versions = unwrap(await api.GET("/api/v1/networks/{network_id}/driver-diagrams", { params: { path: { network_id: networkId }, query: { limit: 1 } } }));
+    const versions = unwrap(
+      await api.GET("/api/v1/networks/{network_id}/driver-diagrams", {
+        params: { path: { network_id: networkId }, query: { limit: 1 } },
+      }),
+    );
     if (versions.items.length === 0) return [];
-    const diagram = unwrap(await api.GET("/api/v1/driver-diagrams/{diagram_id}", { params: { path: { diagram_id: versions.items[0].id } } }));
+    const diagram = unwrap(
+      await api.GET("/api/v1/driver-diagrams/{diagram_id}", { params: { path: { diagram_id: versions.items[0].id } } }),
+    );
     return diagram.change_ideas;
   }, [networkId]);
 
@@ -48,7 +54,11 @@ export function NewCyclePage() {
         <Link to={`/redes/${networkId}/ciclos`}>← {t("board")}</Link>
       </p>
       <h1>{t("newCycle")}</h1>
-      {problem && <p className="alert" role="alert">{problem.detail}</p>}
+      {problem && (
+        <p className="alert" role="alert">
+          {problem.detail}
+        </p>
+      )}
       <form onSubmit={submit} noValidate>
         <label>
           {t("title")}
@@ -57,20 +67,33 @@ export function NewCyclePage() {
         </label>
         <label>
           {t("changeIdea")}
-          <select name="change_idea_id" value={changeIdea} onChange={(e) => setChangeIdea(e.target.value)} aria-invalid={!!fields.change_idea_id}>
+          <select
+            name="change_idea_id"
+            value={changeIdea}
+            onChange={(e) => setChangeIdea(e.target.value)}
+            aria-invalid={!!fields.change_idea_id}
+          >
             <option value="">{t("noChangeIdea")}</option>
             {(ideas.data ?? []).map((idea) => (
               <option key={idea.id} value={idea.id}>
                 {idea.text}
               </option>
             ))}
-            {changeIdea && ideas.data && !ideas.data.some((i) => i.id === changeIdea) && <option value={changeIdea}>{changeIdea}</option>}
+            {changeIdea && ideas.data && !ideas.data.some((i) => i.id === changeIdea) && (
+              <option value={changeIdea}>{changeIdea}</option>
+            )}
           </select>
           <FieldError errors={fields} name="change_idea_id" />
         </label>
         <label>
           {t("objective")}
-          <textarea name="objective" rows={3} value={objective} onChange={(e) => setObjective(e.target.value)} aria-invalid={!!fields.objective} />
+          <textarea
+            name="objective"
+            rows={3}
+            value={objective}
+            onChange={(e) => setObjective(e.target.value)}
+            aria-invalid={!!fields.objective}
+          />
           <FieldError errors={fields} name="objective" />
         </label>
         <button type="submit" disabled={busy}>

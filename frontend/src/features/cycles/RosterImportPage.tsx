@@ -11,7 +11,10 @@ type Report = components["schemas"]["RosterReport"];
 export function RosterImportPage() {
   const { networkId = "" } = useParams();
   const t = useT();
-  const network = useLoad(() => api.GET("/api/v1/networks/{network_id}", { params: { path: { network_id: networkId } } }).then(unwrap), [networkId]);
+  const network = useLoad(
+    () => api.GET("/api/v1/networks/{network_id}", { params: { path: { network_id: networkId } } }).then(unwrap),
+    [networkId],
+  );
   const [file, setFile] = useState<File | null>(null);
   const [inputKey, setInputKey] = useState(0);
   const [busy, setBusy] = useState<FileCheckBusy>("");
@@ -71,7 +74,12 @@ export function RosterImportPage() {
               <FileCheckForm
                 fileLabel={t("csvFile")}
                 accept=".csv,text/csv,text/plain"
-                labels={{ check: t("dryRun"), checking: t("checking"), apply: t("importNow"), applying: t("importing") }}
+                labels={{
+                  check: t("dryRun"),
+                  checking: t("checking"),
+                  apply: t("importNow"),
+                  applying: t("importing"),
+                }}
                 busy={busy}
                 canApply={Boolean(report?.dry_run)}
                 inputKey={inputKey}
@@ -120,7 +128,9 @@ function RosterReportView({ report, t }: { report: Report; t: T }) {
       </p>
       <p className="muted">
         {t("rosterRows", { rows: report.rows, encoding: report.encoding, delimiter: report.delimiter })}
-        {report.ignored_columns.length > 0 && <> {t("ignoredColumns", { columns: report.ignored_columns.join(", ") })}</>}
+        {report.ignored_columns.length > 0 && (
+          <> {t("ignoredColumns", { columns: report.ignored_columns.join(", ") })}</>
+        )}
       </p>
       {report.changes.length === 0 ? (
         <p className="empty">{t("noChanges")}</p>

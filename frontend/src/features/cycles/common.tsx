@@ -22,7 +22,15 @@ export function useLoad<D>(load: () => Promise<D>, deps: unknown[]) {
     setError(null);
     load()
       .then((d) => !cancelled && setData(d))
-      .catch((e) => !cancelled && setError(e instanceof ApiError ? e : new ApiError({ type: "about:blank", title: "Error", status: 0, detail: String(e), code: "error" })));
+      .catch(
+        (e) =>
+          !cancelled &&
+          setError(
+            e instanceof ApiError
+              ? e
+              : new ApiError({ type: "about:blank", title: "Error", status: 0, detail: String(e), code: "error" }),
+          ),
+      );
     return () => {
       cancelled = true;
     };
@@ -32,9 +40,20 @@ export function useLoad<D>(load: () => Promise<D>, deps: unknown[]) {
   return { data, setData, error, reload };
 }
 
-export function Loaded<D>({ state, children }: { state: { data: D | null; error: ApiError | null; reload?: () => void }; children: (d: D) => ReactNode }) {
+export function Loaded<D>({
+  state,
+  children,
+}: {
+  state: { data: D | null; error: ApiError | null; reload?: () => void };
+  children: (d: D) => ReactNode;
+}) {
   if (state.error?.overloaded && state.reload) return <BusyRetry onRetry={state.reload} />;
-  if (state.error) return <p className="alert" role="alert">{state.error.problem.detail}</p>;
+  if (state.error)
+    return (
+      <p className="alert" role="alert">
+        {state.error.problem.detail}
+      </p>
+    );
   if (state.data === null) return <Loading />;
   return <>{children(state.data)}</>;
 }
@@ -43,7 +62,13 @@ export function Loaded<D>({ state, children }: { state: { data: D | null; error:
  * The one resource being edited, read fresh when the form opens (so its ETag is the version the user starts from).
  * `reload` ("Recargar" after a 412) reads it again and the form starts over from the current version.
  */
-export function EditFresh<D extends object>({ load, children }: { load: () => Promise<D>; children: (d: D, reload: () => void) => ReactNode }) {
+export function EditFresh<D extends object>({
+  load,
+  children,
+}: {
+  load: () => Promise<D>;
+  children: (d: D, reload: () => void) => ReactNode;
+}) {
   const state = useLoad(load, []);
   const [round, setRound] = useState(0);
   const { setData, reload: readAgain } = state;
@@ -66,7 +91,8 @@ export function FieldError({ errors, name }: { errors: Record<string, string>; n
 
 /** For answers without a body (204): throws the ApiError when the request failed. */
 export function ensureOk(result: { error?: unknown; response: Response }): void {
-  if (result.error !== undefined || !result.response.ok) unwrap({ error: result.error ?? {}, response: result.response });
+  if (result.error !== undefined || !result.response.ok)
+    unwrap({ error: result.error ?? {}, response: result.response });
 }
 
 /** A busy moment while loading (503 `overloaded`): the gentle message and a retry. */
@@ -84,7 +110,8 @@ function BusyRetry({ onRetry }: { onRetry: () => void }) {
 
 /** A failed request as a form shows it: `stale` after a 412 (someone else saved first). */
 export function errorsOf(err: unknown): NonNullable<FormProblem> {
-  if (err instanceof ApiError) return { detail: err.problem.detail, fields: err.fieldErrors(), stale: err.stale, overloaded: err.overloaded };
+  if (err instanceof ApiError)
+    return { detail: err.problem.detail, fields: err.fieldErrors(), stale: err.stale, overloaded: err.overloaded };
   return { detail: String(err), fields: {} };
 }
 
@@ -119,17 +146,37 @@ export function matchHeaders(tag: string | null): Record<string, string> {
   return tag ? { "If-Match": tag } : {};
 }
 
-export function Pager({ total, limit, offset, onChange }: { total: number; limit: number; offset: number; onChange: (o: number) => void }) {
+export function Pager({
+  total,
+  limit,
+  offset,
+  onChange,
+}: {
+  total: number;
+  limit: number;
+  offset: number;
+  onChange: (o: number) => void;
+}) {
   if (total <= limit) return null;
   return (
     <nav className="pager">
-      <button type="button" className="secondary" disabled={offset === 0} onClick={() => onChange(Math.max(0, offset - limit))}>
+      <button
+        type="button"
+        className="secondary"
+        disabled={offset === 0}
+        onClick={() => onChange(Math.max(0, offset - limit))}
+      >
         ←
       </button>
       <span>
         {offset + 1}–{Math.min(offset + limit, total)} / {total}
       </span>
-      <button type="button" className="secondary" disabled={offset + limit >= total} onClick={() => onChange(offset + limit)}>
+      <button
+        type="button"
+        className="secondary"
+        disabled={offset + limit >= total}
+        onClick={() => onChange(offset + limit)}
+      >
         →
       </button>
     </nav>
@@ -139,17 +186,23 @@ export function Pager({ total, limit, offset, onChange }: { total: number; limit
 const SANTIAGO = "America/Santiago";
 
 export function formatDateTime(iso: string): string {
-  return new Intl.DateTimeFormat("es-CL", { dateStyle: "medium", timeStyle: "short", timeZone: SANTIAGO }).format(new Date(iso));
+  return new Intl.DateTimeFormat("es-CL", { dateStyle: "medium", timeStyle: "short", timeZone: SANTIAGO }).format(
+    new Date(iso),
+  );
 }
 
 export function formatDay(isoDate: string): string {
   const [y, m, d] = isoDate.split("-").map(Number);
-  return new Intl.DateTimeFormat("es-CL", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
+  return new Intl.DateTimeFormat("es-CL", { dateStyle: "medium", timeZone: "UTC" }).format(
+    new Date(Date.UTC(y, m - 1, d)),
+  );
 }
 
 export function formatMonth(isoDate: string): string {
   const [y, m] = isoDate.split("-").map(Number);
-  return new Intl.DateTimeFormat("es-CL", { month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, 1)));
+  return new Intl.DateTimeFormat("es-CL", { month: "short", year: "numeric", timeZone: "UTC" }).format(
+    new Date(Date.UTC(y, m - 1, 1)),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------- admin forms
@@ -159,7 +212,12 @@ export const LEVELS = LEVEL_CODES;
 export const ROLES = ["coordinator", "facilitator", "coach", "leader", "teacher"] as const;
 export type Role = (typeof ROLES)[number];
 
-export type FormProblem = { detail: string; fields: Record<string, string>; stale?: boolean; overloaded?: boolean } | null;
+export type FormProblem = {
+  detail: string;
+  fields: Record<string, string>;
+  stale?: boolean;
+  overloaded?: boolean;
+} | null;
 
 /** A level's label (Spanish in both languages, as before); the translator argument is unused. */
 export function levelLabel(_t: T, level: string): string {
@@ -167,10 +225,26 @@ export function levelLabel(_t: T, level: string): string {
 }
 
 /** Level checkboxes (the fixed list), with the API's error for `levels` beside them. */
-export function LevelChecks({ value, onChange, fields, t, name = "levels" }: { value: string[]; onChange: (v: string[]) => void; fields: Record<string, string>; t: T; name?: string }) {
+export function LevelChecks({
+  value,
+  onChange,
+  fields,
+  t,
+  name = "levels",
+}: {
+  value: string[];
+  onChange: (v: string[]) => void;
+  fields: Record<string, string>;
+  t: T;
+  name?: string;
+}) {
   const toggle = (level: string, on: boolean) => onChange(LEVELS.filter((l) => (l === level ? on : value.includes(l))));
   return (
-    <fieldset className="checks" aria-invalid={!!fields[name]} aria-describedby={fields[name] ? `${name}-error` : undefined}>
+    <fieldset
+      className="checks"
+      aria-invalid={!!fields[name]}
+      aria-describedby={fields[name] ? `${name}-error` : undefined}
+    >
       <legend>{t("levels")}</legend>
       {LEVELS.map((level) => (
         <label key={level} className="check">
@@ -199,7 +273,15 @@ export function parseNumber(s: string): number | null {
 
 /** An ISO instant as the value of a `datetime-local` input, in Santiago time. */
 export function toLocalInput(iso: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: SANTIAGO, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(iso));
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: SANTIAGO,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(new Date(iso));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
 }
@@ -216,10 +298,16 @@ export function fileErrorsOf(err: unknown): FileError[] {
   return (err.problem.errors ?? []).map((raw) => {
     const e = raw as { field: string; message: string; line?: number | null; column?: string | null };
     if (typeof e.line === "number") {
-      return { line: e.line, column: e.column ?? "", message: e.message.replace(/^Línea \d+(, columna «[^»]*»)?: /, "") };
+      return {
+        line: e.line,
+        column: e.column ?? "",
+        message: e.message.replace(/^Línea \d+(, columna «[^»]*»)?: /, ""),
+      };
     }
     const m = /^línea (\d+): (.*)$/i.exec(e.field);
-    return m ? { line: Number(m[1]), column: m[2], message: e.message } : { line: null, column: e.field, message: e.message };
+    return m
+      ? { line: Number(m[1]), column: m[2], message: e.message }
+      : { line: null, column: e.field, message: e.message };
   });
 }
 

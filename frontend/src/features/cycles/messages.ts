@@ -161,7 +161,8 @@ export const es = {
   // roster import
   rosterLink: "Importar nómina",
   rosterTitle: "Importar nómina",
-  rosterIntro: "Sube el CSV de establecimientos y personas tal como lo exporta el SLEP. Columnas: rbd;establecimiento;comuna;run;nombre;email;rol;niveles (comuna, email y niveles son opcionales; separador «;» o «,»; UTF-8 o Latin-1). Primero revisamos el archivo sin guardar nada; luego puedes importarlo.",
+  rosterIntro:
+    "Sube el CSV de establecimientos y personas tal como lo exporta el SLEP. Columnas: rbd;establecimiento;comuna;run;nombre;email;rol;niveles (comuna, email y niveles son opcionales; separador «;» o «,»; UTF-8 o Latin-1). Primero revisamos el archivo sin guardar nada; luego puedes importarlo.",
   coordinatorsOnly: "Solo la coordinación de la red administra establecimientos y personas.",
   csvFile: "Archivo CSV",
   chooseFile: "Elige un archivo CSV.",
@@ -171,7 +172,8 @@ export const es = {
   importing: "Importando…",
   dryRunTitle: "Esto es lo que cambiaría",
   importedTitle: "Nómina importada",
-  rosterSummary: "Establecimientos: {sc} nuevos, {su} actualizados, {sn} sin cambios. Personas: {pc} nuevas, {pu} actualizadas, {pn} sin cambios.",
+  rosterSummary:
+    "Establecimientos: {sc} nuevos, {su} actualizados, {sn} sin cambios. Personas: {pc} nuevas, {pu} actualizadas, {pn} sin cambios.",
   rosterRows: "{rows} filas leídas ({encoding}, separador «{delimiter}»).",
   ignoredColumns: "Columnas ignoradas: {columns}",
   noChanges: "El archivo no cambia nada.",
@@ -239,7 +241,8 @@ export const es = {
   saveMeasure: "Guardar medida",
   measureSaved: "Medida guardada.",
   importPoints: "Importar datos (CSV)",
-  importPointsIntro: "Columnas: periodo;valor;numerador;denominador;rbd;nota (rbd y nota opcionales). Todo o nada: si una fila tiene errores no se importa ninguna. Un período repetido del mismo establecimiento reemplaza el dato anterior.",
+  importPointsIntro:
+    "Columnas: periodo;valor;numerador;denominador;rbd;nota (rbd y nota opcionales). Todo o nada: si una fila tiene errores no se importa ninguna. Un período repetido del mismo establecimiento reemplaza el dato anterior.",
   importPointsButton: "Importar datos",
   pointsImported: "Se importaron {created} datos nuevos y se reemplazaron {replaced}; la medida tiene {total} datos.",
   // diagram

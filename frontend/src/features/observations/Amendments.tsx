@@ -58,7 +58,9 @@ export function AmendmentForm({
   const t = useT();
   // A client-chosen id: a retry after a dropped answer returns the same amendment instead of a second one.
   const [id, setId] = useState(uuid4);
-  const [cycles, setCycles] = useState<CycleRead[]>(() => observation.cycles.map((c) => ({ ...c, scores: { ...c.scores } })));
+  const [cycles, setCycles] = useState<CycleRead[]>(() =>
+    observation.cycles.map((c) => ({ ...c, scores: { ...c.scores } })),
+  );
   const [evidence, setEvidence] = useState<Record<string, string>>(() => ({ ...observation.evidence }));
   const [level, setLevel] = useState(observation.level);
   const [observedOn, setObservedOn] = useState(observation.observed_on);
@@ -68,7 +70,10 @@ export function AmendmentForm({
   const [detail, setDetail] = useState("");
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const dims = dimensionsOf(instrument);
-  const scale = Array.from({ length: instrument.scale.max - instrument.scale.min + 1 }, (_, k) => instrument.scale.min + k);
+  const scale = Array.from(
+    { length: instrument.scale.max - instrument.scale.min + 1 },
+    (_, k) => instrument.scale.min + k,
+  );
 
   const body = useMemo<AmendmentCreate>(() => {
     const out: AmendmentCreate = { id, reason };
@@ -90,7 +95,8 @@ export function AmendmentForm({
     const cleaned = Object.fromEntries(Object.entries(evidence).filter(([, text]) => text.trim() !== ""));
     const before = observation.evidence;
     const evidenceChanged =
-      Object.keys(cleaned).length !== Object.keys(before).length || Object.entries(cleaned).some(([k, v]) => before[k] !== v);
+      Object.keys(cleaned).length !== Object.keys(before).length ||
+      Object.entries(cleaned).some(([k, v]) => before[k] !== v);
     if (evidenceChanged) out.evidence = cleaned;
     return out;
   }, [id, reason, level, observedOn, mode, cycles, evidence, observation, dims]);
@@ -130,7 +136,9 @@ export function AmendmentForm({
   };
 
   const setScore = (index: number, code: string, value: string) =>
-    setCycles((all) => all.map((c, i) => (i === index ? { ...c, scores: { ...c.scores, [code]: value ? Number(value) : null } } : c)));
+    setCycles((all) =>
+      all.map((c, i) => (i === index ? { ...c, scores: { ...c.scores, [code]: value ? Number(value) : null } } : c)),
+    );
 
   const shown = new Set<string>();
   const errorFor = (key: string) => {
@@ -317,20 +325,42 @@ export function changeRows(amendment: Amendment, t: T): ChangeRow[] {
         for (const code of codes) {
           const x = o?.scores[code] ?? null;
           const y = a?.scores[code] ?? null;
-          if (x !== y) rows.push({ key: `c${n}-${code}`, what: `${t("cycle", { n })} · ${code}`, before: text(x, t), after: text(y, t) });
+          if (x !== y)
+            rows.push({
+              key: `c${n}-${code}`,
+              what: `${t("cycle", { n })} · ${code}`,
+              before: text(x, t),
+              after: text(y, t),
+            });
         }
         if ((o?.notes ?? "") !== (a?.notes ?? "")) {
-          rows.push({ key: `c${n}-notes`, what: `${t("cycle", { n })} · ${t("notes")}`, before: text(o?.notes, t), after: text(a?.notes, t) });
+          rows.push({
+            key: `c${n}-notes`,
+            what: `${t("cycle", { n })} · ${t("notes")}`,
+            before: text(o?.notes, t),
+            after: text(a?.notes, t),
+          });
         }
       }
     } else if (field === "evidence") {
       const o = (before ?? {}) as Record<string, string>;
       const a = (after ?? {}) as Record<string, string>;
       for (const code of [...new Set([...Object.keys(o), ...Object.keys(a)])].sort()) {
-        if (o[code] !== a[code]) rows.push({ key: `e-${code}`, what: `${t("field_evidence")} · ${code}`, before: text(o[code], t), after: text(a[code], t) });
+        if (o[code] !== a[code])
+          rows.push({
+            key: `e-${code}`,
+            what: `${t("field_evidence")} · ${code}`,
+            before: text(o[code], t),
+            after: text(a[code], t),
+          });
       }
     } else {
-      const show = (v: unknown) => (field === "level" ? LEVEL_NAMES[String(v)] ?? text(v, t) : field === "mode" ? t(`mode_${v === "video" ? "video" : "live"}`) : text(v, t));
+      const show = (v: unknown) =>
+        field === "level"
+          ? (LEVEL_NAMES[String(v)] ?? text(v, t))
+          : field === "mode"
+            ? t(`mode_${v === "video" ? "video" : "live"}`)
+            : text(v, t);
       rows.push({ key: field, what: t(`field_${field}` as "field_level"), before: show(before), after: show(after) });
     }
   }

@@ -6,7 +6,10 @@ import { resolveConflict, type LocalDraft, type ObservationWrite } from "./offli
 function Summary({ body }: { body: ObservationWrite }) {
   const t = useT();
   const cycles = body.cycles ?? [];
-  const scores = cycles.reduce((n, c) => n + Object.values(c.scores ?? {}).filter((v) => v !== null && v !== undefined).length, 0);
+  const scores = cycles.reduce(
+    (n, c) => n + Object.values(c.scores ?? {}).filter((v) => v !== null && v !== undefined).length,
+    0,
+  );
   const notes = Object.values(body.evidence ?? {}).filter((text) => text.trim()).length;
   return (
     <p>
@@ -28,7 +31,13 @@ export function ConflictDialog({ draft, onResolved }: { draft: LocalDraft; onRes
   const submitted = server.status === "submitted";
   const when = new Date(server.updatedAt).toLocaleString("es-CL", { dateStyle: "short", timeStyle: "short" });
   return (
-    <div className="card alert" role="alertdialog" aria-modal="true" aria-labelledby="conflict-title" data-testid="conflict-dialog">
+    <div
+      className="card alert"
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby="conflict-title"
+      data-testid="conflict-dialog"
+    >
       <h2 id="conflict-title">{t("conflictTitle")}</h2>
       <p>{submitted ? t("conflictSubmitted") : t("conflictText")}</p>
       <div className="obs-conflict-versions">

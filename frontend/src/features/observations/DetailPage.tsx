@@ -75,7 +75,12 @@ export function ObservationDetailPage() {
   }, []);
 
   if (error && [404, 422].includes(error.problem.status)) return <NotFoundPage />;
-  if (error) return <p className="alert" role="alert">{error.problem.detail}</p>;
+  if (error)
+    return (
+      <p className="alert" role="alert">
+        {error.problem.detail}
+      </p>
+    );
   if (!observation) return <Loading />;
 
   const dims = scores?.dimensions ?? [];
@@ -106,7 +111,8 @@ export function ObservationDetailPage() {
           {t("observer")}: {personName(byId, observation.observer_id, t)}
         </span>
         <span>
-          {observation.instrument_code} v{observation.instrument_version} · {t(`mode_${observation.mode === "video" ? "video" : "live"}`)}
+          {observation.instrument_code} v{observation.instrument_version} ·{" "}
+          {t(`mode_${observation.mode === "video" ? "video" : "live"}`)}
         </span>
         {observation.double_codes_id && <span>{t("doubleCoding")}</span>}
       </p>
@@ -139,7 +145,12 @@ export function ObservationDetailPage() {
       )}
       {amending && !instrument && <Loading />}
       {amending && instrument && (
-        <AmendmentForm observation={observation} instrument={instrument} onSaved={amended} onCancel={() => setAmending(false)} />
+        <AmendmentForm
+          observation={observation}
+          instrument={instrument}
+          onSaved={amended}
+          onCancel={() => setAmending(false)}
+        />
       )}
 
       {scoresError && <p className="notice">{t("scoresNotReady")}</p>}
@@ -236,7 +247,9 @@ export function ObservationDetailPage() {
           <dl className="obs-evidence-list">
             {Object.entries(observation.evidence).map(([code, text]) => (
               <div key={code}>
-                <dt>{dims.find((d) => d.code === code)?.name ?? code} ({code})</dt>
+                <dt>
+                  {dims.find((d) => d.code === code)?.name ?? code} ({code})
+                </dt>
                 <dd>{text}</dd>
               </div>
             ))}

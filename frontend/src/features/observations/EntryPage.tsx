@@ -46,7 +46,9 @@ export function uuid4(): string {
 }
 
 function headerComplete(body: ObservationWrite): boolean {
-  return Boolean(body.teacher_id && body.school_id && body.instrument_id && body.level && body.observed_on && body.wave);
+  return Boolean(
+    body.teacher_id && body.school_id && body.instrument_id && body.level && body.observed_on && body.wave,
+  );
 }
 
 function emptyDraft(id: string, networkId: string): LocalDraft {
@@ -166,7 +168,11 @@ export function ObservationEntryPage() {
       if (!observationId) return;
       const local = loadLocal(observationId);
       const shown = draftRef.current;
-      if (shown?.submitRequested && (!local || local.serverStatus === "submitted") && !hasUnsentChanges(local ?? shown)) {
+      if (
+        shown?.submitRequested &&
+        (!local || local.serverStatus === "submitted") &&
+        !hasUnsentChanges(local ?? shown)
+      ) {
         goToDetail(observationId);
         return;
       }
@@ -229,7 +235,11 @@ export function ObservationEntryPage() {
 
   if (!observationId || !draft) return <Loading />;
   if (membership && !RECORDING_ROLES.includes(membership.role)) {
-    return <p className="alert" role="alert">{t("noAccess")}</p>;
+    return (
+      <p className="alert" role="alert">
+        {t("noAccess")}
+      </p>
+    );
   }
 
   const body = draft.body;
@@ -425,7 +435,10 @@ export function ObservationEntryPage() {
         </label>
         <label>
           {t("level")}
-          <select value={body.level} onChange={(e) => change((b) => ({ ...b, level: e.target.value as ObservationWrite["level"] }))}>
+          <select
+            value={body.level}
+            onChange={(e) => change((b) => ({ ...b, level: e.target.value as ObservationWrite["level"] }))}
+          >
             {LEVELS.map((level) => (
               <option key={level} value={level}>
                 {LEVEL_NAMES[level]}
@@ -435,7 +448,11 @@ export function ObservationEntryPage() {
         </label>
         <label>
           {t("observedOn")}
-          <input type="date" value={body.observed_on} onChange={(e) => change((b) => ({ ...b, observed_on: e.target.value }))} />
+          <input
+            type="date"
+            value={body.observed_on}
+            onChange={(e) => change((b) => ({ ...b, observed_on: e.target.value }))}
+          />
         </label>
         <label>
           {t("wave")}
@@ -444,7 +461,10 @@ export function ObservationEntryPage() {
         </label>
         <label>
           {t("mode")}
-          <select value={body.mode ?? "live"} onChange={(e) => change((b) => ({ ...b, mode: e.target.value as ObservationWrite["mode"] }))}>
+          <select
+            value={body.mode ?? "live"}
+            onChange={(e) => change((b) => ({ ...b, mode: e.target.value as ObservationWrite["mode"] }))}
+          >
             <option value="live">{t("mode_live")}</option>
             <option value="video">{t("mode_video")}</option>
           </select>
@@ -492,7 +512,9 @@ export function ObservationEntryPage() {
                 <button type="button" className="secondary" onClick={toggleTimer}>
                   {timer?.runningSince ? t("timerStop") : timer?.elapsedMs ? t("timerResume") : t("timerStart")}
                 </button>
-                {cycle.duration_minutes ? <span className="muted">{t("minutes", { n: cycle.duration_minutes })}</span> : null}
+                {cycle.duration_minutes ? (
+                  <span className="muted">{t("minutes", { n: cycle.duration_minutes })}</span>
+                ) : null}
                 {cycles.length > 1 && (
                   <button type="button" className="secondary obs-remove" onClick={removeCycle}>
                     {t("removeCycle")}

@@ -88,7 +88,6 @@ export function ImportPage() {
     }
   };
 
-
   return (
     <section className="obs-import">
       <p>

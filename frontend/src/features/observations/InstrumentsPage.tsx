@@ -140,7 +140,9 @@ export function InstrumentListPage() {
     let cancelled = false;
     setItems(null);
     api
-      .GET("/api/v1/instruments", { params: { query: { network_id: networkId, all_versions: allVersions, limit: 200 } } })
+      .GET("/api/v1/instruments", {
+        params: { query: { network_id: networkId, all_versions: allVersions, limit: 200 } },
+      })
       .then((result) => !cancelled && setItems(unwrap(result).items))
       .catch((err) => !cancelled && setError(err instanceof ApiError ? err.problem.detail : String(err)));
     return () => {
@@ -221,8 +223,7 @@ export function InstrumentListPage() {
                     <ul>
                       {d.dimensions.map((m) => (
                         <li key={m.code}>
-                          {m.name} ({m.code})
-                          {m.reverse && <span className="obs-reverse"> ↓ {t("reverse")}</span>}
+                          {m.name} ({m.code}){m.reverse && <span className="obs-reverse"> ↓ {t("reverse")}</span>}
                         </li>
                       ))}
                     </ul>
@@ -307,7 +308,14 @@ export function InstrumentFormPage() {
       </p>
     );
   }
-  if (!form) return detail ? <p className="alert" role="alert">{detail}</p> : <Loading />;
+  if (!form)
+    return detail ? (
+      <p className="alert" role="alert">
+        {detail}
+      </p>
+    ) : (
+      <Loading />
+    );
 
   const update = (patch: Partial<InstrumentForm>) => setForm({ ...form, ...patch });
   const setDomain = (index: number, patch: Partial<DomainForm>) =>
@@ -327,7 +335,9 @@ export function InstrumentFormPage() {
         const answer = await api.POST("/api/v1/instruments", { body, headers: { "Idempotency-Key": createKey } });
         if (answer.response.status < 500 && answer.response.status !== 409) setCreateKey(uuid4()); // decided: a new key next
         const created = unwrap(answer);
-        navigate(list, { state: { message: t("instrumentCreated", { name: created.name, version: created.version }) } });
+        navigate(list, {
+          state: { message: t("instrumentCreated", { name: created.name, version: created.version }) },
+        });
         return;
       }
       const result = await api.PUT("/api/v1/instruments/{instrument_id}", {
@@ -367,7 +377,11 @@ export function InstrumentFormPage() {
           />
         </Field>
         <Field label={t("name")} name="name" errors={errors}>
-          <input value={form.name} aria-invalid={Boolean(errors.name)} onChange={(e) => update({ name: e.target.value })} />
+          <input
+            value={form.name}
+            aria-invalid={Boolean(errors.name)}
+            onChange={(e) => update({ name: e.target.value })}
+          />
         </Field>
         <Field label={t("scaleMin")} name="scale.min" errors={errors}>
           <input
@@ -440,7 +454,11 @@ export function InstrumentFormPage() {
           {d.dimensions.map((m, mi) => {
             const path = `domains[${di}].dimensions[${mi}]`;
             return (
-              <div key={m.key} className="obs-instrument-row obs-instrument-dimension" data-testid={`dimension-${di}-${mi}`}>
+              <div
+                key={m.key}
+                className="obs-instrument-row obs-instrument-dimension"
+                data-testid={`dimension-${di}-${mi}`}
+              >
                 <Field label={t("dimensionCode")} name={`${path}.code`} errors={errors}>
                   <input
                     className="obs-narrow"

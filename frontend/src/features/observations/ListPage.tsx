@@ -100,7 +100,9 @@ export function ObservationListPage() {
           <ul>
             {pending.map((d) => (
               <li key={d.id}>
-                <span className="obs-sync obs-sync-pending">{t(d.submitRequested ? "sync_submitPending" : "sync_pending")}</span>{" "}
+                <span className="obs-sync obs-sync-pending">
+                  {t(d.submitRequested ? "sync_submitPending" : "sync_pending")}
+                </span>{" "}
                 {personName(byId, d.body.teacher_id, t)} · {d.body.observed_on} ·{" "}
                 <Link to={`/redes/${networkId}/observaciones/${d.id}/registro`}>{t("openDraft")}</Link>
                 {d.lastError && <span className="field-error"> {d.lastError.detail}</span>}
@@ -212,8 +214,14 @@ export function ObservationListPage() {
           <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
             {t("previous")}
           </button>
-          <span>{t("pageOf", { from: offset + 1, to: Math.min(offset + PAGE_SIZE, page.total), total: page.total })}</span>
-          <button type="button" disabled={offset + PAGE_SIZE >= page.total} onClick={() => setOffset(offset + PAGE_SIZE)}>
+          <span>
+            {t("pageOf", { from: offset + 1, to: Math.min(offset + PAGE_SIZE, page.total), total: page.total })}
+          </span>
+          <button
+            type="button"
+            disabled={offset + PAGE_SIZE >= page.total}
+            onClick={() => setOffset(offset + PAGE_SIZE)}
+          >
             {t("next")}
           </button>
         </nav>

@@ -29,9 +29,15 @@ export function ReliabilityPage() {
   }, [networkId]);
 
   if (error && error.problem.status === 404) return <NotFoundPage />;
-  if (error) return <p className="alert" role="alert">{error.problem.detail}</p>;
+  if (error)
+    return (
+      <p className="alert" role="alert">
+        {error.problem.detail}
+      </p>
+    );
   if (!data) return <Loading />;
-  const pct = (value: number | null | undefined) => (value === null || value === undefined ? "—" : `${formatNumber(value, language, 1)} %`);
+  const pct = (value: number | null | undefined) =>
+    value === null || value === undefined ? "—" : `${formatNumber(value, language, 1)} %`;
 
   return (
     <section className="obs-reliability">

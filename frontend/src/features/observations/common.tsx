@@ -118,7 +118,9 @@ export function BandBadge({ band }: { band: Band }) {
 export function StatusBadge({ status }: { status: string }) {
   const t = useT();
   return (
-    <span className={`obs-status obs-status-${status}`}>{t(status === "submitted" ? "status_submitted" : "status_draft")}</span>
+    <span className={`obs-status obs-status-${status}`}>
+      {t(status === "submitted" ? "status_submitted" : "status_draft")}
+    </span>
   );
 }
 

@@ -171,8 +171,7 @@ export const es = {
   instrumentUpdated: "Instrumento «{name}» actualizado (versión {version}, sin observaciones todavía).",
   instrumentNewVersion:
     "El instrumento ya se había usado en observaciones, así que no se modificó: se creó la versión {version} de «{code}». Las observaciones anteriores siguen con la versión {previous}.",
-  editWillVersion:
-    "Este instrumento ya se usó en observaciones: al guardar no se modifica, se crea la versión {next}.",
+  editWillVersion: "Este instrumento ya se usó en observaciones: al guardar no se modifica, se crea la versión {next}.",
   formErrors: "Revisa los campos marcados.",
   coordinatorsOnly: "Solo la coordinación de la red puede hacer esto.",
   noInstruments: "No hay instrumentos.",
@@ -189,8 +188,7 @@ export const es = {
   importing: "Importando…",
   importDryTitle: "Revisión: nada se guardó todavía",
   importDoneTitle: "Importación realizada",
-  importSummary:
-    "{rows} filas, {observations} observaciones: {created} nuevas, {unchanged} ya existían idénticas.",
+  importSummary: "{rows} filas, {observations} observaciones: {created} nuevas, {unchanged} ya existían idénticas.",
   importDoneSummary: "Se importaron {created} observaciones ({unchanged} ya existían idénticas).",
   importErrorsTitle: "Errores del archivo",
   row: "Fila",
@@ -206,7 +204,8 @@ export const en: Partial<typeof es> = {
   reliabilityTitle: "Observer reliability",
   classNotice:
     "CLASS® is a registered trademark of Teachstone. Mejora en Red only ships the structure of domains and dimensions; using CLASS® requires a Teachstone licence and certified observers.",
-  privacyNotice: "Individual scores are formative and private: seen by the observed teacher, the observer and the network coordinators.",
+  privacyNotice:
+    "Individual scores are formative and private: seen by the observed teacher, the observer and the network coordinators.",
   teacher: "Observed teacher",
   chooseTeacher: "Choose the teacher",
   school: "School",
@@ -253,7 +252,8 @@ export const en: Partial<typeof es> = {
   conflictSummary: "{date} · wave {wave} · {cycles} cycle(s) · {scores} score(s) · {notes} evidence note(s)",
   keepDevice: "Keep this device's version",
   keepServer: "Use the server's version",
-  submitPending: "Submit pending: the observation will be sent when the connection returns. If you change anything, press Submit again.",
+  submitPending:
+    "Submit pending: the observation will be sent when the connection returns. If you change anything, press Submit again.",
   amend: "Record a correction",
   amendReason: "Reason for the correction",
   amendSave: "Save correction",

@@ -169,7 +169,11 @@ export function isPending(draft: LocalDraft): boolean {
 }
 
 /** Whether the pruning rule (see the top of this file) removes this draft now. */
-export function isPrunable(draft: LocalDraft, now: number = Date.now(), maxAgeDays: number = PRUNE_AFTER_DAYS): boolean {
+export function isPrunable(
+  draft: LocalDraft,
+  now: number = Date.now(),
+  maxAgeDays: number = PRUNE_AFTER_DAYS,
+): boolean {
   if (isPending(draft) || draft.lastError || draft.conflict) return false;
   if (draft.serverStatus === "submitted") return true;
   if (draft.syncedVersion === 0 || Object.values(draft.timers ?? {}).some((tm) => tm.runningSince)) return false;
@@ -240,11 +244,20 @@ async function send(
   const payload = await response.json().catch(() => ({}));
   if (response.ok) return { kind: "ok", observation: payload as ObservationRead, etag: etagOf(response, payload) };
   // 409 request_in_progress (a twin request still running) and 5xx (503 overloaded included): try again later.
-  if (response.status >= 500 || response.status === 401 || payload.code === "request_in_progress") return { kind: "offline" };
+  if (response.status >= 500 || response.status === 401 || payload.code === "request_in_progress")
+    return { kind: "offline" };
   const errors = ((payload.errors ?? []) as Gap[]).map((e) => ({ field: e.field, message: e.message }));
   const fields = Object.fromEntries(errors.map((e) => [e.field, e.message]));
   const detail = String(payload.detail ?? response.status);
-  return { kind: "rejected", status: response.status, code: String(payload.code ?? ""), detail, fields, errors, problem: payload };
+  return {
+    kind: "rejected",
+    status: response.status,
+    code: String(payload.code ?? ""),
+    detail,
+    fields,
+    errors,
+    problem: payload,
+  };
 }
 
 /** The conditional header of a draft's PUT: the ETag it is based on, or "create only". */
@@ -267,7 +280,12 @@ export async function fetchServerVersion(id: string): Promise<ServerVersion | nu
   const outcome = await send(`/api/v1/observations/${id}`, "GET", {});
   if (outcome.kind !== "ok" || !outcome.etag) return null;
   const { observation } = outcome;
-  return { body: writeOf(observation), etag: outcome.etag, status: observation.status, updatedAt: observation.updated_at };
+  return {
+    body: writeOf(observation),
+    etag: outcome.etag,
+    status: observation.status,
+    updatedAt: observation.updated_at,
+  };
 }
 
 /**
@@ -281,7 +299,13 @@ async function resolveStale(draft: LocalDraft, ownEarlier: ObservationWrite | nu
   const current = loadLocal(draft.id);
   if (!current) return true;
   if (sameContent(server.body, current.body)) {
-    saveLocal({ ...current, etag: server.etag, syncedVersion: current.version, serverStatus: server.status, conflict: null });
+    saveLocal({
+      ...current,
+      etag: server.etag,
+      syncedVersion: current.version,
+      serverStatus: server.status,
+      conflict: null,
+    });
   } else if (server.status === "draft" && sameContent(server.body, ownEarlier)) {
     saveLocal({ ...current, etag: server.etag, conflict: null }); // own write: the next pass sends the newer body
     again = true;
@@ -372,7 +396,6 @@ async function syncOnce(): Promise<boolean> {
   return true;
 }
 
-
 /**
  * Sends every queued draft (and queued submit), oldest first; stops at the first network failure. One run at a
  * time: a call during a run makes that run pass over the queue once more (so nothing queued meanwhile waits).
@@ -407,7 +430,12 @@ export async function requestSubmit(draft: LocalDraft): Promise<boolean> {
 export type SyncState = "local" | "pending" | "syncing" | "synced" | "error" | "submitPending" | "conflict";
 
 /** Keeps the queue moving: now, when the browser comes back online, and every few seconds while drafts wait. */
-export function useSyncQueue(networkId?: string): { pending: LocalDraft[]; online: boolean; syncing: boolean; syncNow: () => void } {
+export function useSyncQueue(networkId?: string): {
+  pending: LocalDraft[];
+  online: boolean;
+  syncing: boolean;
+  syncNow: () => void;
+} {
   const [pending, setPending] = useState<LocalDraft[]>(() => pendingDrafts(networkId));
   const [online, setOnline] = useState<boolean>(navigator.onLine);
   const [syncing, setSyncing] = useState(false);

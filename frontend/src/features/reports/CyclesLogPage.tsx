@@ -33,8 +33,8 @@ export function CyclesLogPage() {
               {log.diagram_title && <span>{log.diagram_title}</span>}
               <span>{t("totalCycles", { count: log.total_cycles })}</span>
               <span>
-                {t("decision_adopt")} {log.by_decision.adopt ?? 0} · {t("decision_adapt")} {log.by_decision.adapt ?? 0} ·{" "}
-                {t("decision_abandon")} {log.by_decision.abandon ?? 0}
+                {t("decision_adopt")} {log.by_decision.adopt ?? 0} · {t("decision_adapt")} {log.by_decision.adapt ?? 0}{" "}
+                · {t("decision_abandon")} {log.by_decision.abandon ?? 0}
               </span>
             </p>
             <p className="actions">
@@ -54,7 +54,9 @@ export function CyclesLogPage() {
                     <h3>{idea.key ? t("changeIdea", { text: idea.text }) : idea.text}</h3>
                     {idea.ramps.map((ramp, r) => (
                       <div key={r} className="log-ramp">
-                        {(idea.ramps.length > 1 || ramp.cycles.length > 1) && <p className="muted small">{t("ramp", { n: r + 1 })}</p>}
+                        {(idea.ramps.length > 1 || ramp.cycles.length > 1) && (
+                          <p className="muted small">{t("ramp", { n: r + 1 })}</p>
+                        )}
                         <ol>
                           {ramp.cycles.map((c) => (
                             <li key={c.id} className="log-cycle">

@@ -48,13 +48,23 @@ export function FeedbackListPage() {
               </ul>
               {page.total > PAGE && (
                 <nav className="pager">
-                  <button type="button" className="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={offset === 0}
+                    onClick={() => setOffset(Math.max(0, offset - PAGE))}
+                  >
                     ←
                   </button>
                   <span>
                     {offset + 1}–{Math.min(offset + PAGE, page.total)} / {page.total}
                   </span>
-                  <button type="button" className="secondary" disabled={offset + PAGE >= page.total} onClick={() => setOffset(offset + PAGE)}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={offset + PAGE >= page.total}
+                    onClick={() => setOffset(offset + PAGE)}
+                  >
                     →
                   </button>
                 </nav>

@@ -17,7 +17,10 @@ export function ResultsPage() {
   const t = useT();
   const [params, setParams] = useSearchParams();
   const waves = useLoad(
-    async () => unwrap(await api.GET("/api/v1/reports/networks/{network_id}/waves", { params: { path: { network_id: networkId } } })),
+    async () =>
+      unwrap(
+        await api.GET("/api/v1/reports/networks/{network_id}/waves", { params: { path: { network_id: networkId } } }),
+      ),
     [networkId],
   );
   const wave = params.get("wave") ?? "";
@@ -165,7 +168,9 @@ function GroupTable({ group, report, t }: { group: Group; report: Report; t: T }
     <div className="result-group" data-testid="result-group" data-suppressed={group.suppressed}>
       <h3>
         {group.label}
-        {!group.suppressed && group.n_classrooms !== null && <span className="muted"> · {t("classrooms", { count: group.n_classrooms })}</span>}
+        {!group.suppressed && group.n_classrooms !== null && (
+          <span className="muted"> · {t("classrooms", { count: group.n_classrooms })}</span>
+        )}
       </h3>
       {group.suppressed ? (
         <p className="suppressed">{t("suppressedGroup", { k: report.k })}</p>
@@ -260,7 +265,10 @@ function Comparison({ report, t }: { report: Report; t: T }) {
 
 function Activity({ report, t }: { report: Report; t: T }) {
   const a = report.activity;
-  const rows = [...a.by_school.map((s) => ({ key: s.school_id ?? "red", name: s.name, counts: s })), { key: "total", name: t("total"), counts: a }];
+  const rows = [
+    ...a.by_school.map((s) => ({ key: s.school_id ?? "red", name: s.name, counts: s })),
+    { key: "total", name: t("total"), counts: a },
+  ];
   return (
     <>
       <h2>{t("activityTitle")}</h2>

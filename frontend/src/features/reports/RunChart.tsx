@@ -13,7 +13,9 @@ export function RunChart({ measureId }: { measureId: string }) {
   const t = useT();
   const state = useLoad(
     async () =>
-      unwrap(await api.GET("/api/v1/measures/{measure_id}/run-chart", { params: { path: { measure_id: measureId } } })) as RunChartData,
+      unwrap(
+        await api.GET("/api/v1/measures/{measure_id}/run-chart", { params: { path: { measure_id: measureId } } }),
+      ) as RunChartData,
     [measureId],
   );
   return (
@@ -28,7 +30,8 @@ function RunChartBody({ data }: { data: RunChartData }) {
   if (data.points.length === 0) return <p className="muted">{t("noPoints")}</p>;
   const signalCount = data.points.filter((p) => p.signal).length;
   const percent = data.chart.percent;
-  const shown = (v: number | null | undefined) => (percent && v !== null && v !== undefined ? `${num(v * 100, 1)} %` : num(v));
+  const shown = (v: number | null | undefined) =>
+    percent && v !== null && v !== undefined ? `${num(v * 100, 1)} %` : num(v);
   const base = `/api/v1/measures/${data.measure.id}/run-chart`;
   const placed = data.events.filter((e) => e.position !== null);
   return (
@@ -63,8 +66,16 @@ function RunChartBody({ data }: { data: RunChartData }) {
       )}
       <p className="muted small">{t("rulesNote")}</p>
       <p className="actions">
-        <DownloadButton url={`${base}?format=png`} filename={`grafico-corrida-${data.measure.id}.png`} label={t("downloadPng")} />
-        <DownloadButton url={`${base}?format=svg`} filename={`grafico-corrida-${data.measure.id}.svg`} label={t("downloadSvg")} />
+        <DownloadButton
+          url={`${base}?format=png`}
+          filename={`grafico-corrida-${data.measure.id}.png`}
+          label={t("downloadPng")}
+        />
+        <DownloadButton
+          url={`${base}?format=svg`}
+          filename={`grafico-corrida-${data.measure.id}.svg`}
+          label={t("downloadSvg")}
+        />
       </p>
     </>
   );

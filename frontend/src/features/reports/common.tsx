@@ -10,7 +10,9 @@ export type T = ReturnType<typeof useT>;
 export type ChartSpec = components["schemas"]["LineChartSpec"] | components["schemas"]["BarChartSpec"];
 
 function asApiError(e: unknown): ApiError {
-  return e instanceof ApiError ? e : new ApiError({ type: "about:blank", title: "Error", status: 0, detail: String(e), code: "error" });
+  return e instanceof ApiError
+    ? e
+    : new ApiError({ type: "about:blank", title: "Error", status: 0, detail: String(e), code: "error" });
 }
 
 /** Loads data with `load`, again when `deps` change. */
@@ -32,8 +34,19 @@ export function useLoad<D>(load: () => Promise<D>, deps: unknown[]) {
   return { data, error };
 }
 
-export function Loaded<D>({ state, children }: { state: { data: D | null; error: ApiError | null }; children: (d: D) => ReactNode }) {
-  if (state.error) return <p className="alert" role="alert">{state.error.problem.detail}</p>;
+export function Loaded<D>({
+  state,
+  children,
+}: {
+  state: { data: D | null; error: ApiError | null };
+  children: (d: D) => ReactNode;
+}) {
+  if (state.error)
+    return (
+      <p className="alert" role="alert">
+        {state.error.problem.detail}
+      </p>
+    );
   if (state.data === null) return <Loading />;
   return <>{children(state.data)}</>;
 }
@@ -53,7 +66,7 @@ export function signedNum(value: number | null | undefined, digits = 2): string 
 
 export function BandBadge({ band, reverse = false }: { band: string; reverse?: boolean }) {
   const t = useT();
-  const tone = reverse ? ({ low: "high", high: "low" } as Record<string, string>)[band] ?? band : band;
+  const tone = reverse ? (({ low: "high", high: "low" } as Record<string, string>)[band] ?? band) : band;
   return <span className={`band band-${tone}`}>{t(`band_${band}` as keyof typeof es)}</span>;
 }
 
@@ -87,7 +100,15 @@ function isPlainSvg(text: string): boolean {
 export function ChartView({ spec, label, testId }: { spec: ChartSpec; label: string; testId?: string }) {
   const svg = useChartSvg(spec);
   if (!svg) return <div className="report-chart loading-chart" role="img" aria-label={label} aria-busy="true" />;
-  return <div className="report-chart" role="img" aria-label={label} data-testid={testId} dangerouslySetInnerHTML={{ __html: svg }} />;
+  return (
+    <div
+      className="report-chart"
+      role="img"
+      aria-label={label}
+      data-testid={testId}
+      dangerouslySetInnerHTML={{ __html: svg }}
+    />
+  );
 }
 
 /** Downloads a report file with the session's token (a plain link would not carry it). */
@@ -127,7 +148,13 @@ export function DownloadButton({ url, filename, label }: { url: string; filename
   const { download, busy, error } = useDownload();
   return (
     <>
-      <button type="button" className="secondary" disabled={busy} aria-busy={busy} onClick={() => void download(url, filename)}>
+      <button
+        type="button"
+        className="secondary"
+        disabled={busy}
+        aria-busy={busy}
+        onClick={() => void download(url, filename)}
+      >
         {label}
       </button>
       {error && (

@@ -14,7 +14,8 @@ export const es = {
   outsideRange: "fuera del período graficado",
   downloadPng: "Descargar PNG",
   downloadSvg: "Descargar SVG",
-  rulesNote: "Reglas del IHI (desplazamiento: 6 puntos a un lado de la mediana; tendencia: 5 puntos subiendo o bajando) y de Anhøj.",
+  rulesNote:
+    "Reglas del IHI (desplazamiento: 6 puntos a un lado de la mediana; tendencia: 5 puntos subiendo o bajando) y de Anhøj.",
   // feedback
   feedbackTitle: "Devolución de la observación",
   observedOn: "Observada el {date}",
@@ -43,14 +44,16 @@ export const es = {
   band_high: "Alto",
   // feedback list
   feedbackListTitle: "Devoluciones",
-  feedbackListIntro: "Las observaciones enviadas que puedes ver, cada una con su devolución: tres fortalezas y un área prioritaria.",
+  feedbackListIntro:
+    "Las observaciones enviadas que puedes ver, cada una con su devolución: tres fortalezas y un área prioritaria.",
   noFeedback: "Aún no hay observaciones enviadas que puedas ver.",
   openFeedback: "Ver devolución",
   date: "Fecha",
   teacher: "Docente",
   // results
   resultsTitle: "Resultados de la red",
-  resultsIntro: "Agregados de las observaciones de aula para la sesión de aprendizaje. Ningún grupo de menos de {k} aulas se muestra.",
+  resultsIntro:
+    "Agregados de las observaciones de aula para la sesión de aprendizaje. Ningún grupo de menos de {k} aulas se muestra.",
   waveLabel: "Medición",
   compareLabel: "Comparar con",
   noCompare: "Sin comparación",
@@ -64,7 +67,8 @@ export const es = {
   mid: "Medio",
   high: "Alto",
   comparisonTitle: "Cambio entre {before} y {after}",
-  comparisonIntro: "{count} aulas observadas en ambas mediciones. Cambio del puntaje ajustado (positivo = mejora); d_z = cambio promedio / DE del cambio.",
+  comparisonIntro:
+    "{count} aulas observadas en ambas mediciones. Cambio del puntaje ajustado (positivo = mejora); d_z = cambio promedio / DE del cambio.",
   comparisonSuppressed: "Comparación suprimida: menos de {k} aulas observadas en ambas mediciones.",
   pairs: "Pares",
   after: "Después",
@@ -87,7 +91,8 @@ export const es = {
   decision_abandon: "Abandonar",
   // cycles log
   logTitle: "Bitácora de ciclos PHEA",
-  logIntro: "La memoria de la red: cada ciclo con sus preguntas, predicciones, resultados y decisión, por impulsor e idea de cambio.",
+  logIntro:
+    "La memoria de la red: cada ciclo con sus preguntas, predicciones, resultados y decisión, por impulsor e idea de cambio.",
   noCycles: "Aún no hay ciclos PHEA registrados.",
   withoutIdea: "Sin idea de cambio",
   primaryDriver: "Impulsor primario: {text}",
@@ -146,13 +151,15 @@ export const en: Partial<Messages> = {
   band_mid: "Middle",
   band_high: "High",
   feedbackListTitle: "Feedback",
-  feedbackListIntro: "The submitted observations you may see, each with its feedback: three strengths and one priority area.",
+  feedbackListIntro:
+    "The submitted observations you may see, each with its feedback: three strengths and one priority area.",
   noFeedback: "There are no submitted observations you may see yet.",
   openFeedback: "Open feedback",
   date: "Date",
   teacher: "Teacher",
   resultsTitle: "Network results",
-  resultsIntro: "Aggregates of the classroom observations for the learning session. No group of fewer than {k} classrooms is shown.",
+  resultsIntro:
+    "Aggregates of the classroom observations for the learning session. No group of fewer than {k} classrooms is shown.",
   waveLabel: "Wave",
   compareLabel: "Compare with",
   noCompare: "No comparison",
@@ -166,7 +173,8 @@ export const en: Partial<Messages> = {
   mid: "Middle",
   high: "High",
   comparisonTitle: "Change from {before} to {after}",
-  comparisonIntro: "{count} classrooms observed in both waves. Change of the adjusted score (positive = improvement); d_z = mean change / SD of change.",
+  comparisonIntro:
+    "{count} classrooms observed in both waves. Change of the adjusted score (positive = improvement); d_z = mean change / SD of change.",
   comparisonSuppressed: "Comparison suppressed: fewer than {k} classrooms observed in both waves.",
   pairs: "Pairs",
   after: "After",
@@ -188,7 +196,8 @@ export const en: Partial<Messages> = {
   decision_adapt: "Adapt",
   decision_abandon: "Abandon",
   logTitle: "PHEA learning log",
-  logIntro: "The network's memory: every cycle with its questions, predictions, results and decision, by driver and change idea.",
+  logIntro:
+    "The network's memory: every cycle with its questions, predictions, results and decision, by driver and change idea.",
   noCycles: "No PHEA cycles recorded yet.",
   withoutIdea: "Without a change idea",
   primaryDriver: "Primary driver: {text}",
