@@ -85,7 +85,8 @@ def test_slep_system_imports_a_roster_and_reads_results_but_no_individual_observ
         assert cycles.status_code == 403
 
         # Revoked: the secret stops working at once, and so do roster imports with the token it already has.
-        assert client.delete(f"/api/v1/integrations/{created.json()['id']}", headers=coordinator).status_code == 204
+        revoke = {**coordinator, "If-Match": created.headers["etag"]}
+        assert client.delete(f"/api/v1/integrations/{created.json()['id']}", headers=revoke).status_code == 204
         again = client.post(
             "/api/v1/auth/token",
             data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
