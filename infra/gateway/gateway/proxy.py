@@ -33,6 +33,7 @@ from mejora_common.errors import problem_response
 from mejora_common.observability import REQUEST_ID_HEADER, current_request_id
 from mejora_common.service_client import SERVICE_NAMES_ES
 
+from .settings import GatewaySettings
 from .upstreams import UpstreamPool, pool_for
 
 HOP_BY_HOP = {
@@ -120,8 +121,9 @@ def _send_failure(error: Exception, service: str, path: str) -> Response:
 def upstream_pool(request: Request, service: str, base_url: str) -> UpstreamPool:
     """The instances of ``service``: the gateway settings' list, else ``base_url`` alone."""
     settings = getattr(request.app.state, "settings", None)
-    urls = settings.upstreams(service) if hasattr(settings, "upstreams") else (base_url,)
-    return pool_for(urls)
+    if isinstance(settings, GatewaySettings):
+        return pool_for(settings.upstreams(service))
+    return pool_for((base_url,))
 
 
 async def _send_to_pool(
