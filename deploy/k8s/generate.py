@@ -113,8 +113,9 @@ def deployment(process: str) -> dict[str, Any]:
         "volumes": [{"name": "tmp", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}}],
     }
     if process in SERVICES:
-        # Migrations run before a new version serves: the init container applies them (Alembic takes a lock on
-        # PostgreSQL, so replicas starting together wait for one another), then the server starts.
+        # Migrations run before a new version serves: the init container applies them, then the server starts.
+        # Alembic takes no lock: a rolling update (maxSurge 1) starts one new pod at a time, but a first install
+        # starts every replica at once (docs/deployment.md: migrate once first).
         migrate = container(process, ["python", "-m", f"{process}_service", "migrate"])
         migrate["name"] = "migrate"
         migrate["resources"] = RESOURCES[process]
