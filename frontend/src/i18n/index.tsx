@@ -1,9 +1,10 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
 import { en } from "./en";
 import { es, type Messages } from "./es";
+import { translate, type Catalogs } from "./translate";
 
 export type Language = "es" | "en";
-const catalogs: Record<Language, Messages> = { es, en };
+const catalogs: Catalogs<Messages> = { es, en };
 const STORAGE_KEY = "mejora.language";
 
 type Translate = (key: keyof Messages, vars?: Record<string, string | number>) => string;
@@ -28,14 +29,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     document.documentElement.lang = next === "es" ? "es-CL" : "en";
     setLanguageState(next);
   }, []);
-  const t = useCallback<Translate>(
-    (key, vars) => {
-      let text: string = catalogs[language][key] ?? es[key];
-      for (const [name, value] of Object.entries(vars ?? {})) text = text.replaceAll(`{${name}}`, String(value));
-      return text;
-    },
-    [language],
-  );
+  const t = useCallback<Translate>((key, vars) => translate(catalogs, language, key, vars), [language]);
   const value = useMemo(() => ({ language, setLanguage, t }), [language, setLanguage, t]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
@@ -50,14 +44,10 @@ export function useI18n(): I18n {
  * Translations for a feature, kept beside it: `const t = useMessages({ es, en })`.
  * The Spanish catalog defines the keys; English falls back to Spanish.
  */
-export function useMessages<M extends Record<string, string>>(catalogs: { es: M; en: Partial<M> }) {
+export function useMessages<M extends Record<string, string>>(catalogs: Catalogs<M>) {
   const { language } = useI18n();
   return useCallback(
-    (key: keyof M, vars?: Record<string, string | number>): string => {
-      let text: string = (language === "en" ? catalogs.en[key] : undefined) ?? catalogs.es[key];
-      for (const [name, value] of Object.entries(vars ?? {})) text = text.replaceAll(`{${name}}`, String(value));
-      return text;
-    },
+    (key: keyof M, vars?: Record<string, string | number>): string => translate(catalogs, language, key, vars),
     [language, catalogs],
   );
 }
