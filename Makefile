@@ -18,7 +18,7 @@ NPM := npm --no-audit --no-fund --loglevel=error
 help:
 	@echo "make run    instala lo que falta, migra, carga la demo y levanta todo en http://127.0.0.1:$${MEJORA_PORT:-8000}"
 	@echo "make test   instala lo que falta y corre todas las pruebas (SQLite; también PostgreSQL si TEST_DATABASE_URL está definido)"
-	@echo "make lint   ruff, mypy y el chequeo de tipos del frontend"
+	@echo "make lint   ruff, mypy; en el frontend: tipos, ESLint y Prettier"
 
 $(STAMPS)/python: $(PY_INPUTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,8 @@ lint: $(STAMPS)/python frontend/node_modules/.package-lock.json
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	cd frontend && npx tsc -b
+	cd frontend && npx eslint .
+	cd frontend && npx prettier --check .
 
 # `make test` runs its phases through infra/ci/phases.py, which times each one and prints seconds per phase:
 # install (test-install), lint, tests on SQLite, tests on PostgreSQL (when TEST_DATABASE_URL is set), browser tests.
