@@ -56,6 +56,12 @@ def pytest_command(phase: str) -> tuple[str, ...]:
 PHASES = (
     Phase("install", "install", (MAKE, "--no-print-directory", "test-install"), stops_the_run=True),
     Phase("lint", "lint", (MAKE, "--no-print-directory", "lint")),
+    # Vitest over the frontend's pure functions and offline queue (frontend/vitest.config.ts), from the repository root.
+    Phase(
+        "frontend",
+        "frontend unit tests",
+        (str(ROOT / "frontend" / "node_modules" / ".bin" / "vitest"), "run", "--root", str(ROOT / "frontend")),
+    ),
     Phase("sqlite", "tests on SQLite", pytest_command("sqlite"), is_pytest=True),
     Phase(
         "postgresql",
