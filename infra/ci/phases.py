@@ -28,6 +28,8 @@ POSTGRES_ENV = "TEST_DATABASE_URL"
 # pytest exits with 5 when it selects no test. A phase that is empty (say a run limited to one service, which has
 # no browser test) has nothing to report, so 5 is counted as "no tests", not as a failure.
 PYTEST_NO_TESTS = 5
+DEPLOY_CHECK_ENV = "MEJORA_DEPLOY_CHECK"
+DEPLOY_TITLE = "deploy check"
 
 
 def always() -> str | None:
@@ -37,6 +39,11 @@ def always() -> str | None:
 def without_postgresql() -> str | None:
     """Why the PostgreSQL phase does not run, or None when it does."""
     return None if os.environ.get(POSTGRES_ENV, "").strip() else f"{POSTGRES_ENV} not set"
+
+
+def deploy_check_skipped() -> str | None:
+    """Why the deploy check does not run (only ``MEJORA_DEPLOY_CHECK=skip``), or None when it does."""
+    return f"{DEPLOY_CHECK_ENV}=skip" if os.environ.get(DEPLOY_CHECK_ENV, "").strip().lower() == "skip" else None
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,8 @@ PHASES = (
         is_pytest=True,
         skip_reason=without_postgresql,
     ),
+    # Last: the compose deployment built, started, used, broken and torn down (`make deploy-check`, docs/deployment.md).
+    Phase("deploy", DEPLOY_TITLE, (MAKE, "--no-print-directory", "deploy-check"), skip_reason=deploy_check_skipped),
 )
 
 
@@ -129,6 +138,17 @@ def summary(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
+def deploy_check_line(outcomes: list[Outcome]) -> str:
+    """The run's last line: whether the deploy check ran, and how it ended."""
+    outcome = next((o for o in outcomes if o.title == DEPLOY_TITLE), None)
+    if outcome is None:
+        return "deploy check: did not run (interrupted)"
+    if outcome.seconds is None:
+        reason = outcome.result.removeprefix("skipped: ").removeprefix("not run (").removesuffix(")")
+        return f"deploy check: did not run ({reason})"
+    return f"deploy check: ran, {outcome.result}"
+
+
 def selected(names: list[str]) -> list[Phase]:
     known = {phase.name for phase in PHASES}
     unknown = [name for name in names if name not in known]
@@ -151,6 +171,8 @@ def main(names: list[str]) -> int:
     except KeyboardInterrupt:
         outcomes.append(Outcome("(interrupted)", "FAILED (interrupted)"))
     print(f"\n==> make test: seconds per phase\n{summary(outcomes)}", flush=True)
+    if any(phase.name == "deploy" for phase in phases):
+        print(deploy_check_line(outcomes), flush=True)
     return 1 if any(outcome.failed for outcome in outcomes) else 0
 
 
