@@ -1,7 +1,7 @@
 // The formatting helpers: Santiago time whatever the machine's zone, es-CL numbers (decimal comma).
 import { describe, expect, it } from "vitest";
 import { formatDateTime, formatDay, formatMonth, parseNumber, toLocalInput } from "./features/cycles/common";
-import { formatDateTime as formatAmendmentTime } from "./features/observations/Amendments";
+import { formatDateTime as formatAmendmentTime } from "./format";
 import { defaultWave, formatNumber } from "./features/observations/common";
 import { num, signedNum } from "./features/reports/common";
 import { formatDate } from "./i18n";

@@ -1,62 +1,20 @@
-import { Fragment, useCallback, useEffect, useState, type ReactNode } from "react";
+import { Fragment, useCallback, useState, type ReactNode } from "react";
 import { ApiError, etagOf, randomId, unwrap } from "../../api/client";
-import { Loading } from "../../components/Layout";
+import { FieldError, Loaded, useLoad } from "../../components/Loaded";
 import { StaleAlert } from "../../components/Notices";
 import { useI18n, useMessages } from "../../i18n";
 import { LEVEL_CODES, LEVEL_LABELS } from "../../vocabulary";
 import { en, es } from "./messages";
 
-export const useT = () => useMessages({ es, en });
+export { FieldError, Loaded, useLoad } from "../../components/Loaded";
+export { formatDateTime } from "../../format";
+
+const catalogs = { es, en };
+export const useT = () => useMessages(catalogs);
 export type T = ReturnType<typeof useT>;
 
 export const STAGES = ["plan", "do", "study", "act", "closed"] as const;
 export type Stage = (typeof STAGES)[number];
-
-/** Loads data with `load`, again when `deps` change or `reload()` is called. */
-export function useLoad<D>(load: () => Promise<D>, deps: unknown[]) {
-  const [data, setData] = useState<D | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    let cancelled = false;
-    setError(null);
-    load()
-      .then((d) => !cancelled && setData(d))
-      .catch(
-        (e) =>
-          !cancelled &&
-          setError(
-            e instanceof ApiError
-              ? e
-              : new ApiError({ type: "about:blank", title: "Error", status: 0, detail: String(e), code: "error" }),
-          ),
-      );
-    return () => {
-      cancelled = true;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, attempt]);
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-  return { data, setData, error, reload };
-}
-
-export function Loaded<D>({
-  state,
-  children,
-}: {
-  state: { data: D | null; error: ApiError | null; reload?: () => void };
-  children: (d: D) => ReactNode;
-}) {
-  if (state.error?.overloaded && state.reload) return <BusyRetry onRetry={state.reload} />;
-  if (state.error)
-    return (
-      <p className="alert" role="alert">
-        {state.error.problem.detail}
-      </p>
-    );
-  if (state.data === null) return <Loading />;
-  return <>{children(state.data)}</>;
-}
 
 /**
  * The one resource being edited, read fresh when the form opens (so its ETag is the version the user starts from).
@@ -80,32 +38,10 @@ export function EditFresh<D extends object>({
   return <Loaded state={state}>{(d) => <Fragment key={round}>{children(d, reload)}</Fragment>}</Loaded>;
 }
 
-export function FieldError({ errors, name }: { errors: Record<string, string>; name: string }) {
-  const message = errors[name];
-  return message ? (
-    <span className="field-error" id={`${name}-error`} role="alert">
-      {message}
-    </span>
-  ) : null;
-}
-
 /** For answers without a body (204): throws the ApiError when the request failed. */
 export function ensureOk(result: { error?: unknown; response: Response }): void {
   if (result.error !== undefined || !result.response.ok)
     unwrap({ error: result.error ?? {}, response: result.response });
-}
-
-/** A busy moment while loading (503 `overloaded`): the gentle message and a retry. */
-function BusyRetry({ onRetry }: { onRetry: () => void }) {
-  const { t } = useI18n();
-  return (
-    <p className="notice" role="status">
-      {t("overloadedText")}{" "}
-      <button type="button" className="secondary" onClick={onRetry}>
-        {t("retry")}
-      </button>
-    </p>
-  );
 }
 
 /** A failed request as a form shows it: `stale` after a 412 (someone else saved first). */
@@ -184,12 +120,6 @@ export function Pager({
 }
 
 const SANTIAGO = "America/Santiago";
-
-export function formatDateTime(iso: string): string {
-  return new Intl.DateTimeFormat("es-CL", { dateStyle: "medium", timeStyle: "short", timeZone: SANTIAGO }).format(
-    new Date(iso),
-  );
-}
 
 export function formatDay(isoDate: string): string {
   const [y, m, d] = isoDate.split("-").map(Number);

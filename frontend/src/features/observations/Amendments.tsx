@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { api, ApiError, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
+import { formatDateTime } from "../../format";
 import { useI18n } from "../../i18n";
 import { LEVEL_NAMES, LEVELS, personName, useT, type Instrument, type Person } from "./common";
 import { uuid4 } from "./EntryPage";
@@ -13,15 +14,6 @@ type Amendment = components["schemas"]["AmendmentRead"];
 type AmendmentCreate = components["schemas"]["AmendmentCreate"];
 type CycleRead = Observation["cycles"][number];
 type T = ReturnType<typeof useT>;
-
-/** Date and time in America/Santiago. */
-export function formatDateTime(iso: string, language: string): string {
-  return new Intl.DateTimeFormat(language === "es" ? "es-CL" : "en-GB", {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: "America/Santiago",
-  }).format(new Date(iso));
-}
 
 /** The instrument an observation used (names and scale for the correction form). */
 export function useInstrument(instrumentId: string | undefined): Instrument | null {

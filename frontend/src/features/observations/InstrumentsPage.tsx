@@ -6,6 +6,7 @@ import { Link, useLocation, useNavigate, useParams } from "react-router-dom";
 import { api, ApiError, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { Loading } from "../../components/Layout";
+import { FieldError } from "../../components/Loaded";
 import { ClassNotice, isClass, useMembership, useT, type Instrument } from "./common";
 import { uuid4 } from "./EntryPage";
 
@@ -239,16 +240,6 @@ export function InstrumentListPage() {
   );
 }
 
-function FieldError({ errors, name }: { errors: Record<string, string>; name: string }) {
-  const message = errors[name];
-  if (!message) return null;
-  return (
-    <span className="field-error" id={`${name}-error`}>
-      {message}
-    </span>
-  );
-}
-
 function Field({
   label,
   name,
@@ -264,7 +255,7 @@ function Field({
     <label>
       {label}
       {children}
-      <FieldError errors={errors} name={name} />
+      <FieldError errors={errors} name={name} alert={false} />
     </label>
   );
 }
@@ -363,7 +354,7 @@ export function InstrumentFormPage() {
     }
   };
 
-  const fe = (name: string) => <FieldError errors={errors} name={name} />;
+  const fe = (name: string) => <FieldError errors={errors} name={name} alert={false} />;
   const body = (
     <>
       <div className="obs-header-fields">

@@ -1,54 +1,24 @@
-import { useCallback, useEffect, useState, type ReactNode } from "react";
-import { api, ApiError, refreshTokens, tokens } from "../../api/client";
+import { useCallback, useEffect, useState } from "react";
+import { api, refreshTokens, tokens } from "../../api/client";
 import type { components } from "../../api/schema";
-import { Loading } from "../../components/Layout";
+import { useLoad as useSharedLoad } from "../../components/Loaded";
 import { useMessages } from "../../i18n";
 import { en, es } from "./messages";
 
-export const useT = () => useMessages({ es, en });
+export { Loaded } from "../../components/Loaded";
+
+const catalogs = { es, en };
+export const useT = () => useMessages(catalogs);
 export type T = ReturnType<typeof useT>;
 export type ChartSpec = components["schemas"]["LineChartSpec"] | components["schemas"]["BarChartSpec"];
 
-function asApiError(e: unknown): ApiError {
-  return e instanceof ApiError
-    ? e
-    : new ApiError({ type: "about:blank", title: "Error", status: 0, detail: String(e), code: "error" });
-}
-
-/** Loads data with `load`, again when `deps` change. */
+/**
+ * Loads data with `load`, again when `deps` change; the report screens clear it meanwhile and offer no retry
+ * (as they always did), so they get neither `reload` nor the old data.
+ */
 export function useLoad<D>(load: () => Promise<D>, deps: unknown[]) {
-  const [data, setData] = useState<D | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  useEffect(() => {
-    let cancelled = false;
-    setError(null);
-    setData(null);
-    load()
-      .then((d) => !cancelled && setData(d))
-      .catch((e) => !cancelled && setError(asApiError(e)));
-    return () => {
-      cancelled = true;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, deps);
+  const { data, error } = useSharedLoad(load, deps, { clearOnChange: true });
   return { data, error };
-}
-
-export function Loaded<D>({
-  state,
-  children,
-}: {
-  state: { data: D | null; error: ApiError | null };
-  children: (d: D) => ReactNode;
-}) {
-  if (state.error)
-    return (
-      <p className="alert" role="alert">
-        {state.error.problem.detail}
-      </p>
-    );
-  if (state.data === null) return <Loading />;
-  return <>{children(state.data)}</>;
 }
 
 /** es-CL number: decimal comma, `digits` decimals; "—" when missing. */
