@@ -98,8 +98,10 @@ def deployment(process: str) -> dict[str, Any]:
     main = container(process, ["uvicorn", "--factory", app, "--no-access-log", "--proxy-headers"])
     main["ports"] = [{"name": "http", "containerPort": PORT}]
     main["resources"] = RESOURCES[process]
-    main["readinessProbe"] = probe("/api/v1/health" if process == "gateway" else "/ready", 5)
-    main["livenessProbe"] = {**probe("/api/v1/openapi.json" if process == "gateway" else "/health", 10),
+    # The gateway's own page (not /api/v1/health, which is 503 while any one service is down: one service's outage
+    # must not take every gateway out of the Service).
+    main["readinessProbe"] = probe("/" if process == "gateway" else "/ready", 5)
+    main["livenessProbe"] = {**probe("/" if process == "gateway" else "/health", 10),
                              "initialDelaySeconds": 10}  # fmt: skip
     pod: dict[str, Any] = {
         "securityContext": {
