@@ -69,7 +69,8 @@ lint: $(STAMPS)/python frontend/node_modules/.package-lock.json
 	cd frontend && npx prettier --check .
 
 # `make test` runs its phases through infra/ci/phases.py, which times each one and prints seconds per phase:
-# install (test-install), lint, tests on SQLite, tests on PostgreSQL (when TEST_DATABASE_URL is set), browser tests.
+# install (test-install), lint, frontend unit tests, tests on SQLite, tests on PostgreSQL (when TEST_DATABASE_URL is
+# set), browser tests, fuzzing (PostgreSQL only), the deploy check (MEJORA_DEPLOY_CHECK=skip skips it).
 # Lint and every test phase run, so one report shows every problem; any failing fails the target.
 # (Through PHASES_MAKE, not $(MAKE): a recipe naming $(MAKE) runs even under `make -n`.)
 PHASES_MAKE := $(MAKE)
