@@ -209,3 +209,16 @@ def test_a_streamed_body_over_the_limit_is_413_and_the_upstream_request_is_dropp
         imported = client.post("/api/v1/networks/n1/roster:import", content=body(40), headers=auth_header(make_token()))
         assert imported.status_code == 200
         assert imported.json() == {"received": 40 * len(CHUNK)}
+
+
+def test_a_redirect_from_a_second_instance_is_a_public_path_too(start_gateway: Any) -> None:
+    from mejora_common.testing import free_port
+
+    own_url: list[str] = []
+    with ServerThread(redirecting_upstream(own_url)) as second:
+        own_url.append(second.url)
+        stopped_first = f"http://127.0.0.1:{free_port()}"  # refuses: the pool sends the request to the second
+        client = start_gateway(cycles=f"{stopped_first},{second.url}")
+        moved = client.get("/api/v1/networks/moved", headers=auth_header(make_token()))
+        assert moved.status_code == 307
+        assert moved.headers["location"] == "/api/v1/networks?page=2"
