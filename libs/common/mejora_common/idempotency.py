@@ -8,8 +8,9 @@ A client that may retry (a tablet on a school's Wi-Fi, a SLEP system) sends a ke
 * same key, another body → 422 ``idempotency_key_reused``;
 * same key while the first request still runs → 409 ``request_in_progress`` with ``Retry-After``.
 
-An answer of 500 or more is not kept, so a retry after a failure runs again. Pure computations and dry runs are
-exempt (:data:`EXEMPT`): they create nothing.
+Only an answer that did something (below 400) is kept: after a refusal (a 422 the user corrects, a 403, a 5xx)
+the same key may be sent again with the corrected request, as payment APIs do (a refused request created
+nothing). Pure computations and dry runs are exempt (:data:`EXEMPT`): they create nothing.
 """
 
 from __future__ import annotations
@@ -218,7 +219,7 @@ class IdempotencyMiddleware:
             await anyio.to_thread.run_sync(store.forget, key_scope, key)
             raise
         # Stored before the client sees the answer, so a retry right after it is a replay, never "in progress".
-        if answer.status >= 500:
+        if answer.status >= 400:
             await anyio.to_thread.run_sync(store.forget, key_scope, key)
         else:
             await anyio.to_thread.run_sync(store.finish, key_scope, key, answer)

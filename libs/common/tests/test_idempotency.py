@@ -170,6 +170,22 @@ def test_a_failed_request_can_be_retried_with_its_key(system: tuple[FastAPI, thr
     assert "idempotency-replayed" not in retried.headers  # it ran again: a 5xx is never kept
 
 
+def test_a_refused_request_keeps_no_answer_so_the_corrected_one_runs(system: tuple[FastAPI, threading.Event]) -> None:
+    """The amendment form: sent without a reason (422), corrected, sent again with the same key."""
+    app, _ = system
+
+    async def scenario(client: httpx.AsyncClient) -> list[httpx.Response]:
+        refused = await post(client, {"wrong": "field"}, "k-7")
+        corrected = await post(client, {"text": "con motivo"}, "k-7")
+        return [refused, corrected, await post(client, {"text": "con motivo"}, "k-7")]
+
+    refused, corrected, replayed = run(app, scenario)
+    assert refused.status_code == 422
+    assert corrected.status_code == 201
+    assert replayed.headers["idempotency-replayed"] == "true"
+    assert count(app) == 1
+
+
 def test_a_bad_key_is_422_naming_the_header(system: tuple[FastAPI, threading.Event]) -> None:
     app, _ = system
 
