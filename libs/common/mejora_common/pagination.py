@@ -89,6 +89,20 @@ def decode_cursor(cursor: str, width: int) -> list[Any]:
     return values
 
 
+Cursor = Annotated[
+    str | None,
+    Query(max_length=512, description="Cursor de `next_cursor`; vacío para la primera página (ver la descripción)"),
+]
+"""The optional ``cursor`` query parameter of a list that also offers keyset pages."""
+
+
+def keyset_cursor(cursor: str, offset: int) -> str | None:
+    """The cursor to read after (``None``: the first page); a cursor page has no offset."""
+    if offset:
+        raise invalid("offset", "`offset` no se combina con `cursor`: usa solo `cursor`.")
+    return cursor or None
+
+
 class CursorPage(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None

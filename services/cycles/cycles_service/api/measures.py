@@ -14,8 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from mejora_common.auth import CurrentPrincipal
-from mejora_common.errors import invalid
-from mejora_common.pagination import CursorPage, Page, Pagination
+from mejora_common.pagination import Cursor, CursorPage, Page, Pagination, keyset_cursor
 
 from ..db import DbSession
 from ..schemas.measures import (
@@ -43,17 +42,6 @@ POINTS_DESCRIPTION = (
     "de siempre (`limit`/`offset`). Un cursor que no vino de aquí es 422 en `cursor`; `offset` no se combina con "
     "`cursor` (422)."
 )
-Cursor = Annotated[
-    str | None,
-    Query(max_length=512, description="Cursor de `next_cursor`; vacío para la primera página (ver la descripción)"),
-]
-
-
-def keyset_cursor(cursor: str, offset: int) -> str | None:
-    """The cursor to read after (``None``: the first page); a cursor page has no offset."""
-    if offset:
-        raise invalid("offset", "`offset` no se combina con `cursor`: usa solo `cursor`.")
-    return cursor or None
 
 
 @router.get("/networks/{network_id}/measures", response_model=Page[MeasureRead], summary="Medidas de la red")
