@@ -1,6 +1,6 @@
 """Cycles service tables. Import every module here so Alembic sees all metadata."""
 
-from .accounts import Account, RefreshToken
+from .accounts import Account, RefreshToken, RefreshTokenFamily
 from .base import Base
 from .calendar import Barrier, Event
 from .directory import Network, Person, School
@@ -31,6 +31,7 @@ __all__ = [
     "Network",
     "Person",
     "RefreshToken",
+    "RefreshTokenFamily",
     "School",
     "metadata",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from sqlmodel import Session, select
@@ -10,7 +11,7 @@ from mejora_common.auth import Membership, Principal, highest_role, issue_access
 from mejora_common.db import utcnow
 from mejora_common.errors import ProblemError
 
-from ..models import Account, Network, Person, RefreshToken, School
+from ..models import Account, Network, Person, RefreshToken, RefreshTokenFamily, School
 from ..schemas import MembershipRead, MeRead, TokenPair
 from ..settings import Settings
 from . import throttling
@@ -55,9 +56,13 @@ def principal_for(session: Session, account: Account) -> Principal:
 def issue_tokens(session: Session, account: Account, settings: Settings, secret: str) -> TokenPair:
     access, _ = issue_access_token(principal_for(session, account), secret, settings.access_token_minutes)
     refresh = new_refresh_token()
+    family = RefreshTokenFamily(account_id=account.id, successor_key=secrets.token_hex(32))
+    session.add(family)
+    session.flush()  # no ORM relationship orders the two INSERTs
     session.add(
         RefreshToken(
             account_id=account.id,
+            family_id=family.id,
             token_hash=digest(refresh),
             expires_at=utcnow() + timedelta(days=settings.refresh_token_days),
         )
