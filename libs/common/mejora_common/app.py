@@ -13,6 +13,7 @@ from .body_limit import BodyLimitMiddleware
 from .deadlines import DeadlineMiddleware
 from .errors import install_problem_handlers, problem_response
 from .idempotency import IdempotencyMiddleware, IdempotencyRecordBase, is_exempt
+from .maintenance import MaintenanceMiddleware
 from .observability import RequestIdMiddleware, configure_logging
 from .openapi import declare_common_responses
 from .overload import LoadSheddingMiddleware
@@ -73,6 +74,7 @@ def create_service_app(
     install_problem_handlers(app)
     # Outermost last: request id, deadline (it counts the wait for a slot), the body limit, idempotency (a replay or
     # a duplicate in progress is answered without taking a slot), then load shedding right before the work.
+    app.add_middleware(MaintenanceMiddleware, service=service)  # innermost: writes paused for a backup
     app.add_middleware(LoadSheddingMiddleware, service=service)
     if idempotency_model is not None:
         app.add_middleware(IdempotencyMiddleware, model=idempotency_model)
