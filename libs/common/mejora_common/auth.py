@@ -12,6 +12,20 @@ are refused by every endpoint (403) unless the endpoint opts in with
 :func:`accepts_integrations` and then checks the scope it needs
 (:meth:`Principal.has_scope`, :func:`missing_scope`). The scope names belong
 to the services that check them.
+
+Service tokens (role ``service``) are minted by a sibling service for one call, in two kinds
+(docs/privacy.md, "The view log of teacher-level data"):
+
+* **on behalf of a person** — the token carries an ``act`` claim (RFC 8693, section 4.1) naming the person
+  (or integration client) the calling service is serving: ``{"sub", "email", "name", "role", "memberships",
+  "scopes"}``. :func:`verify_access_token` turns such a token into that person's :class:`Principal`, with
+  :attr:`Principal.via` naming the calling service: the receiving service authorises the person's rights (never
+  a service's) and its view log names the person and the client;
+* **for an aggregate computation** — no ``act`` and ``"purpose": "aggregate"``: the service reads what the
+  person may not read row by row and applies the aggregate rules itself; such reads are not views of one
+  teacher's data and are not logged.
+
+Every token is signed by :func:`encode_token` alone, so moving to asymmetric keys changes one function.
 """
 
 from __future__ import annotations
@@ -32,6 +46,8 @@ ALGORITHM = "HS256"
 ISSUER = "mejora-en-red"
 SERVICE_ROLE = "service"
 INTEGRATION_ROLE = "integration"
+AGGREGATE_PURPOSE = "aggregate"
+"""``purpose`` of a service token read only to compute aggregates (not a view of one teacher's data)."""
 ROLE_RANK = {"teacher": 1, "leader": 2, "coach": 3, "facilitator": 4, "coordinator": 5, "integration": 0}
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -56,6 +72,10 @@ class Principal:
     memberships: tuple[Membership, ...] = field(default_factory=tuple)
     scopes: tuple[str, ...] = ()
     """What an integration client was granted; user and service tokens have none."""
+    via: str | None = None
+    """The sibling service that made this call on the person's behalf (a service token's ``act`` claim)."""
+    purpose: str | None = None
+    """Of a service token without a person: :data:`AGGREGATE_PURPOSE` when it only computes aggregates."""
 
     def membership(self, network_id: uuid.UUID) -> Membership | None:
         return next((m for m in self.memberships if m.network_id == network_id), None)
@@ -80,12 +100,98 @@ class Principal:
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
 
+    @property
+    def computes_aggregates(self) -> bool:
+        """A sibling service reading only to compute aggregates (its token says ``purpose: aggregate``)."""
+        return self.is_service and self.purpose == AGGREGATE_PURPOSE
+
+    @property
+    def client(self) -> str:
+        """Through which client the call came: ``web``, ``integration:<client id>``, a service's name (on the
+        person's behalf: :attr:`via`) or ``service:<name>`` for a service reading for itself."""
+        if self.via:
+            return self.via
+        if self.is_integration:
+            return f"integration:{self.account_id}"
+        if self.is_service:
+            return f"service:{self.name.removeprefix(SERVICE_NAME_PREFIX)}"
+        return "web"
+
+
+SERVICE_NAME_PREFIX = "servicio "
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person (or integration client) a service calls a sibling for: the ``act`` claim (RFC 8693 4.1)."""
+
+    account_id: uuid.UUID
+    email: str
+    name: str
+    role: str
+    memberships: tuple[Membership, ...] = ()
+    scopes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        return cls(
+            account_id=principal.account_id,
+            email=principal.email,
+            name=principal.name,
+            role=principal.role,
+            memberships=principal.memberships,
+            scopes=principal.scopes,
+        )
+
+    def claims(self) -> dict[str, Any]:
+        claims: dict[str, Any] = {
+            "sub": str(self.account_id),
+            "email": self.email,
+            "name": self.name,
+            "role": self.role,
+            "memberships": _membership_claims(self.memberships),
+        }
+        if self.scopes:
+            claims["scopes"] = list(self.scopes)
+        return claims
+
+    def principal(self, via: str) -> Principal:
+        """The person as the receiving service authorises them, reached through the service ``via``."""
+        return Principal(
+            account_id=self.account_id,
+            email=self.email,
+            name=self.name,
+            role=self.role,
+            memberships=self.memberships,
+            scopes=self.scopes,
+            via=via,
+        )
+
 
 def highest_role(roles: list[str]) -> str:
     return max(roles, key=lambda r: ROLE_RANK.get(r, 0)) if roles else "teacher"
 
 
-def issue_access_token(principal: Principal, secret: str, minutes: int) -> tuple[str, datetime]:
+def _membership_claims(memberships: tuple[Membership, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "network_id": str(m.network_id),
+            "person_id": str(m.person_id),
+            "role": m.role,
+            "school_id": str(m.school_id) if m.school_id else None,
+        }
+        for m in memberships
+    ]
+
+
+def encode_token(claims: dict[str, Any], secret: str) -> str:
+    """Sign a token's claims: the one place that knows the algorithm and the key (HS256 today)."""
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def issue_access_token(
+    principal: Principal, secret: str, minutes: int, *, extra: dict[str, Any] | None = None
+) -> tuple[str, datetime]:
     now = datetime.now(UTC)
     expires = now + timedelta(minutes=minutes)
     claims: dict[str, Any] = {
@@ -94,15 +200,7 @@ def issue_access_token(principal: Principal, secret: str, minutes: int) -> tuple
         "email": principal.email,
         "name": principal.name,
         "role": principal.role,
-        "memberships": [
-            {
-                "network_id": str(m.network_id),
-                "person_id": str(m.person_id),
-                "role": m.role,
-                "school_id": str(m.school_id) if m.school_id else None,
-            }
-            for m in principal.memberships
-        ],
+        "memberships": _membership_claims(principal.memberships),
         "iat": int(now.timestamp()),
         "exp": int(expires.timestamp()),
         "jti": uuid.uuid4().hex,
@@ -110,23 +208,39 @@ def issue_access_token(principal: Principal, secret: str, minutes: int) -> tuple
     }
     if principal.scopes:
         claims["scopes"] = list(principal.scopes)
-    return jwt.encode(claims, secret, algorithm=ALGORITHM), expires
+    claims.update(extra or {})
+    return encode_token(claims, secret), expires
 
 
-def issue_service_token(service: str, secret: str, minutes: int = 5) -> str:
-    """A short-lived token a service uses to read another service's data for its own computations.
+def issue_service_token(
+    service: str,
+    secret: str,
+    minutes: int = 5,
+    *,
+    actor: Actor | Principal | None = None,
+    purpose: str | None = None,
+) -> str:
+    """A short-lived token a service uses to call a sibling: on behalf of ``actor``, or for itself.
 
-    Reports uses it to aggregate observations that the end user may not read one
-    by one; the calling service is responsible for applying the user's access
+    With ``actor`` (the person being served) the token carries the ``act`` claim and the sibling authorises that
+    person's rights and logs the view naming them (see the module docstring). Without it, the service reads for
+    its own computations — reports uses it to aggregate observations that the end user may not read one by one,
+    with ``purpose=AGGREGATE_PURPOSE`` — and the calling service is responsible for applying the user's access
     rules (e.g. minimum group size) to what it returns.
     """
     principal = Principal(
         account_id=uuid.uuid5(uuid.NAMESPACE_URL, f"mejora-en-red:service:{service}"),
         email=f"{service}@servicios.mejora-en-red",
-        name=f"servicio {service}",
+        name=f"{SERVICE_NAME_PREFIX}{service}",
         role=SERVICE_ROLE,
     )
-    token, _ = issue_access_token(principal, secret, minutes)
+    extra: dict[str, Any] = {"service": service}
+    if actor is not None:
+        person = actor if isinstance(actor, Actor) else Actor.of(actor)
+        extra["act"] = person.claims()
+    if purpose is not None:
+        extra["purpose"] = purpose
+    token, _ = issue_access_token(principal, secret, minutes, extra=extra)
     return token
 
 
@@ -153,25 +267,40 @@ def verify_access_token(token: str, secret: str) -> Principal:
     if claims.get("typ") != "access":
         raise _unauthorized("token_invalid", "El token de acceso no es válido.")
     try:
-        memberships = tuple(
-            Membership(
-                network_id=uuid.UUID(m["network_id"]),
-                person_id=uuid.UUID(m["person_id"]),
-                role=str(m["role"]),
-                school_id=uuid.UUID(m["school_id"]) if m.get("school_id") else None,
-            )
-            for m in claims.get("memberships", [])
-        )
-        return Principal(
-            account_id=uuid.UUID(claims["sub"]),
-            email=str(claims.get("email", "")),
-            name=str(claims.get("name", "")),
-            role=str(claims.get("role", "teacher")),
-            memberships=memberships,
-            scopes=tuple(str(s) for s in claims.get("scopes") or ()),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
+        if claims.get("role") == SERVICE_ROLE and claims.get("act") is not None:
+            return _acting_for(_principal_from(claims["act"]), via=str(claims.get("service") or SERVICE_ROLE))
+        return _principal_from(claims)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise _unauthorized("token_invalid", "El token de acceso no es válido.") from exc
+
+
+def _principal_from(claims: dict[str, Any]) -> Principal:
+    memberships = tuple(
+        Membership(
+            network_id=uuid.UUID(m["network_id"]),
+            person_id=uuid.UUID(m["person_id"]),
+            role=str(m["role"]),
+            school_id=uuid.UUID(m["school_id"]) if m.get("school_id") else None,
+        )
+        for m in claims.get("memberships", [])
+    )
+    role = str(claims.get("role", "teacher"))
+    return Principal(
+        account_id=uuid.UUID(claims["sub"]),
+        email=str(claims.get("email", "")),
+        name=str(claims.get("name", "")),
+        role=role,
+        memberships=memberships,
+        scopes=tuple(str(s) for s in claims.get("scopes") or ()),
+        purpose=str(claims["purpose"]) if role == SERVICE_ROLE and claims.get("purpose") else None,
+    )
+
+
+def _acting_for(person: Principal, *, via: str) -> Principal:
+    """The person an ``act`` claim names, as the receiving service authorises them."""
+    if person.role == SERVICE_ROLE:  # an act claim naming a service would hand out a service's rights
+        raise ValueError("act names a service")
+    return Actor.of(person).principal(via)
 
 
 def bearer_token(request: Request) -> str:

@@ -7,6 +7,12 @@ Retries never amplify an overload: only safe methods are retried (GET, HEAD,
 OPTIONS), after a jittered exponential backoff ("full jitter"), and only while the
 client's retry budget lasts — a token bucket that earns a tenth of a retry per
 request, so in a burst at most about 10 % more requests reach the sibling.
+
+**On whose behalf.** A client built with ``delegate_as`` (this service's name) and the token secret never
+forwards a person's own token: it verifies it and sends instead a short service token whose ``act`` claim
+names that person (:func:`mejora_common.auth.issue_service_token`). The sibling then authorises the person's
+rights and its view log names both the person and the service the call came through. A service token handed
+to the client (e.g. reports' aggregate token) is sent as it is.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Any
 import httpx
 
 from . import deadlines
+from .auth import issue_service_token, verify_access_token
 from .errors import ProblemError
 from .observability import REQUEST_ID_HEADER, current_request_id
 
@@ -87,8 +94,14 @@ class ServiceClient:
         get_retries: int = 2,
         transport: httpx.AsyncBaseTransport | None = None,
         budget: RetryBudget | None = None,
+        delegate_as: str | None = None,
+        secret: str | None = None,
     ) -> None:
+        if delegate_as is not None and not secret:
+            raise ValueError("delegate_as needs the secret that signs service tokens")
         self.service = service
+        self.delegate_as = delegate_as
+        self._secret = secret
         self.get_retries = get_retries
         self.budget = budget or RetryBudget()
         self._configured_timeout = timeout
@@ -100,6 +113,16 @@ class ServiceClient:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+    def outgoing_token(self, token: str | None) -> str | None:
+        """The token sent for ``token``: with ``delegate_as``, a person's token becomes a service token acting for
+        them (verified first: an invalid one is a 401 here, as it would be there); a service token is kept."""
+        if token is None or self.delegate_as is None or self._secret is None:
+            return token
+        caller = verify_access_token(token, self._secret)
+        if caller.is_service:
+            return token
+        return issue_service_token(self.delegate_as, self._secret, actor=caller)
 
     def _headers(self, token: str | None) -> dict[str, str]:
         headers = {"Accept": "application/json"}
@@ -127,6 +150,7 @@ class ServiceClient:
         self.budget.earn()
         last_exc: Exception | None = None
         timed_out = False
+        token = self.outgoing_token(token)
         for attempt in range(attempts):
             timeout = self._timeout()
             if timeout is not None:
