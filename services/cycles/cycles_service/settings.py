@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from mejora_common.settings import CommonSettings, env_field
+from mejora_common.settings import env_field
+
+from .settings_sessions import SessionSettings
 
 
-class Settings(CommonSettings):
+class Settings(SessionSettings):
     database_url: str = env_field("MEJORA_CYCLES_DATABASE_URL", "")
     access_token_minutes: int = env_field("MEJORA_ACCESS_TOKEN_MINUTES", 15)
     refresh_token_days: int = env_field("MEJORA_REFRESH_TOKEN_DAYS", 30)

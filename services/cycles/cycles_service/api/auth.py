@@ -17,7 +17,14 @@ from mejora_common.errors import ProblemError
 from ..db import DbSession
 from ..schemas import MeRead, RefreshRequest, TokenPair
 from ..schemas.integrations import TokenResponse
-from ..service import accounts, integrations
+from ..service import accounts, integrations, sessions
+from .session_cookies import (
+    REFRESH_COOKIE,
+    clear_session_cookies,
+    require_csrf,
+    set_session_cookies,
+    wants_cookie,
+)
 
 router = APIRouter(prefix="/api/v1/auth", tags=["autenticación"])
 
@@ -99,12 +106,17 @@ def client_credentials(request: Request, form: TokenForm) -> tuple[str, str]:
     summary="Iniciar sesión (OAuth2 password: username = correo) u obtener un token de integración",
     description=(
         "Personas: `username` (correo) y `password`; responde un token de acceso y uno de renovación. "
+        "Con el encabezado `X-Token-Delivery: cookie` (la aplicación web) el token de renovación no va en la "
+        "respuesta sino en una cookie HttpOnly (`mejora_refresh`, `Path=/api/v1/auth`, `SameSite=Strict`) junto "
+        "a la cookie `mejora_csrf`, cuyo valor se envía como `X-CSRF-Token` al renovar o cerrar la sesión. "
         "Integraciones (sistemas del SLEP): `grant_type=client_credentials` con `client_id` y `client_secret` "
         "en el formulario o en HTTP Basic; responde solo un token de acceso (sin renovación) con sus permisos "
         "en `scope`."
     ),
 )
-def login(request: Request, session: DbSession, form: Annotated[TokenForm, Depends(token_form)]) -> TokenResponse:
+def login(
+    request: Request, response: Response, session: DbSession, form: Annotated[TokenForm, Depends(token_form)]
+) -> TokenResponse:
     settings, secret = request.app.state.settings, request.app.state.jwt_secret
     if form.grant_type == CLIENT_CREDENTIALS:
         client_id, client_secret = client_credentials(request, form)
@@ -112,20 +124,78 @@ def login(request: Request, session: DbSession, form: Annotated[TokenForm, Depen
         return integrations.issue_client_token(session, client, form.scope, settings, secret)
     assert form.username is not None and form.password is not None
     account = accounts.authenticate(session, form.username, form.password, settings)
-    return TokenResponse(**accounts.issue_tokens(session, account, settings, secret).model_dump())
+    issued = accounts.issue_tokens(session, account, settings, secret)
+    return TokenResponse(**_deliver(request, response, issued, cookie=wants_cookie(request)).model_dump())
 
 
-@router.post("/refresh", response_model=TokenPair, summary="Renovar el token de acceso")
-def refresh(request: Request, session: DbSession, body: RefreshRequest) -> TokenPair:
-    return accounts.rotate_refresh_token(
-        session, body.refresh_token, request.app.state.settings, request.app.state.jwt_secret
+def _deliver(request: Request, response: Response, issued: accounts.IssuedTokens, *, cookie: bool) -> TokenPair:
+    """The token pair in the body (bearer clients), or the refresh token in the session cookies (the web app)."""
+    if not cookie:
+        return issued.pair
+    assert issued.pair.refresh_token is not None
+    set_session_cookies(
+        response,
+        request,
+        request.app.state.settings,
+        refresh_token=issued.pair.refresh_token,
+        csrf_token=issued.csrf_token,
     )
+    return issued.pair.model_copy(update={"refresh_token": None})
 
 
-@router.post("/logout", status_code=204, summary="Cerrar sesión (revoca el token de renovación)")
-def logout(session: DbSession, body: RefreshRequest) -> Response:
-    accounts.revoke_refresh_token(session, body.refresh_token)
-    return Response(status_code=204)
+def _cookie_session(request: Request, session: DbSession) -> str:
+    """The refresh token of the session cookie, once its CSRF token checks (401 without a live session)."""
+    token = request.cookies.get(REFRESH_COOKIE, "")
+    found = sessions.find_token(session, token) if token else None
+    if found is None:
+        raise sessions.invalid_session()
+    require_csrf(request, sessions.csrf_token(found[1]))
+    return token
+
+
+@router.post(
+    "/refresh",
+    response_model=TokenPair,
+    response_model_exclude_none=True,
+    summary="Renovar el token de acceso",
+    description=(
+        'Apps e integraciones: `{"refresh_token": …}` en el cuerpo; responde un par nuevo. La aplicación web: '
+        "sin cuerpo, con la cookie `mejora_refresh` y el encabezado `X-CSRF-Token`; el token nuevo va en la "
+        "cookie. Un token ya rotado presentado de nuevo dentro de unos segundos devuelve el mismo sucesor; "
+        "después, cierra todas las sesiones de esa familia."
+    ),
+    responses={403: {"description": "Falta `X-CSRF-Token` o no corresponde a la sesión (cookie)"}},
+)
+def refresh(request: Request, response: Response, session: DbSession, body: RefreshRequest | None = None) -> TokenPair:
+    settings, secret = request.app.state.settings, request.app.state.jwt_secret
+    cookie = body is None
+    token = _cookie_session(request, session) if body is None else body.refresh_token
+    issued = accounts.rotate_refresh_token(session, token, settings, secret)
+    return _deliver(request, response, issued, cookie=cookie)
+
+
+@router.post(
+    "/logout",
+    status_code=204,
+    summary="Cerrar sesión (revoca la familia del token de renovación)",
+    description="Como `/refresh`: el token en el cuerpo, o la cookie de la aplicación web con `X-CSRF-Token`.",
+    responses={403: {"description": "Falta `X-CSRF-Token` o no corresponde a la sesión (cookie)"}},
+)
+def logout(request: Request, session: DbSession, body: RefreshRequest | None = None) -> Response:
+    response = Response(status_code=204)
+    if body is not None:
+        accounts.revoke_refresh_token(session, body.refresh_token)
+        return response
+    if request.cookies.get(REFRESH_COOKIE):
+        try:
+            token = _cookie_session(request, session)
+        except ProblemError as error:
+            if error.status != 401:
+                raise
+        else:
+            accounts.revoke_refresh_token(session, token)
+    clear_session_cookies(response, request, request.app.state.settings)
+    return response
 
 
 @router.get("/me", response_model=MeRead, summary="La persona que consulta, su rol y sus redes")

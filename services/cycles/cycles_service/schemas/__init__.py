@@ -12,7 +12,9 @@ class TokenPair(BaseModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_in: int = Field(description="Segundos de validez del token de acceso")
-    refresh_token: str
+    refresh_token: str | None = Field(
+        default=None, description="Ausente cuando el token de renovación va en la cookie (aplicación web)"
+    )
 
 
 class RefreshRequest(BaseModel):

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
+from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
 from mejora_common.auth import Membership, Principal, highest_role, issue_access_token
-from mejora_common.db import utcnow
 from mejora_common.errors import ProblemError
 
-from ..models import Account, Network, Person, RefreshToken, RefreshTokenFamily, School
+from ..models import Account, Network, Person, School
 from ..schemas import MembershipRead, MeRead, TokenPair
 from ..settings import Settings
-from . import throttling
-from .security import digest, new_refresh_token, verify_password
+from . import sessions, throttling
+from .security import verify_password
 
 
 def _invalid_credentials() -> ProblemError:
@@ -53,42 +51,50 @@ def principal_for(session: Session, account: Account) -> Principal:
     )
 
 
-def issue_tokens(session: Session, account: Account, settings: Settings, secret: str) -> TokenPair:
+@dataclass(frozen=True)
+class IssuedTokens:
+    """A token pair and the CSRF token of its session family (used when the refresh token goes in a cookie)."""
+
+    pair: TokenPair
+    csrf_token: str
+
+
+def _access_token(session: Session, account: Account, settings: Settings, secret: str) -> str:
     access, _ = issue_access_token(principal_for(session, account), secret, settings.access_token_minutes)
-    refresh = new_refresh_token()
-    family = RefreshTokenFamily(account_id=account.id, successor_key=secrets.token_hex(32))
-    session.add(family)
-    session.flush()  # no ORM relationship orders the two INSERTs
-    session.add(
-        RefreshToken(
-            account_id=account.id,
-            family_id=family.id,
-            token_hash=digest(refresh),
-            expires_at=utcnow() + timedelta(days=settings.refresh_token_days),
-        )
-    )
+    return access
+
+
+def issue_tokens(session: Session, account: Account, settings: Settings, secret: str) -> IssuedTokens:
+    """Login: a new session family (``service.sessions``) and an access token."""
+    family, refresh = sessions.start_family(session, account.id, settings)
+    csrf = sessions.csrf_token(family)
     session.commit()
-    return TokenPair(access_token=access, expires_in=settings.access_token_minutes * 60, refresh_token=refresh)
+    pair = TokenPair(
+        access_token=_access_token(session, account, settings, secret),
+        expires_in=settings.access_token_minutes * 60,
+        refresh_token=refresh,
+    )
+    return IssuedTokens(pair, csrf)
 
 
-def rotate_refresh_token(session: Session, token: str, settings: Settings, secret: str) -> TokenPair:
-    stored = session.exec(select(RefreshToken).where(RefreshToken.token_hash == digest(token))).first()
-    if stored is None or stored.revoked_at is not None or stored.expires_at <= utcnow():
-        raise ProblemError(401, "refresh_token_invalid", "La sesión expiró o fue cerrada. Vuelve a iniciar sesión.")
-    account = session.get(Account, stored.account_id)
+def rotate_refresh_token(session: Session, token: str, settings: Settings, secret: str) -> IssuedTokens:
+    """Refresh: the successor of ``token`` in its family (or the same one again within the grace period)."""
+    account_id, family, successor = sessions.rotate(session, token, settings)
+    csrf = sessions.csrf_token(family)
+    account = session.get(Account, account_id)
     if account is None or not account.is_active:
-        raise ProblemError(401, "refresh_token_invalid", "La sesión expiró o fue cerrada. Vuelve a iniciar sesión.")
-    stored.revoked_at = utcnow()
-    session.add(stored)
-    return issue_tokens(session, account, settings, secret)
+        raise sessions.invalid_session()
+    pair = TokenPair(
+        access_token=_access_token(session, account, settings, secret),
+        expires_in=settings.access_token_minutes * 60,
+        refresh_token=successor,
+    )
+    return IssuedTokens(pair, csrf)
 
 
 def revoke_refresh_token(session: Session, token: str) -> None:
-    stored = session.exec(select(RefreshToken).where(RefreshToken.token_hash == digest(token))).first()
-    if stored is not None and stored.revoked_at is None:
-        stored.revoked_at = utcnow()
-        session.add(stored)
-        session.commit()
+    """Logout: the whole session family of ``token`` ends."""
+    sessions.end_session(session, token)
 
 
 def profile(session: Session, principal: Principal) -> MeRead:
