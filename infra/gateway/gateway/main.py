@@ -136,7 +136,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             swagger_js_url="/swagger-ui/swagger-ui-bundle.js",
             swagger_css_url="/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/swagger-ui/favicon-32x32.png",
-            swagger_ui_parameters={"persistAuthorization": True},
+            # No persistAuthorization: a token typed into the docs must not stay in localStorage.
+            swagger_ui_parameters={"persistAuthorization": False},
         )
 
     @app.api_route("/api/{path:path}", methods=PROXY_METHODS, include_in_schema=False)

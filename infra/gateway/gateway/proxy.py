@@ -50,6 +50,8 @@ HOP_BY_HOP = {
 }
 # Headers a public client may not set for the services: the gateway sets them itself.
 NOT_FORWARDED = {"x-request-id", DEADLINE_HEADER.lower()}
+# Answer headers not copied as one merged value: the gateway sets its own request id; cookies are appended one by one.
+UNMERGED = {"x-request-id", "set-cookie"}
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -175,13 +177,17 @@ async def forward(
         # (A body past its limit raises BodyTooLarge from the stream: it passes through, httpx drops the
         # upstream connection and the problem handlers answer 413.)
         return _send_failure(error, service, request.url.path)
-    headers = {k: v for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP and k.lower() != "x-request-id"}
+    headers = {k: v for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP | UNMERGED}
     if "location" in headers:
         known = [*internal, *pool.urls, base_url, upstream.headers["host"]]
         headers["location"] = public_location(headers["location"], known)
-    return StreamingResponse(
+    proxied = StreamingResponse(
         response.aiter_raw(),
         status_code=response.status_code,
         headers=headers,
         background=BackgroundTask(response.aclose),
     )
+    # Each Set-Cookie passes as its own header: joined with commas (as httpx's items() does) they would break.
+    for cookie in response.headers.get_list("set-cookie"):
+        proxied.headers.append("set-cookie", cookie)
+    return proxied
