@@ -13,12 +13,13 @@ FRONTEND_INPUTS := $(shell find frontend/src frontend/public -type f 2>/dev/null
 	frontend/vite.config.ts frontend/tsconfig.json frontend/package-lock.json libs/vocabulary/mejora_vocabulary/vocabulary.json
 NPM := npm --no-audit --no-fund --loglevel=error
 
-.PHONY: help run test test-install lint install api-types clean
+.PHONY: help run test test-install lint install api-types clean backup restore
 
 help:
 	@echo "make run    instala lo que falta, migra, carga la demo y levanta todo en http://127.0.0.1:$${MEJORA_PORT:-8000}"
 	@echo "make test   instala lo que falta y corre todas las pruebas (SQLite; también PostgreSQL si TEST_DATABASE_URL está definido)"
 	@echo "make lint   ruff, mypy; en el frontend: tipos, ESLint y Prettier"
+	@echo "make backup respaldo cifrado de las tres bases y las claves (README, Operación); make restore ARCHIVE=..."
 
 $(STAMPS)/python: $(PY_INPUTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +41,8 @@ frontend/dist/index.html: $(FRONTEND_INPUTS) frontend/node_modules/.package-lock
 # (Debian's build, driven by Playwright: never a downloaded browser).
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core
 TEST_DEBS := chromium
+# Backup and restore (infra/ops): pg_dump and pg_restore for PostgreSQL, age to encrypt the archive.
+OPS_DEBS := postgresql-client age
 define apt_ensure
 	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -54,6 +57,9 @@ $(STAMPS)/debs-runtime:
 
 $(STAMPS)/debs-test:
 	$(call apt_ensure,$(TEST_DEBS))
+
+$(STAMPS)/debs-ops:
+	$(call apt_ensure,$(OPS_DEBS))
 
 install: $(STAMPS)/debs-runtime $(STAMPS)/python frontend/dist/index.html
 
@@ -77,7 +83,7 @@ PHASES_MAKE := $(MAKE)
 test:
 	@MAKE="$(PHASES_MAKE)" $(PYTHON) infra/ci/phases.py
 
-test-install: install $(STAMPS)/debs-test infra/node_modules/.package-lock.json
+test-install: install $(STAMPS)/debs-test $(STAMPS)/debs-ops infra/node_modules/.package-lock.json
 
 api-types: $(STAMPS)/python frontend/node_modules/.package-lock.json
 	$(PY) infra/openapi_export.py --snapshots var/openapi.json
@@ -88,6 +94,16 @@ api-types: $(STAMPS)/python frontend/node_modules/.package-lock.json
 .PHONY: fuzz
 fuzz: $(STAMPS)/python
 	PYTHONPATH=infra/ci $(PY) -m pytest -p pytest_phase --phase fuzz tests/fuzz
+
+# One encrypted archive of the three databases (writes paused meanwhile) and the data directory's keys; restore only
+# into empty databases. Settings: MEJORA_BACKUP_RECIPIENTS, MEJORA_BACKUP_IDENTITY, MEJORA_BACKUP_DIR (README).
+OPS := PYTHONPATH=infra/ops $(PY) -m mejora_ops
+backup: $(STAMPS)/python $(STAMPS)/debs-ops
+	$(OPS) backup
+
+restore: $(STAMPS)/python $(STAMPS)/debs-ops
+	@test -n "$(ARCHIVE)" || { echo "Uso: make restore ARCHIVE=ruta/al/respaldo.tar.age"; exit 2; }
+	$(OPS) restore "$(ARCHIVE)"
 
 clean:
 	rm -rf $(STAMPS) $(VENV) frontend/node_modules frontend/dist infra/node_modules
