@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from .body_limit import BodyLimitMiddleware
 from .deadlines import DeadlineMiddleware
+from .disconnect import DisconnectMiddleware, StoppedWork
 from .errors import install_problem_handlers, problem_response
 from .idempotency import IdempotencyMiddleware, IdempotencyRecordBase, is_exempt
 from .maintenance import MaintenanceMiddleware
@@ -72,14 +73,18 @@ def create_service_app(
     app.state.jwt_secret = settings.resolved_jwt_secret()
     app.state.service = service
     install_problem_handlers(app)
-    # Outermost last: request id, deadline (it counts the wait for a slot), the body limit, idempotency (a replay or
-    # a duplicate in progress is answered without taking a slot), then load shedding right before the work.
+    # Outermost last: request id, the disconnect watch (a client that leaves cancels everything below it: the wait
+    # for a slot, the work, its statement; counted in ``app.state.stopped_work``), deadline (it counts the wait for a
+    # slot), the body limit, idempotency (a replay or a duplicate in progress is answered without taking a slot),
+    # then load shedding right before the work.
+    app.state.stopped_work = StoppedWork()
     app.add_middleware(MaintenanceMiddleware, service=service)  # innermost: writes paused for a backup
     app.add_middleware(LoadSheddingMiddleware, service=service)
     if idempotency_model is not None:
         app.add_middleware(IdempotencyMiddleware, model=idempotency_model)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(DeadlineMiddleware)
+    app.add_middleware(DisconnectMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router(service, ready_check))
     for router in routers:

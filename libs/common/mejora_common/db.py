@@ -23,6 +23,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
 from .deadlines import install_statement_deadlines
+from .disconnect import install_statement_cancellation
 from .overload import total_concurrency
 
 
@@ -102,6 +103,7 @@ def make_engine(url: str) -> Engine:
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     engine = create_engine(url, **kwargs)
     install_statement_deadlines(engine)
+    install_statement_cancellation(engine)
     if parsed.get_backend_name() == "sqlite":
 
         @event.listens_for(engine, "connect")

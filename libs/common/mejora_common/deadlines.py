@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .disconnect import client_gone
 from .overload import ROUTE_CLASSES, classify
 
 DEADLINE_HEADER = "X-Request-Deadline"
@@ -87,5 +88,6 @@ def install_statement_deadlines(engine: Engine) -> None:
 
         @event.listens_for(engine, "connect")
         def _interrupt_when_late(dbapi_connection: Any, _record: Any) -> None:
-            # A non-zero answer makes SQLite abort the statement ("interrupted").
-            dbapi_connection.set_progress_handler(lambda: 1 if expired() else 0, _PROGRESS_EVERY)
+            # A non-zero answer makes SQLite abort the statement ("interrupted"): time is up, or the client has gone
+            # (``mejora_common.disconnect`` also interrupts the connection at once).
+            dbapi_connection.set_progress_handler(lambda: 1 if expired() or client_gone() else 0, _PROGRESS_EVERY)

@@ -8,6 +8,10 @@ A client that may retry (a tablet on a school's Wi-Fi, a SLEP system) sends a ke
 * same key, another body → 422 ``idempotency_key_reused``;
 * same key while the first request still runs → 409 ``request_in_progress`` with ``Retry-After``.
 
+A request whose client disconnects is cancelled (``mejora_common.disconnect``): its key is forgotten (the work was
+rolled back) or, if the work was done, its answer is stored, in both cases shielded from that cancellation. A key
+left running by a process that died is claimed again after :data:`ABANDONED_AFTER`.
+
 Only an answer that did something (below 400) is kept: after a refusal (a 422 the user corrects, a 403, a 5xx)
 the same key may be sent again with the corrected request, as payment APIs do (a refused request created
 nothing). Pure computations and dry runs are exempt (:data:`EXEMPT`): they create nothing.
@@ -32,10 +36,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .auth import verify_access_token
 from .body_limit import BodyTooLarge
 from .db import UTCDateTime, utcnow
+from .disconnect import detached
 from .errors import problem_response
+from .overload import ROUTE_CLASSES
 
 HEADER = "idempotency-key"
 KEEP_FOR = dt.timedelta(hours=24)
+ABANDONED_AFTER = dt.timedelta(seconds=2 * max(c.deadline_seconds for c in ROUTE_CLASSES.values()))
+"""A key still "running" this long after its claim was left by a process that died mid-request (no request lives
+past its class's deadline): it is claimed again rather than answered 409 for a day."""
 MAX_KEY_LENGTH = 200
 _KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 
@@ -115,7 +124,8 @@ class IdempotencyStore:
                 found = session.get(self.model, (scope, key))
                 if found is None:
                     continue  # deleted meanwhile (a failed first attempt): try again
-                if utcnow() - found.created_at > KEEP_FOR:
+                age = utcnow() - found.created_at
+                if age > KEEP_FOR or (found.running and age > ABANDONED_AFTER):
                     session.delete(found)
                     session.commit()
                     continue
@@ -216,13 +226,18 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, _replayed(body), _capturing(messages, answer))
         except BaseException:
-            await anyio.to_thread.run_sync(store.forget, key_scope, key)
+            # Shielded: when the client left, the request's cancel scope (``mejora_common.disconnect``) is cancelled
+            # and an unshielded wait would be cancelled too, leaving the key "in progress" for a day.
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(detached(store.forget), key_scope, key)
             raise
-        # Stored before the client sees the answer, so a retry right after it is a replay, never "in progress".
-        if answer.status >= 400:
-            await anyio.to_thread.run_sync(store.forget, key_scope, key)
-        else:
-            await anyio.to_thread.run_sync(store.finish, key_scope, key, answer)
+        # Stored before the client sees the answer, so a retry right after it is a replay, never "in progress";
+        # shielded, so a client leaving now cannot leave the key running for work that was done.
+        with anyio.CancelScope(shield=True):
+            if answer.status >= 400:
+                await anyio.to_thread.run_sync(detached(store.forget), key_scope, key)
+            else:
+                await anyio.to_thread.run_sync(detached(store.finish), key_scope, key, answer)
         for message in messages:
             await send(message)
 

@@ -6,21 +6,23 @@ sibling call, each page, before rendering) they ``await cancel.check()``:
 
 * the request's deadline (``mejora_common.deadlines``, from the gateway's ``X-Request-Deadline`` or the route
   class's own) has passed → 503 ``deadline_exceeded`` with ``Retry-After``;
-* the client has disconnected → :class:`ClientGone`, answered by nobody (the handler in ``main`` only logs).
+* the client has disconnected → :class:`ClientGone`, answered by nobody.
 
-Either way the stop is counted in :class:`StoppedWork` (``app.state.stopped_work``), which tests and logs read.
+A client that disconnects is noticed first by ``mejora_common.disconnect`` (every service's app has it), which
+cancels the handler at once and counts the stop; the check here is the same rule between units of work. Either way
+the stop is counted once in :class:`StoppedWork` (``app.state.stopped_work``), which tests and logs read.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from mejora_common import deadlines
+from mejora_common.disconnect import ClientGone, StoppedWork, client_gone, current_work
 from mejora_common.errors import ProblemError
 
 logger = logging.getLogger("reports.cancellation")
@@ -28,19 +30,7 @@ logger = logging.getLogger("reports.cancellation")
 RETRY_AFTER_SECONDS = "2"
 
 
-class ClientGone(Exception):  # noqa: N818 - a condition, not an error of ours
-    """The client disconnected: stop, nobody will read the answer."""
-
-
-@dataclass
-class StoppedWork:
-    """Requests whose work was stopped early, by reason (``deadline``, ``client_gone``)."""
-
-    counts: Counter[str] = field(default_factory=Counter)
-
-    def count(self, reason: str, what: str) -> None:
-        self.counts[reason] += 1
-        logger.info("work stopped (%s) before %s", reason, what)
+__all__ = ["Cancellation", "ClientGone", "StoppedWork", "all_or_nothing", "check", "deadline_exceeded"]
 
 
 def deadline_exceeded() -> ProblemError:
@@ -67,14 +57,18 @@ class Cancellation:
         if deadlines.expired():
             self._stop("deadline", what)
             raise deadline_exceeded()
+        if client_gone():  # already counted by mejora_common.disconnect
+            self.stopped_for = self.stopped_for or "client_gone"
+            raise ClientGone(what)
         if self.is_disconnected is not None and await self.is_disconnected():
-            self._stop("client_gone", what)
+            # Outside a watched request (no mejora_common.disconnect around it) the stop is counted here.
+            self._stop("client_gone", what, count=current_work() is None)
             raise ClientGone(what)
 
-    def _stop(self, reason: str, what: str) -> None:
+    def _stop(self, reason: str, what: str, *, count: bool = True) -> None:
         if self.stopped_for is None:  # one request counts once, whichever branch notices first
             self.stopped_for = reason
-            if self.stopped is not None:
+            if self.stopped is not None and count:
                 self.stopped.count(reason, what)
 
 

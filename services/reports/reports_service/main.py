@@ -6,13 +6,11 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi import FastAPI
 
 from mejora_common.app import create_service_app
 
 from .api import charts, cycles_log, feedback, results, run_chart, spc
-from .cancellation import ClientGone, StoppedWork
 from .clients import connect
 from .db import build_engine, check_ready
 from .render.pdf import warm_up
@@ -54,14 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ready_check=lambda: check_ready(engine),
         lifespan=lifespan,
     )
-    app.state.engine = engine
-    app.state.stopped_work = StoppedWork()
-
-    @app.exception_handler(ClientGone)
-    async def _client_gone(_request: Request, _exc: ClientGone) -> Response:
-        # Nobody reads this answer (already counted and logged where the work stopped); 499 as nginx logs it.
-        return Response(status_code=499)
-
+    app.state.engine = engine  # app.state.stopped_work (mejora_common.disconnect) counts the stopped reports
     return app
 
 

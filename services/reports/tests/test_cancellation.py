@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from mejora_common.deadlines import DEADLINE_HEADER
 from mejora_common.testing import DEMO_NETWORK_ID as NETWORK
+from mejora_common.testing_disconnect import request_then_leave
 from reports_service.cancellation import Cancellation, ClientGone, StoppedWork, all_or_nothing
 from reports_service.clients import observations as observations_client
 
@@ -43,43 +44,6 @@ def test_every_page_is_read_when_nobody_stops(client: TestClient, headers: Heade
     assert client.app.state.stopped_work.counts == {}  # type: ignore[attr-defined]
 
 
-async def _get_until_client_gone(app: Any, path: str, query: str, headers: dict[str, str], gone: Any) -> list[Any]:
-    """One GET over raw ASGI whose client disconnects once ``gone()`` is true (TestClient cannot disconnect)."""
-    sent: list[Any] = []
-    delivered = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal delivered
-        if not delivered:
-            delivered = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        if gone():
-            return {"type": "http.disconnect"}
-        await asyncio.Event().wait()  # still there: nothing to receive (``is_disconnected`` does not wait)
-        raise AssertionError("unreachable")
-
-    async def send(message: Any) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-        "state": {},
-    }
-    await app(scope, receive, send)
-    return sent
-
-
 def test_a_client_that_disconnects_stops_the_results_before_every_page_is_read(
     client: TestClient, headers: Headers, thirty_pages: FakeWorld
 ) -> None:
@@ -88,12 +52,14 @@ def test_a_client_that_disconnects_stops_the_results_before_every_page_is_read(
 
     portal = client.portal
     assert portal is not None
-    sent = portal.call(_get_until_client_gone, client.app, RESULTS, "wave=2024-2", headers(), gone)
+    sent = portal.call(
+        lambda: request_then_leave(client.app, "GET", RESULTS, query="wave=2024-2", headers=headers(), leave_when=gone)
+    )
 
     served = thirty_pages.served(SCORES)
     assert 3 <= served < OBSERVATIONS / 2, f"{served} pages read for a client that had gone"
     assert client.app.state.stopped_work.counts == {"client_gone": 1}  # type: ignore[attr-defined]
-    assert sent[0]["status"] == 499  # answered to nobody
+    assert sent == []  # answered to nobody (mejora_common.disconnect cancelled the handler)
 
 
 def test_a_tiny_deadline_gets_503_deadline_exceeded_after_a_few_pages(
