@@ -10,9 +10,10 @@ from fastapi import FastAPI
 
 from mejora_common.app import create_service_app
 
-from .api import charts, cycles_log, feedback, results, run_chart, spc
+from .api import charts, cycles_log, feedback, releases, results, run_chart, spc
 from .clients import connect
 from .db import build_engine, check_ready
+from .models import IdempotencyRecord
 from .render.pdf import warm_up
 from .settings import Settings, get_settings
 
@@ -48,7 +49,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Mejora en Red · Reportes",
         description=DESCRIPTION,
         settings=settings,
-        routers=[spc.router, run_chart.router, feedback.router, results.router, cycles_log.router, charts.router],
+        routers=[
+            spc.router,
+            run_chart.router,
+            feedback.router,
+            results.router,
+            releases.router,
+            cycles_log.router,
+            charts.router,
+        ],
+        idempotency_model=IdempotencyRecord,
         ready_check=lambda: check_ready(engine),
         lifespan=lifespan,
     )

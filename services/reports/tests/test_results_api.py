@@ -17,6 +17,8 @@ from pypdf import PdfReader
 from mejora_common.testing import DEMO_NETWORK_ID as NETWORK
 from mejora_common.testing import free_port
 
+from .publishing import publish
+
 Headers = Callable[..., dict[str, str]]
 FakeWorld = Any
 
@@ -146,6 +148,7 @@ def test_small_groups_are_suppressed(client: TestClient, headers: Headers, resul
         "n_classrooms": None,
         "domains": [],
         "dimensions": [],
+        "from_release": None,
     }
     schools = {g["label"]: g for g in data["by_school"]}
     assert schools["Escuela Los Aromos"]["n_classrooms"] == 7
@@ -182,12 +185,15 @@ def test_who_sees_which_groups(
     school_id: str | None,
     schools_seen: list[str],
 ) -> None:
+    publish(client, "2024-2")
     data = results(client, headers(role, school_id=school_id)).json()
     assert [g["label"] for g in data["by_school"]] == schools_seen
     assert data["network_results"]["n_classrooms"] == 10
     if role == "leader" and school_id == SCHOOL_B:
         assert data["by_school"][0]["suppressed"] is True
     assert data["viewer_role"] == role
+    # Coordinators read the live view by default; everyone else the release.
+    assert data["source"]["kind"] == ("live" if role == "coordinator" else "release")
 
 
 def test_non_members_get_404(client: TestClient, headers: Headers, results_world: FakeWorld) -> None:
@@ -197,7 +203,7 @@ def test_non_members_get_404(client: TestClient, headers: Headers, results_world
 
 
 def test_paired_wave_comparison(client: TestClient, headers: Headers, results_world: FakeWorld) -> None:
-    data = results(client, headers("teacher"), compare="2024-1").json()
+    data = results(client, headers("coordinator"), compare="2024-1").json()
     comparison = data["comparison"]
     assert comparison["n_pairs"] == 8  # classrooms 8 and 9 were not observed in 2024-1
     pc = next(c for c in comparison["dimensions"] if c["code"] == "PC")
@@ -214,6 +220,7 @@ def test_paired_wave_comparison(client: TestClient, headers: Headers, results_wo
 
 
 def test_phea_activity(client: TestClient, headers: Headers, results_world: FakeWorld) -> None:
+    publish(client, "2024-2")
     activity = results(client, headers("teacher")).json()["activity"]
     assert activity["total"] == 3
     assert activity["by_stage"] == {"plan": 1, "do": 0, "study": 0, "act": 1, "closed": 1}
@@ -297,7 +304,13 @@ def test_html_and_pdf(client: TestClient, headers: Headers, results_world: FakeW
 
 def test_waves(client: TestClient, headers: Headers, results_world: FakeWorld) -> None:
     data = client.get(f"/api/v1/reports/networks/{NETWORK}/waves", headers=headers("teacher")).json()
-    assert data["waves"] == [{"wave": "2024-2", "observations": 11}, {"wave": "2024-1", "observations": 8}]
+    assert data["waves"] == [
+        {"wave": "2024-2", "observations": 11, "releases": 0},
+        {"wave": "2024-1", "observations": 8, "releases": 0},
+    ]
+    publish(client, "2024-1")
+    data = client.get(f"/api/v1/reports/networks/{NETWORK}/waves", headers=headers("teacher")).json()
+    assert data["waves"][1] == {"wave": "2024-1", "observations": 8, "releases": 1}
 
 
 def test_observations_down_is_503(

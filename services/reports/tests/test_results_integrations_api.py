@@ -12,6 +12,8 @@ from mejora_common.auth import INTEGRATION_ROLE, Membership, Principal
 from mejora_common.testing import DEMO_NETWORK_ID as NETWORK
 from mejora_common.testing import auth_header, make_token
 
+from .publishing import publish
+
 FakeWorld = Any
 SCHOOL_A = "36110edf-0411-5139-acde-e69a973b3d36"
 SCHOOL_B = "0dde0b3d-df14-54b7-a601-98df18fcd9d1"
@@ -69,6 +71,10 @@ def results(client: TestClient, headers: dict[str, str]) -> Any:
 
 
 def test_aggregates_read_sees_what_a_facilitator_sees(client: TestClient, results_world: FakeWorld) -> None:
+    unpublished = results(client, integration_headers("aggregates:read"))
+    assert unpublished.status_code == 404  # integrations read releases only
+    assert unpublished.json()["code"] == "no_release"
+    publish(client, "2024-2")
     response = results(client, integration_headers("aggregates:read"))
     assert response.status_code == 200, response.text
     data = response.json()
@@ -76,8 +82,10 @@ def test_aggregates_read_sees_what_a_facilitator_sees(client: TestClient, result
     assert data["network_results"]["n_classrooms"] == 10
     schools = {g["label"]: g for g in data["by_school"]}
     assert set(schools) == {"Escuela Los Aromos", "Escuela Pablo Neruda"}  # like a facilitator: every school
-    assert schools["Escuela Los Aromos"]["n_classrooms"] == 7
-    # The same k-suppression as everyone: 3 classrooms < k, no figures at all.
+    assert data["source"]["kind"] == "release"
+    # The same k-suppression as everyone: 3 classrooms < k, no figures at all; and school A is suppressed too,
+    # since the network (10) minus school A (7) would give school B's sums.
+    assert schools["Escuela Los Aromos"]["suppressed"] is True
     assert schools["Escuela Pablo Neruda"]["suppressed"] is True
     assert schools["Escuela Pablo Neruda"]["n_classrooms"] is None
     assert schools["Escuela Pablo Neruda"]["dimensions"] == []
@@ -91,7 +99,7 @@ def test_aggregates_read_sees_what_a_facilitator_sees(client: TestClient, result
     )
     assert csv.status_code == 200
     waves = client.get(f"/api/v1/reports/networks/{NETWORK}/waves", headers=integration_headers("aggregates:read"))
-    assert waves.json()["waves"] == [{"wave": "2024-2", "observations": 10}]
+    assert waves.json()["waves"] == [{"wave": "2024-2", "observations": 10, "releases": 1}]
 
 
 def test_without_the_scope_403_naming_it(client: TestClient, results_world: FakeWorld) -> None:

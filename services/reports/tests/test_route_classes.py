@@ -29,6 +29,9 @@ EXPECTED: dict[tuple[str, str], str | None] = {
     ("GET", "/api/v1/reports/teachers/{teacher_id}/trajectory"): "expensive",
     ("GET", "/api/v1/reports/networks/{network_id}/results"): "expensive",
     ("GET", "/api/v1/reports/networks/{network_id}/waves"): "expensive",
+    ("POST", "/api/v1/reports/networks/{network_id}/waves/{wave}/releases"): "expensive",
+    ("GET", "/api/v1/reports/networks/{network_id}/waves/{wave}/releases"): "expensive",
+    ("GET", "/api/v1/reports/networks/{network_id}/waves/{wave}/releases/{number}"): "expensive",
     ("GET", "/api/v1/reports/networks/{network_id}/cycles-log"): "expensive",
     ("POST", "/api/v1/reports/charts:render"): "expensive",
 }

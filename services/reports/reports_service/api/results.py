@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from mejora_common.auth import CurrentPrincipal, accepts_integrations
+from mejora_common.db import DbSession
 
 from ..render.html import render_html
 from ..render.pdf import html_to_pdf
@@ -36,6 +37,12 @@ establecimiento; la dirección ve la red, los niveles y **solo su establecimient
 las docentes ven los agregados de la red y de los niveles; una integración (sistema del SLEP) con el permiso
 `aggregates:read` ve lo mismo que facilitación. Quien no es miembro de la red recibe 404.
 
+**Publicaciones** (docs/privacy.md): salvo la coordinación de la red, todas las personas (y las integraciones) leen
+solo resultados publicados — la última publicación de la ola, o la que indique `release` —; sin publicación la
+respuesta es 404 `no_release` («Aún no hay resultados publicados para esta ola»). La coordinación ve por omisión la
+vista en vivo, marcada como tal en `source`, y puede leer cualquier publicación con `release`. Un grupo que no pudo
+actualizarse trae `from_release` y se muestra «según la publicación N».
+
 Formatos: `json`, `html`, `pdf` (A4), `csv` (UTF-8 con BOM, separado por `;`, coma decimal) y `xlsx`.
 """
 
@@ -50,7 +57,7 @@ Formatos: `json`, `html`, `pdf` (A4), `csv` (UTF-8 con BOM, separado por `;`, co
             "content": {"text/html": {}, PDF_TYPE: {}, CSV_TYPE: {}, XLSX_TYPE: {}},
             "description": "Los resultados en el formato pedido",
         },
-        404: {"description": "La red no existe o no eres miembro"},
+        404: {"description": "La red no existe o no eres miembro; `no_release`: aún no hay resultados publicados"},
         503: SIBLING_REPORT_503,
     },
 )
@@ -71,6 +78,13 @@ async def network_results(
         str | None, Query(max_length=60, description="Código del instrumento (por omisión, el más usado)")
     ] = None,
     format: Annotated[Literal["json", "html", "pdf", "csv", "xlsx"], Query(description="Formato")] = "json",
+    release: Annotated[
+        int | None,
+        Query(
+            ge=1, le=1_000_000, description="Número de la publicación (por omisión, la última; coordinación: en vivo)"
+        ),
+    ] = None,
+    session: DbSession,
 ) -> Any:
     report = await build_results(
         siblings,
@@ -82,6 +96,8 @@ async def network_results(
         k=settings.min_group_size,
         instrument_code=instrument,
         cancel=cancel,
+        session=session,
+        release=release,
     )
     name = f"resultados-{report.network.name}-{wave}" + (f"-vs-{compare}" if compare else "")
     if format == "json":
@@ -108,6 +124,10 @@ async def network_results(
 )
 @accepts_integrations  # with aggregates:read (checked in list_waves)
 async def network_waves(
-    network_id: uuid.UUID, principal: CurrentPrincipal, siblings: SiblingsDep, cancel: CancellationDep
+    network_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    siblings: SiblingsDep,
+    cancel: CancellationDep,
+    session: DbSession,
 ) -> WavesOut:
-    return await list_waves(siblings, principal, network_id, cancel)
+    return await list_waves(siblings, principal, network_id, cancel, session)

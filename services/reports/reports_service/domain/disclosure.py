@@ -239,14 +239,17 @@ def plan_release(
     current: Mapping[str, Units],
     partitions: Sequence[Partition],
     k: int,
+    known_elsewhere: Mapping[str, Units] | None = None,
 ) -> dict[str, PlannedCell]:
     """The next release: each cell new, kept at its last shown value, or suppressed, so the audit stays clean.
 
     Cells are tried parents first (in ``current``'s order); a cell whose new value would disclose fewer than ``k``
     units together with everything released before keeps its last shown value, or is suppressed if it never had one.
+    ``known_elsewhere`` are rows released outside this sequence that share units with it (e.g. another wave's paired
+    comparison with this one): the reader knows them too, so every trial is audited together with them.
     """
     hidden = suppress(current, partitions, k)
-    known = history_rows(previous)
+    known = {**(known_elsewhere or {}), **history_rows(previous)}
     last_shown = _last_shown(previous)
     plan: dict[str, PlannedCell] = {}
     number = len(previous) + 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -41,6 +42,11 @@ class GroupOut(BaseModel):
     n_classrooms: int | None
     domains: list[ItemStats]
     dimensions: list[ItemStats]
+    from_release: int | None = Field(
+        default=None,
+        description="Si no pudo actualizarse sin revelar puntajes de menos de k aulas: la publicación cuyo valor "
+        "se muestra («según la publicación N»)",
+    )
 
 
 class ChangeOut(BaseModel):
@@ -63,6 +69,13 @@ class ComparisonOut(BaseModel):
     n_pairs: int | None = Field(description="Aulas observadas en ambas mediciones")
     domains: list[ChangeOut]
     dimensions: list[ChangeOut]
+    from_release: int | None = Field(
+        default=None,
+        description="La publicación cuyo valor se muestra, si no pudo actualizarse («según la publicación N»)",
+    )
+    before_release: int | None = Field(
+        default=None, description="La publicación de la medición anterior con que se compara"
+    )
 
 
 class ActivityCounts(BaseModel):
@@ -97,8 +110,19 @@ class NetworkRef(BaseModel):
     name: str
 
 
+class ResultsSource(BaseModel):
+    """Where the figures come from: the live data (coordinators only) or a release."""
+
+    kind: Literal["live", "release"]
+    number: int | None = Field(default=None, description="Número de la publicación (1, 2, … por ola)")
+    published_at: datetime | None = None
+    published_by: str | None = Field(default=None, description="Quién publicó")
+    label: str = Field(description="Lo que muestra la pantalla, p. ej. «Publicación 2 del 1 de diciembre de 2026»")
+
+
 class NetworkResultsReport(BaseModel):
     network: NetworkRef
+    source: ResultsSource
     wave: str
     compare: str | None
     k: int = Field(description="Tamaño mínimo de grupo que se muestra")
@@ -119,6 +143,7 @@ class NetworkResultsReport(BaseModel):
 class WaveInfo(BaseModel):
     wave: str
     observations: int
+    releases: int = Field(default=0, description="Publicaciones de resultados de la ola (la última es la que se lee)")
 
 
 class WavesOut(BaseModel):

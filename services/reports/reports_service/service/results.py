@@ -24,6 +24,8 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 
+from sqlmodel import Session
+
 from mejora_common.auth import Principal, missing_scope
 from mejora_common.errors import ProblemError, not_found
 
@@ -44,13 +46,15 @@ from ..schemas.results import (
     DomainMeta,
     NetworkRef,
     NetworkResultsReport,
+    ResultsSource,
     WaveInfo,
     WavesOut,
 )
 from .labels import level_label
-from .results_view import activity_of, change_out, domain_charts, group_out, names_of
+from .release_queries import release_waves
+from .results_release import no_release, released_results
+from .results_view import activity_of, comparison_out, domain_charts, group_out
 
-FULL_VIEW = {"coordinator", "facilitator", "coach", "service", "integration"}
 #: The scope an integration client needs to read network results (granted in the cycles service).
 AGGREGATES_READ = "aggregates:read"
 #: Concurrent score reads when the observations service has no ``observations:scores``.
@@ -179,8 +183,11 @@ async def build_results(
     k: int,
     instrument_code: str | None = None,
     cancel: Cancellation | None = None,
+    session: Session | None = None,
+    release: int | None = None,
 ) -> NetworkResultsReport:
-    """The report; every sibling page checks ``cancel`` first, and so does each aggregation step."""
+    """The report: from a release for everyone but the network's coordinators (docs/privacy.md, "Releases"), who
+    get the live data unless they ask for a release; every sibling page checks ``cancel`` first."""
     role, own_school = viewer_role(principal, network_id)
     if compare == wave:
         raise ProblemError(
@@ -189,6 +196,49 @@ async def build_results(
             "La medición de comparación debe ser distinta de la medición principal.",
             errors=[{"field": "compare", "message": "Debe ser distinta de `wave`."}],
         )
+    if role != "coordinator" or release is not None:
+        if session is None:
+            raise no_release(wave)
+        return await released_results(
+            session,
+            siblings,
+            principal,
+            network_id,
+            role=role,
+            own_school=own_school,
+            caller_token=caller_token,
+            wave=wave,
+            compare=compare,
+            number=release,
+            instrument_code=instrument_code,
+            cancel=cancel,
+        )
+    return await live_results(
+        siblings,
+        network_id,
+        role=role,
+        caller_token=caller_token,
+        wave=wave,
+        compare=compare,
+        k=k,
+        instrument_code=instrument_code,
+        cancel=cancel,
+    )
+
+
+async def live_results(
+    siblings: Siblings,
+    network_id: uuid.UUID,
+    *,
+    role: str,
+    caller_token: str,
+    wave: str,
+    compare: str | None,
+    k: int,
+    instrument_code: str | None = None,
+    cancel: Cancellation | None = None,
+) -> NetworkResultsReport:
+    """The live view (coordinators only: they may read every observation one by one anyway), marked as live."""
     token = siblings.service_token()
 
     async def nothing() -> list[ScoresRow]:
@@ -226,39 +276,20 @@ async def build_results(
     await check(cancel, "the results by group")
 
     by_level = [group_out(g, "level", level_label(g.key), structure) for g in now.by_level]
-    if role in FULL_VIEW:
-        school_groups = list(now.by_school)
-    elif role == "leader" and own_school is not None:
-        school_groups = [g for g in now.by_school if g.key == str(own_school)]
-    else:
-        school_groups = []
+    school_groups = list(now.by_school)
     by_school = [group_out(g, "school", school_names.get(g.key, "Establecimiento"), structure) for g in school_groups]
     by_school.sort(key=lambda g: g.label)
 
     comparison: ComparisonOut | None = None
     if compare:
         result = compare_waves([*records_before, *records_now], before=compare, after=wave, k=k)
-        domain_names, dimension_names = names_of(structure)
-        comparison = ComparisonOut(
-            before_wave=compare,
-            after_wave=wave,
-            suppressed=result.suppressed,
-            n_pairs=result.n_pairs,
-            domains=[change_out(c, "domain", domain_names.get(c.code, c.code)) for c in result.domains],
-            dimensions=[
-                change_out(c, "dimension", dimension_names.get(c.code, (c.code, ""))[0]) for c in result.dimensions
-            ],
-        )
+        comparison = comparison_out(result, structure)
 
     notes = [
-        f"Solo se muestran grupos de al menos {k} aulas: los grupos menores aparecen como «suprimido», sin cifras."
+        "Vista en vivo (solo coordinación): calculada ahora con las observaciones enviadas. Las demás personas de la "
+        "red ven solo los resultados publicados.",
+        f"Solo se muestran grupos de al menos {k} aulas: los grupos menores aparecen como «suprimido», sin cifras.",
     ]
-    if role == "leader":
-        notes.append(
-            f"Como dirección ves los resultados de tu establecimiento solo si tiene al menos {k} aulas observadas."
-        )
-    elif role == "teacher":
-        notes.append("Los resultados son agregados de la red: no muestran puntajes de ninguna docente.")
     if excluded_now or excluded_before:
         notes.append(
             f"Se dejaron fuera {excluded_now + excluded_before} observaciones hechas con otro instrumento "
@@ -272,6 +303,7 @@ async def build_results(
 
     return NetworkResultsReport(
         network=NetworkRef(id=network_id, name=network.name),
+        source=ResultsSource(kind="live", label="Vista en vivo (sin publicar)"),
         wave=wave,
         compare=compare,
         k=k,
@@ -298,16 +330,24 @@ async def build_results(
 
 
 async def list_waves(
-    siblings: Siblings, principal: Principal, network_id: uuid.UUID, cancel: Cancellation | None = None
+    siblings: Siblings,
+    principal: Principal,
+    network_id: uuid.UUID,
+    cancel: Cancellation | None = None,
+    session: Session | None = None,
 ) -> WavesOut:
-    """The waves with submitted observations in the network (how many each), newest first."""
+    """The waves with submitted observations in the network (how many each, and how many releases), newest first."""
     viewer_role(principal, network_id)
     token = siblings.service_token()
     listed = await observations_client.observations_list(
         siblings.observations, token, cancel, network_id=str(network_id), status="submitted", double_coding="false"
     )
     counts = Counter(o.wave for o in listed if o.wave)
+    released = Counter(w for w in release_waves(session, network_id)) if session is not None else Counter()
     return WavesOut(
         network_id=network_id,
-        waves=[WaveInfo(wave=w, observations=n) for w, n in sorted(counts.items(), reverse=True)],
+        waves=[
+            WaveInfo(wave=w, observations=counts.get(w, 0), releases=released.get(w, 0))
+            for w in sorted(set(counts) | set(released), reverse=True)
+        ],
     )

@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from typing import Literal
 
 from ..clients.cycles import CycleSummary
-from ..domain.comparison import ChangeStats
+from ..domain.comparison import ChangeStats, WaveComparison
 from ..domain.results import DimensionStats, DomainStats, GroupResults
 from ..schemas.charts import BarChartSpec, BarSeries
 from ..schemas.results import (
     ActivityCounts,
     BandCountsOut,
     ChangeOut,
+    ComparisonOut,
     DomainMeta,
     GroupOut,
     ItemStats,
@@ -95,6 +96,20 @@ def change_out(stats: ChangeStats, kind: Literal["domain", "dimension"], name: s
     )
 
 
+def comparison_out(result: WaveComparison, structure: Sequence[DomainMeta]) -> ComparisonOut:
+    domain_names, dimension_names = names_of(structure)
+    return ComparisonOut(
+        before_wave=result.before_wave,
+        after_wave=result.after_wave,
+        suppressed=result.suppressed,
+        n_pairs=result.n_pairs,
+        domains=[change_out(c, "domain", domain_names.get(c.code, c.code)) for c in result.domains],
+        dimensions=[
+            change_out(c, "dimension", dimension_names.get(c.code, (c.code, ""))[0]) for c in result.dimensions
+        ],
+    )
+
+
 def activity_of(cycles: Sequence[CycleSummary], school_names: dict[str, str]) -> PheaActivity:
     """PHEA cycles by stage and by decision, for the network and per school."""
 
@@ -127,8 +142,8 @@ def activity_of(cycles: Sequence[CycleSummary], school_names: dict[str, str]) ->
 def domain_charts(
     structure: Sequence[DomainMeta],
     *,
-    now: GroupResults,
-    before: GroupResults | None,
+    now: GroupResults | GroupOut,
+    before: GroupResults | GroupOut | None,
     wave: str,
     compare: str | None,
     scale: tuple[int, int],
@@ -142,7 +157,7 @@ def domain_charts(
         for group, label in ((before, compare), (now, wave)):
             if group is None or label is None:
                 continue
-            by_code = {d.code: d for d in group.dimensions}
+            by_code: dict[str, DimensionStats | ItemStats] = {d.code: d for d in group.dimensions}
             values = [chartable(_mean(by_code.get(c))) for c in codes]
             series.append(BarSeries(label=f"Medición {label}", values=values))
         reverse = [d.name for d in domain.dimensions if d.reverse]
@@ -163,5 +178,5 @@ def domain_charts(
     return charts
 
 
-def _mean(stats: DimensionStats | None) -> float | None:
+def _mean(stats: DimensionStats | ItemStats | None) -> float | None:
     return None if stats is None or stats.suppressed else stats.mean
