@@ -117,9 +117,18 @@ def test_the_merged_document_keeps_every_public_path(documents: dict[str, dict[s
     assert set(merged["paths"]) == declared | set(GATEWAY_PATHS)
 
 
+def test_the_teacher_s_access_log_goes_to_the_service_that_keeps_the_log() -> None:
+    # /api/v1/me/ may hold other services' paths later; only the access log belongs to observations.
+    assert resolve("/api/v1/me/access-log") == "observations"
+    assert owning_rule("/api/v1/me/access-log") == ("me", "access-log")
+
+
 def test_template_helpers() -> None:
     assert normalized("/api/v1/measures/{measure_id}/points") == "/api/v1/measures/{}/points"
-    assert instantiations("/api/v1/measures/{measure_id}/points") == ["/api/v1/measures/x1/points"]
+    assert instantiations("/api/v1/measures/{measure_id}/points") == [
+        "/api/v1/measures/access-log/points",  # the literal of ("me", "access-log")
+        "/api/v1/measures/x1/points",
+    ]
     # A parameter also takes every literal some rule has in its position.
     concrete = instantiations("/api/v1/measures/{measure_id}/{view}")
     assert "/api/v1/measures/x1/run-chart" in concrete and resolve("/api/v1/measures/x1/run-chart") == "reports"

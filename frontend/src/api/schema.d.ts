@@ -21,6 +21,40 @@ export interface paths {
         patch: operations["update_aim_api_v1_aims__aim_id__patch"];
         trace?: never;
     };
+    "/api/v1/auth/invitation/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Aceptar una invitación eligiendo la contraseña */
+        post: operations["accept_invitation_api_v1_auth_invitation_accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/invitation/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ver una invitación (antes de elegir la contraseña) */
+        post: operations["check_invitation_api_v1_auth_invitation_check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/logout": {
         parameters: {
             query?: never;
@@ -30,7 +64,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cerrar sesión (revoca el token de renovación) */
+        /**
+         * Cerrar sesión (revoca la familia del token de renovación)
+         * @description Como `/refresh`: el token en el cuerpo, o la cookie de la aplicación web con `X-CSRF-Token`.
+         */
         post: operations["logout_api_v1_auth_logout_post"];
         delete?: never;
         options?: never;
@@ -55,6 +92,162 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mi segundo factor */
+        get: operations["get_status_api_v1_auth_mfa_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Segundo paso del inicio de sesión: el código de la aplicación o un código de respaldo */
+        post: operations["complete_login_api_v1_auth_mfa_challenge_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/challenge/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Inscribir el segundo factor durante el inicio de sesión (cuando el rol lo exige) */
+        post: operations["challenge_enrolment_api_v1_auth_mfa_challenge_enrolment_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Quitar el segundo factor (con un código) */
+        post: operations["disable_api_v1_auth_mfa_disable_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Empezar la inscripción del segundo factor (una clave nueva) */
+        post: operations["start_enrolment_api_v1_auth_mfa_enrolment_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/enrolment/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirmar la inscripción con un código; entrega los códigos de respaldo */
+        post: operations["confirm_enrolment_api_v1_auth_mfa_enrolment_confirm_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Generar diez códigos de respaldo nuevos (anula los anteriores) */
+        post: operations["regenerate_recovery_codes_api_v1_auth_mfa_recovery_codes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pedir un enlace para restablecer la contraseña
+         * @description La respuesta es la misma exista o no una cuenta con ese correo.
+         */
+        post: operations["request_password_reset_api_v1_auth_password_reset_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Elegir una contraseña nueva con el enlace recibido (cierra todas las sesiones) */
+        post: operations["reset_password_api_v1_auth_password_reset_confirm_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/refresh": {
         parameters: {
             query?: never;
@@ -64,7 +257,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Renovar el token de acceso */
+        /**
+         * Renovar el token de acceso
+         * @description Apps e integraciones: `{"refresh_token": …}` en el cuerpo; responde un par nuevo. La aplicación web: sin cuerpo, con la cookie `mejora_refresh` y el encabezado `X-CSRF-Token`; el token nuevo va en la cookie. Un token ya rotado presentado de nuevo dentro de unos segundos devuelve el mismo sucesor; después, cierra todas las sesiones de esa familia.
+         */
         post: operations["refresh_api_v1_auth_refresh_post"];
         delete?: never;
         options?: never;
@@ -83,7 +279,7 @@ export interface paths {
         put?: never;
         /**
          * Iniciar sesión (OAuth2 password: username = correo) u obtener un token de integración
-         * @description Personas: `username` (correo) y `password`; responde un token de acceso y uno de renovación. Integraciones (sistemas del SLEP): `grant_type=client_credentials` con `client_id` y `client_secret` en el formulario o en HTTP Basic; responde solo un token de acceso (sin renovación) con sus permisos en `scope`.
+         * @description Personas: `username` (correo) y `password`; responde un token de acceso y uno de renovación. Con el encabezado `X-Token-Delivery: cookie` (la aplicación web) el token de renovación no va en la respuesta sino en una cookie HttpOnly (`mejora_refresh`, `Path=/api/v1/auth`, `SameSite=Strict`) junto a la cookie `mejora_csrf`, cuyo valor se envía como `X-CSRF-Token` al renovar o cerrar la sesión. Integraciones (sistemas del SLEP): `grant_type=client_credentials` con `client_id` y `client_secret` en el formulario o en HTTP Basic; responde solo un token de acceso (sin renovación) con sus permisos en `scope`.
          */
         post: operations["login_api_v1_auth_token_post"];
         delete?: never;
@@ -398,6 +594,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Quién vio mis datos
+         * @description Las veces en que otras personas vieron datos individuales de quien consulta. Se registra cada vez que alguien que no es la docente ve una observación suya, sus puntajes, sus correcciones, su devolución (en cualquier formato) o su trayectoria, o una lista o exportación con filas suyas: quién, con qué rol, qué, cuándo y por dónde (web, una integración, o el servicio de reportes en nombre de una persona). No se registran las consultas de la propia docente ni el cálculo de agregados. Más recientes primero. El registro no se modifica ni se borra por la API; se conserva los días que indica `MEJORA_VIEW_LOG_RETENTION_DAYS`.
+         */
+        get: operations["my_access_log_api_v1_me_access_log_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/measures/{measure_id}": {
         parameters: {
             query?: never;
@@ -508,6 +724,23 @@ export interface paths {
         };
         /** Una red (solo sus miembros) */
         get: operations["get_network_api_v1_networks__network_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/networks/{network_id}/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Estado de las cuentas de las personas de la red */
+        get: operations["list_accounts_api_v1_networks__network_id__accounts_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -659,6 +892,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/networks/{network_id}/people/{person_id}/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Estado de la cuenta de una persona */
+        get: operations["get_account_api_v1_networks__network_id__people__person_id__account_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Desactivar o reactivar la cuenta de una persona
+         * @description Solo la coordinación. Desactivar cierra al instante todas sus sesiones (y anula sus enlaces pendientes); sus datos quedan para la red bajo las mismas reglas de privacidad.
+         */
+        patch: operations["update_account_api_v1_networks__network_id__people__person_id__account_patch"];
+        trace?: never;
+    };
+    "/api/v1/networks/{network_id}/people/{person_id}/invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invitar a una persona de la red por correo
+         * @description Solo la coordinación. Envía al correo de la persona un enlace de un solo uso (vence en `MEJORA_INVITATION_DAYS` días) para elegir su contraseña; invitar de nuevo anula el enlace anterior. Si el correo ya es de una cuenta con contraseña (otra red), la persona se agrega a la red y se le avisa.
+         */
+        post: operations["invite_api_v1_networks__network_id__people__person_id__invitation_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/networks/{network_id}/roster:import": {
         parameters: {
             query?: never;
@@ -796,6 +1070,26 @@ export interface paths {
          * @description Exige `If-Match` con el ETag leído (428 sin él; 412 si cambió, con `status` y `current_version` en el problema: si `status` es `submitted`, ya fue enviada). Verifica que esté completa: al menos el mínimo de ciclos del instrumento, cada dimensión puntuada en cada ciclo con un entero de la escala. Si falta algo responde 422 con `errors` listando cada pendiente (`field` p. ej. `cycles[1].scores.QF`). Enviada, ya no cambia (ver enmiendas). Enviar de nuevo con el ETag actual no hace nada (200).
          */
         post: operations["submit_observation_api_v1_observations__observation_id__submit_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/observations:access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Registro de accesos a datos individuales de la red (coordinación)
+         * @description Solo la coordinación de la red; filtrable por docente y por fechas. Se registra cada vez que alguien que no es la docente ve una observación suya, sus puntajes, sus correcciones, su devolución (en cualquier formato) o su trayectoria, o una lista o exportación con filas suyas: quién, con qué rol, qué, cuándo y por dónde (web, una integración, o el servicio de reportes en nombre de una persona). No se registran las consultas de la propia docente ni el cálculo de agregados. Más recientes primero. El registro no se modifica ni se borra por la API; se conserva los días que indica `MEJORA_VIEW_LOG_RETENTION_DAYS`.
+         */
+        get: operations["network_access_log_api_v1_observations_access_log_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -991,6 +1285,12 @@ export interface paths {
          *     las docentes ven los agregados de la red y de los niveles; una integración (sistema del SLEP) con el permiso
          *     `aggregates:read` ve lo mismo que facilitación. Quien no es miembro de la red recibe 404.
          *
+         *     **Publicaciones** (docs/privacy.md): salvo la coordinación de la red, todas las personas (y las integraciones) leen
+         *     solo resultados publicados — la última publicación de la ola, o la que indique `release` —; sin publicación la
+         *     respuesta es 404 `no_release` («Aún no hay resultados publicados para esta ola»). La coordinación ve por omisión la
+         *     vista en vivo, marcada como tal en `source`, y puede leer cualquier publicación con `release`. Un grupo que no pudo
+         *     actualizarse trae `from_release` y se muestra «según la publicación N».
+         *
          *     Formatos: `json`, `html`, `pdf` (A4), `csv` (UTF-8 con BOM, separado por `;`, coma decimal) y `xlsx`.
          */
         get: operations["network_results_api_v1_reports_networks__network_id__results_get"];
@@ -1014,6 +1314,58 @@ export interface paths {
          * @description Las mediciones (p. ej. 2024-1) con cuántas observaciones enviadas tiene cada una, la más reciente primero; solo conteos, sin puntajes. Quien no es miembro de la red recibe 404.
          */
         get: operations["network_waves_api_v1_reports_networks__network_id__waves_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/networks/{network_id}/waves/{wave}/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Publicaciones de resultados de una ola
+         * @description La más reciente primero. Toda persona de la red ve número, fecha y quién publicó; la coordinación ve además cuántas observaciones incluye y qué grupos no pudieron actualizarse (`held`).
+         */
+        get: operations["releases_api_v1_reports_networks__network_id__waves__wave__releases_get"];
+        put?: never;
+        /**
+         * Publicar los resultados de una ola
+         * @description Congela las observaciones enviadas de la ola (cada una con su versión, el establecimiento y nivel de su aula y sus
+         *     puntajes) y guarda las cifras que verán todas las personas de la red salvo la coordinación: la red, cada nivel, cada
+         *     establecimiento y la comparación pareada con las otras olas publicadas. Solo la coordinación de la red publica.
+         *
+         *     Antes de guardar, el control de divulgación mira todo lo publicado de la ola (y las comparaciones de otras olas con
+         *     ella) como un sistema de ecuaciones: un grupo cuyo valor nuevo permitiría deducir los puntajes de menos de k aulas
+         *     sigue mostrando su valor anterior («según la publicación N») o queda suprimido; `held` dice cuáles y por qué.
+         *     Se rechaza (409 `nothing_new_to_publish`, con `findings`) una publicación que no cambiaría ninguna cifra, y
+         *     (422 `too_few_classrooms`) una primera publicación con menos de k aulas. Acepta `Idempotency-Key`.
+         */
+        post: operations["publish_api_v1_reports_networks__network_id__waves__wave__releases_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/networks/{network_id}/waves/{wave}/releases/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Una publicación de resultados
+         * @description Sus cifras se leen en `GET …/results?wave=<ola>&release=<número>`.
+         */
+        get: operations["release_api_v1_reports_networks__network_id__waves__wave__releases__number__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1156,6 +1508,37 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AccountStatus */
+        AccountStatus: {
+            /**
+             * Person Id
+             * Format: uuid
+             */
+            person_id: string;
+            /** Has Account */
+            has_account: boolean;
+            /** Is Active */
+            is_active: boolean;
+            /**
+             * Awaiting Password
+             * @description Invitada: todavía no elige su contraseña
+             */
+            awaiting_password: boolean;
+            /**
+             * Invitation Expires At
+             * @description Vencimiento de la invitación pendiente, si hay una
+             */
+            invitation_expires_at: string | null;
+            /** Mfa Enabled */
+            mfa_enabled: boolean;
+            /** Version */
+            version: number;
+        };
+        /** AccountStatusUpdate */
+        AccountStatusUpdate: {
+            /** Is Active */
+            is_active: boolean;
+        };
         /** AgreementRead */
         AgreementRead: {
             /** N Pairs */
@@ -1688,6 +2071,16 @@ export interface components {
             domains: components["schemas"]["ChangeOut"][];
             /** Dimensions */
             dimensions: components["schemas"]["ChangeOut"][];
+            /**
+             * From Release
+             * @description La publicación cuyo valor se muestra, si no pudo actualizarse («según la publicación N»)
+             */
+            from_release?: number | null;
+            /**
+             * Before Release
+             * @description La publicación de la medición anterior con que se compara
+             */
+            before_release?: number | null;
         };
         /** ControlChartRequest */
         ControlChartRequest: {
@@ -2633,11 +3026,48 @@ export interface components {
             domains: components["schemas"]["ItemStats"][];
             /** Dimensions */
             dimensions: components["schemas"]["ItemStats"][];
+            /**
+             * From Release
+             * @description Si no pudo actualizarse sin revelar puntajes de menos de k aulas: la publicación cuyo valor se muestra («según la publicación N»)
+             */
+            from_release?: number | null;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * HeldCellOut
+         * @description A cell the disclosure check did not let change, and what the release shows instead.
+         */
+        HeldCellOut: {
+            /**
+             * Cell
+             * @description network, level:<nivel>, school:<id> o compare:<ola>:<parte>
+             */
+            cell: string;
+            /** Label */
+            label: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "kept" | "suppressed";
+            /**
+             * From Release
+             * @description Con «kept»: la publicación cuyo valor se sigue mostrando
+             */
+            from_release: number | null;
+            /**
+             * Changed Classrooms
+             * @description Aulas (observaciones) que cambiaron desde el último valor mostrado
+             */
+            changed_classrooms: number;
+            /** Findings */
+            findings: ("small_group" | "small_difference")[];
+            /** Reason */
+            reason: string;
         };
         /** ImportResult */
         ImportResult: {
@@ -2929,6 +3359,41 @@ export interface components {
              */
             version: number;
         };
+        /** InvitationInfo */
+        InvitationInfo: {
+            /** Email */
+            email: string;
+            /** Name */
+            name: string;
+            /** Network Name */
+            network_name: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+        };
+        /** InvitationRead */
+        InvitationRead: {
+            /**
+             * Person Id
+             * Format: uuid
+             */
+            person_id: string;
+            /** Email */
+            email: string;
+            /**
+             * Status
+             * @description `sent`: se envió un enlace de invitación; `linked`: la persona ya tenía cuenta con ese correo, se agregó a la red y se le avisó
+             * @enum {string}
+             */
+            status: "sent" | "linked";
+            /**
+             * Expires At
+             * @description Vencimiento del enlace (`sent`)
+             */
+            expires_at: string | null;
+        };
         /**
          * ItemStats
          * @description A domain's or dimension's aggregate in one group; statistics null when suppressed.
@@ -3004,6 +3469,14 @@ export interface components {
              * @default false
              */
             percent: boolean;
+        };
+        /** LinkRequest */
+        LinkRequest: {
+            /**
+             * Token
+             * @description El código del enlace recibido por correo
+             */
+            token: string;
         };
         /** LogChangeIdea */
         LogChangeIdea: {
@@ -3287,6 +3760,92 @@ export interface components {
             /** School Name */
             school_name: string | null;
         };
+        /** MfaChallenge */
+        MfaChallenge: {
+            /**
+             * Mfa Token
+             * @description El `mfa_token` de la respuesta `mfa_required`
+             */
+            mfa_token: string;
+        };
+        /** MfaChallengeCode */
+        MfaChallengeCode: {
+            /**
+             * Mfa Token
+             * @description El `mfa_token` de la respuesta `mfa_required`
+             */
+            mfa_token: string;
+            /**
+             * Code
+             * @description Código de la aplicación
+             */
+            code?: string | null;
+            /**
+             * Recovery Code
+             * @description O un código de respaldo
+             */
+            recovery_code?: string | null;
+        };
+        /** MfaCode */
+        MfaCode: {
+            /**
+             * Code
+             * @description Código de 6 dígitos de la aplicación
+             */
+            code: string;
+        };
+        /** MfaEnrolment */
+        MfaEnrolment: {
+            /**
+             * Secret
+             * @description Clave en base32 para escribirla en la aplicación de autenticación
+             */
+            secret: string;
+            /**
+             * Otpauth Uri
+             * @description La misma clave como URI otpauth:// (para un código QR)
+             */
+            otpauth_uri: string;
+        };
+        /** MfaLogin */
+        MfaLogin: {
+            /** Access Token */
+            access_token: string;
+            /**
+             * Token Type
+             * @default bearer
+             */
+            token_type: string;
+            /**
+             * Expires In
+             * @description Segundos de validez del token de acceso
+             */
+            expires_in: number;
+            /**
+             * Refresh Token
+             * @description Ausente cuando el token de renovación va en la cookie (aplicación web)
+             */
+            refresh_token?: string | null;
+            /**
+             * Recovery Codes
+             * @description Si este paso confirmó la inscripción: los diez códigos de respaldo (una sola vez)
+             */
+            recovery_codes?: string[] | null;
+        };
+        /** MfaStatus */
+        MfaStatus: {
+            /** Enabled */
+            enabled: boolean;
+            /**
+             * Required
+             * @description Su rol exige segundo factor (MEJORA_REQUIRE_MFA_FOR)
+             */
+            required: boolean;
+            /** Pending Enrolment */
+            pending_enrolment: boolean;
+            /** Recovery Codes Left */
+            recovery_codes_left: number;
+        };
         /** MissingField */
         MissingField: {
             /** Field */
@@ -3348,6 +3907,7 @@ export interface components {
         /** NetworkResultsReport */
         NetworkResultsReport: {
             network: components["schemas"]["NetworkRef"];
+            source: components["schemas"]["ResultsSource"];
             /** Wave */
             wave: string;
             /** Compare */
@@ -3736,6 +4296,17 @@ export interface components {
              */
             flagged: boolean;
         };
+        /** Page[AccountStatus] */
+        Page_AccountStatus_: {
+            /** Items */
+            items: components["schemas"]["AccountStatus"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
         /** Page[AimRead] */
         Page_AimRead_: {
             /** Items */
@@ -3879,6 +4450,17 @@ export interface components {
             /** Offset */
             offset: number;
         };
+        /** Page[ReleaseOut] */
+        Page_ReleaseOut_: {
+            /** Items */
+            items: components["schemas"]["ReleaseOut"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
         /** Page[SchoolRead] */
         Page_SchoolRead_: {
             /** Items */
@@ -3889,6 +4471,27 @@ export interface components {
             limit: number;
             /** Offset */
             offset: number;
+        };
+        /** Page[ViewLogEntryRead] */
+        Page_ViewLogEntryRead_: {
+            /** Items */
+            items: components["schemas"]["ViewLogEntryRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** PasswordResetAccepted */
+        PasswordResetAccepted: {
+            /** Detail */
+            detail: string;
+        };
+        /** PasswordResetRequest */
+        PasswordResetRequest: {
+            /** Email */
+            email: string;
         };
         /** PersonCreate */
         PersonCreate: {
@@ -4131,10 +4734,64 @@ export interface components {
              */
             items: components["schemas"]["CycleSummary"][];
         };
+        /** RecoveryCodes */
+        RecoveryCodes: {
+            /**
+             * Recovery Codes
+             * @description Diez códigos de un solo uso; se muestran solo esta vez
+             */
+            recovery_codes: string[];
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /** Refresh Token */
             refresh_token: string;
+        };
+        /** ReleaseOut */
+        ReleaseOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** Wave */
+            wave: string;
+            /** Number */
+            number: number;
+            /** K */
+            k: number;
+            /** Instrument Code */
+            instrument_code: string | null;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+            /**
+             * Published By
+             * @description Nombre de quien publicó
+             */
+            published_by: string;
+            /**
+             * Published By Account Id
+             * @description Solo para coordinación
+             */
+            published_by_account_id: string | null;
+            /**
+             * Observations
+             * @description Observaciones incluidas (solo para coordinación)
+             */
+            observations: number | null;
+            /**
+             * Held
+             * @description Celdas que no pudieron actualizarse y por qué (solo para coordinación)
+             */
+            held: components["schemas"]["HeldCellOut"][] | null;
         };
         /** ReliabilityRead */
         ReliabilityRead: {
@@ -4166,6 +4823,34 @@ export interface components {
              * @default
              */
             reason: string;
+        };
+        /**
+         * ResultsSource
+         * @description Where the figures come from: the live data (coordinators only) or a release.
+         */
+        ResultsSource: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "live" | "release";
+            /**
+             * Number
+             * @description Número de la publicación (1, 2, … por ola)
+             */
+            number?: number | null;
+            /** Published At */
+            published_at?: string | null;
+            /**
+             * Published By
+             * @description Quién publicó
+             */
+            published_by?: string | null;
+            /**
+             * Label
+             * @description Lo que muestra la pantalla, p. ej. «Publicación 2 del 1 de diciembre de 2026»
+             */
+            label: string;
         };
         /** RosterChange */
         RosterChange: {
@@ -4496,6 +5181,20 @@ export interface components {
             status: string;
             detail?: string;
         };
+        /** SetPasswordRequest */
+        SetPasswordRequest: {
+            /**
+             * Token
+             * @description El código del enlace recibido por correo
+             */
+            token: string;
+            /**
+             * Password
+             * Format: password
+             * @description Al menos 12 caracteres
+             */
+            password: string;
+        };
         /**
          * StartCycle
          * @description What a new PHEA cycle on the priority area is pre-filled with.
@@ -4543,8 +5242,11 @@ export interface components {
              * @description Segundos de validez del token de acceso
              */
             expires_in: number;
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description Ausente cuando el token de renovación va en la cookie (aplicación web)
+             */
+            refresh_token?: string | null;
         };
         /**
          * TokenResponse
@@ -4667,12 +5369,90 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
+        /**
+         * ViewLogEntryRead
+         * @description Una vez en que alguien vio datos individuales de una docente.
+         */
+        ViewLogEntryRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Viewed At
+             * Format: date-time
+             * @description Cuándo (UTC)
+             */
+            viewed_at: string;
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /**
+             * Teacher Id
+             * Format: uuid
+             * @description La docente cuyos datos se vieron
+             */
+            teacher_id: string;
+            viewer: components["schemas"]["ViewLogViewer"];
+            /**
+             * Client
+             * @description Por dónde: `web`, `integration:<id del cliente>` o el servicio que leyó en nombre de la persona (`reports`: devolución o trayectoria)
+             */
+            client: string;
+            /**
+             * Kind
+             * @description Qué se vio: `observation`, `scores`, `amendments`, `observations` (una lista), `scores_export` (puntajes por observación), `export` (exportación en formato largo)
+             */
+            kind: string;
+            /**
+             * Observation Ids
+             * @description Las observaciones de esa docente que se vieron
+             */
+            observation_ids: string[];
+            /**
+             * Filters
+             * @description Los filtros de la lista o exportación
+             */
+            filters: {
+                [key: string]: unknown;
+            };
+        };
+        /** ViewLogViewer */
+        ViewLogViewer: {
+            /**
+             * Account Id
+             * Format: uuid
+             * @description Cuenta, o cliente de integración, que vio los datos
+             */
+            account_id: string;
+            /**
+             * Person Id
+             * @description Su persona en la red (nulo si no es miembro)
+             */
+            person_id: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Role
+             * @description Su rol en la red: coordinator, coach, … o integration, service
+             */
+            role: string;
+        };
         /** WaveInfo */
         WaveInfo: {
             /** Wave */
             wave: string;
             /** Observations */
             observations: number;
+            /**
+             * Releases
+             * @description Publicaciones de resultados de la ola (la última es la que se lee)
+             * @default 0
+             */
+            releases: number;
         };
         /** WavesOut */
         WavesOut: {
@@ -4822,7 +5602,7 @@ export interface operations {
             };
         };
     };
-    logout_api_v1_auth_logout_post: {
+    accept_invitation_api_v1_auth_invitation_accept_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -4831,7 +5611,179 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["SetPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El enlace no es válido, ya se usó o venció (`link_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    check_invitation_api_v1_auth_invitation_check_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationInfo"];
+                };
+            };
+            /** @description El enlace no es válido, ya se usó o venció (`link_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    logout_api_v1_auth_logout_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"] | null;
             };
         };
         responses: {
@@ -4851,14 +5803,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No tienes permiso para esta acción */
+            /** @description Falta `X-CSRF-Token` o no corresponde a la sesión (cookie) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
             /** @description No existe o no tienes acceso */
             404: {
@@ -4976,7 +5926,83 @@ export interface operations {
             };
         };
     };
-    refresh_api_v1_auth_refresh_post: {
+    get_status_api_v1_auth_mfa_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaStatus"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    complete_login_api_v1_auth_mfa_challenge_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -4985,7 +6011,718 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["MfaChallengeCode"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaLogin"];
+                };
+            };
+            /** @description Código incorrecto o ya usado (`mfa_code_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El paso de verificación venció (`mfa_challenge_invalid`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Demasiados intentos fallidos */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    challenge_enrolment_api_v1_auth_mfa_challenge_enrolment_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaChallenge"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaEnrolment"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El paso de verificación venció (`mfa_challenge_invalid`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disable_api_v1_auth_mfa_disable_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaCode"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Código incorrecto o ya usado (`mfa_code_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Su rol exige segundo factor */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_enrolment_api_v1_auth_mfa_enrolment_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaEnrolment"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Ya tiene segundo factor */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_enrolment_api_v1_auth_mfa_enrolment_confirm_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaCode"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description Código incorrecto o ya usado (`mfa_code_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    regenerate_recovery_codes_api_v1_auth_mfa_recovery_codes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaCode"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description Código incorrecto o ya usado (`mfa_code_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_password_reset_api_v1_auth_password_reset_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetAccepted"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reset_password_api_v1_auth_password_reset_confirm_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El enlace no es válido, ya se usó o venció (`link_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refresh_api_v1_auth_refresh_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"] | null;
             };
         };
         responses: {
@@ -5007,14 +6744,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No tienes permiso para esta acción */
+            /** @description Falta `X-CSRF-Token` o no corresponde a la sesión (cookie) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
             /** @description No existe o no tienes acceso */
             404: {
@@ -7582,6 +9317,91 @@ export interface operations {
             };
         };
     };
+    my_access_log_api_v1_me_access_log_get: {
+        parameters: {
+            query?: {
+                /** @description Desde este día (UTC, incluido) */
+                viewed_from?: string | null;
+                /** @description Hasta este día (UTC, incluido) */
+                viewed_to?: string | null;
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ViewLogEntryRead_"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_measure_api_v1_measures__measure_id__get: {
         parameters: {
             query?: never;
@@ -8284,6 +10104,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NetworkRead"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_accounts_api_v1_networks__network_id__accounts_get: {
+        parameters: {
+            query?: {
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AccountStatus_"];
                 };
             };
             /** @description Solicitud mal formada */
@@ -9753,6 +11656,307 @@ export interface operations {
             };
         };
     };
+    get_account_api_v1_networks__network_id__people__person_id__account_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                network_id: string;
+                person_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountStatus"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_account_api_v1_networks__network_id__people__person_id__account_patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+            };
+            path: {
+                network_id: string;
+                person_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountStatusUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountStatus"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sin cuenta, la propia o de otra red que no coordinas */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invite_api_v1_networks__network_id__people__person_id__invitation_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                network_id: string;
+                person_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationRead"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description La persona ya tiene cuenta (`account_exists`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     import_roster_api_v1_networks__network_id__roster_import_post: {
         parameters: {
             query?: {
@@ -10756,6 +12960,90 @@ export interface operations {
             };
         };
     };
+    network_access_log_api_v1_observations_access_log_get: {
+        parameters: {
+            query: {
+                network_id: string;
+                /** @description Solo los accesos a datos de esta docente */
+                teacher_id?: string | null;
+                /** @description Desde este día (UTC, incluido) */
+                viewed_from?: string | null;
+                /** @description Hasta este día (UTC, incluido) */
+                viewed_to?: string | null;
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ViewLogEntryRead_"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Solo la coordinación de la red */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description La red no existe o no eres miembro */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     export_observations_api_v1_observations_export_get: {
         parameters: {
             query: {
@@ -11520,6 +13808,8 @@ export interface operations {
                 instrument?: string | null;
                 /** @description Formato */
                 format?: "json" | "html" | "pdf" | "csv" | "xlsx";
+                /** @description Número de la publicación (por omisión, la última; coordinación: en vivo) */
+                release?: number | null;
             };
             header?: never;
             path: {
@@ -11569,7 +13859,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description La red no existe o no eres miembro */
+            /** @description La red no existe o no eres miembro; `no_release`: aún no hay resultados publicados */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11663,6 +13953,257 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    releases_api_v1_reports_networks__network_id__waves__wave__releases_get: {
+        parameters: {
+            query?: {
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                network_id: string;
+                /** @description Medición, p. ej. 2024-2 */
+                wave: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ReleaseOut_"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description La red no existe o no eres miembro */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_api_v1_reports_networks__network_id__waves__wave__releases_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                network_id: string;
+                /** @description Medición, p. ej. 2024-2 */
+                wave: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseOut"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Solo la coordinación publica (`coordinators_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description La red no existe o no eres miembro */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Nada nuevo que publicar sin revelar aulas, o publicación simultánea; ver `findings` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description La ola no tiene observaciones o tiene menos de k aulas */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Sobrecarga (`overloaded`), plazo vencido (`deadline_exceeded`) o un servicio del que depende no está disponible; reintenta después de `Retry-After` segundos */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    release_api_v1_reports_networks__network_id__waves__wave__releases__number__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                network_id: string;
+                /** @description Medición, p. ej. 2024-2 */
+                wave: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseOut"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description La red o la publicación no existen, o no eres miembro */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };

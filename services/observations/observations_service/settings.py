@@ -9,6 +9,9 @@ from mejora_common.settings import CommonSettings, env_field
 
 class Settings(CommonSettings):
     database_url: str = env_field("MEJORA_OBSERVATIONS_DATABASE_URL", "")
+    view_log_retention_days: int = env_field(
+        "MEJORA_VIEW_LOG_RETENTION_DAYS", 730, "Días que se guarda el registro de quién vio datos de cada docente"
+    )
 
     def effective_database_url(self) -> str:
         return self.database_url or self.sqlite_url("observations")

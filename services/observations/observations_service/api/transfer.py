@@ -52,7 +52,7 @@ def export_observations(
     include_drafts: bool = False,
 ) -> Response:
     require_coordinator(principal, network_id, "read")
-    rows = transfer.export_observations(session, network_id, wave=wave, include_drafts=include_drafts)
+    rows = transfer.export_observations(session, principal, network_id, wave=wave, include_drafts=include_drafts)
     suffix = f"-{wave}" if wave else ""
     if format == "json":
         return JSONResponse(rows)

@@ -4,7 +4,8 @@ from .base import Base
 from .idempotency import IdempotencyRecord
 from .instruments import Instrument
 from .observations import Observation, ObservationAmendment
+from .view_log import ViewLogEntry
 
 metadata = Base.metadata
 
-__all__ = ["Base", "IdempotencyRecord", "Instrument", "Observation", "ObservationAmendment", "metadata"]
+__all__ = ["Base", "IdempotencyRecord", "Instrument", "Observation", "ObservationAmendment", "ViewLogEntry", "metadata"]

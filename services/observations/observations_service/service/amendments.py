@@ -13,12 +13,13 @@ from sqlmodel import Session, col, select
 
 from mejora_common.auth import Principal
 from mejora_common.db import utcnow
-from mejora_common.errors import ProblemError, conflict
+from mejora_common.errors import ProblemError, conflict, id_unavailable
 from mejora_common.versioning import check_if_match, stale
 
 from ..domain.instrument import InstrumentSpec
 from ..models import Instrument, ObservationAmendment
 from ..schemas import AmendmentCreate, AmendmentRead
+from . import view_log
 from .content import AMENDABLE_FIELDS, check_evidence, check_scores, cycles_json
 from .drafts import MAX_WRITE_ATTEMPTS, writable
 from .instruments import spec_of
@@ -46,13 +47,15 @@ def amendment_read(a: ObservationAmendment) -> AmendmentRead:
 
 
 def list_amendments(session: Session, principal: Principal, observation_id: uuid.UUID) -> list[AmendmentRead]:
-    get_row(session, principal, observation_id)
+    observation = get_row(session, principal, observation_id)
     rows = session.exec(
         select(ObservationAmendment)
         .where(ObservationAmendment.observation_id == observation_id)
         .order_by(col(ObservationAmendment.number))
     ).all()
-    return [amendment_read(a) for a in rows]
+    result = [amendment_read(a) for a in rows]
+    view_log.record_rows(session, principal, "amendments", [observation])
+    return result
 
 
 def _new_values(spec: InstrumentSpec, body: AmendmentCreate) -> dict[str, Any]:
@@ -81,7 +84,7 @@ def _replayed(session: Session, observation_id: uuid.UUID, amendment_id: uuid.UU
     if done is None:
         return None
     if done.observation_id != observation_id:
-        raise conflict("conflict", "Ese id de enmienda ya se usó en otra observación.")
+        raise id_unavailable()  # used on another observation, in this network or another
     return amendment_read(done)
 
 

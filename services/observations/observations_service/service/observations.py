@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -17,6 +17,7 @@ from mejora_common.pagination import keyset_page, paginate
 
 from ..models import Instrument, Observation, ObservationAmendment
 from ..schemas import CycleRead, ObservationRead
+from . import view_log
 from .access import can_read
 
 
@@ -74,7 +75,10 @@ def get_row(session: Session, principal: Principal, observation_id: uuid.UUID) -
 
 
 def get_observation(session: Session, principal: Principal, observation_id: uuid.UUID) -> ObservationRead:
-    return read_many(session, [get_row(session, principal, observation_id)])[0]
+    row = get_row(session, principal, observation_id)
+    result = read_many(session, [row])[0]
+    view_log.record_rows(session, principal, "observation", [row])
+    return result
 
 
 @dataclass
@@ -149,7 +153,9 @@ def list_observations(
     session: Session, principal: Principal, filters: ObservationFilters, limit: int, offset: int
 ) -> tuple[list[ObservationRead], int]:
     rows, total = list_rows(session, principal, filters, limit, offset)
-    return read_many(session, rows), total
+    result = read_many(session, rows)
+    view_log.record_rows(session, principal, "observations", rows, asdict(filters))
+    return result, total
 
 
 KEYSET_ORDER = (col(Observation.observed_on), col(Observation.id))
@@ -171,4 +177,6 @@ def list_observations_after(
     session: Session, principal: Principal, filters: ObservationFilters, cursor: str | None, limit: int
 ) -> tuple[list[ObservationRead], str | None]:
     rows, next_cursor = rows_after(session, principal, filters, cursor, limit)
-    return read_many(session, rows), next_cursor
+    result = read_many(session, rows)
+    view_log.record_rows(session, principal, "observations", rows, asdict(filters))
+    return result, next_cursor

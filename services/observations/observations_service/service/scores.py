@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ from ..domain.completeness import check_completeness
 from ..domain.scoring import ObservationScore, ScoringError, score_observation
 from ..models import Instrument, Observation
 from ..schemas import DimensionScoreRead, DomainScoreRead, Scale, ScoresRead
+from . import view_log
 from .content import cycle_scores, gap_errors
 from .instruments import spec_of
 from .observations import ObservationFilters, get_row, list_rows, rows_after
@@ -136,7 +138,9 @@ def get_scores(session: Session, principal: Principal, observation_id: uuid.UUID
             "Aún no se puede calcular el puntaje de esta observación.",
             errors=gap_errors(exc.gaps),
         ) from exc
-    return scores_read(row, instrument, score, complete=complete, rounded=rounded)
+    result = scores_read(row, instrument, score, complete=complete, rounded=rounded)
+    view_log.record_rows(session, principal, "scores", [row])
+    return result
 
 
 def _score_filters(
@@ -173,7 +177,9 @@ def network_scores(
     """A ``Page[ObservationScoresRow]`` of the network's submitted observations, as JSON-ready data."""
     filters = _score_filters(network_id, wave, instrument_id, include_double_coding)
     rows, total = list_rows(session, principal, filters, limit, offset)
-    return {"items": _score_rows(session, rows), "total": total, "limit": limit, "offset": offset}
+    items = _score_rows(session, rows)
+    view_log.record_rows(session, principal, "scores_export", rows, asdict(filters))
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 def network_scores_after(
@@ -190,4 +196,6 @@ def network_scores_after(
     """A ``CursorPage[ObservationScoresRow]`` after ``cursor`` (``None``: the first page), as JSON-ready data."""
     filters = _score_filters(network_id, wave, instrument_id, include_double_coding)
     rows, next_cursor = rows_after(session, principal, filters, cursor, limit)
-    return {"items": _score_rows(session, rows), "next_cursor": next_cursor, "limit": limit}
+    items = _score_rows(session, rows)
+    view_log.record_rows(session, principal, "scores_export", rows, asdict(filters))
+    return {"items": items, "next_cursor": next_cursor, "limit": limit}

@@ -32,6 +32,7 @@ from ..domain.transfer import (
 )
 from ..models import Instrument, Observation
 from ..schemas import CycleIn, ImportResult
+from . import view_log
 from .content import content_of, cycles_json
 from .instruments import spec_of
 from .references import (
@@ -46,9 +47,9 @@ from .references import (
 
 
 def export_observations(
-    session: Session, network_id: uuid.UUID, *, wave: str | None, include_drafts: bool
+    session: Session, principal: Principal, network_id: uuid.UUID, *, wave: str | None, include_drafts: bool
 ) -> list[dict[str, Any]]:
-    """The network's observations as long-format rows (by date, teacher and id)."""
+    """The network's observations as long-format rows (by date, teacher and id), logged as viewed."""
     query = select(Observation).where(Observation.network_id == network_id)
     if wave is not None:
         query = query.where(Observation.wave == wave)
@@ -59,7 +60,10 @@ def export_observations(
     ).all()
     ids = {o.instrument_id for o in observations}
     instruments = {i.id: i for i in session.exec(select(Instrument).where(col(Instrument.id).in_(ids))).all()}
-    return export_rows(observations, instruments)
+    rows = export_rows(observations, instruments)
+    filters = {"network_id": network_id, "wave": wave, "include_drafts": include_drafts}
+    view_log.record_rows(session, principal, "export", observations, filters)
+    return rows
 
 
 def export_rows(
