@@ -22,6 +22,7 @@ from mejora_common.service_client import SERVICE_NAMES_ES
 
 from .headers import SecurityHeadersMiddleware
 from .limits import GatewayDeadlineMiddleware, GatewayLoadSheddingMiddleware
+from .metrics import install_gateway_metrics
 from .openapi import merge_openapi
 from .paths import PathGuardMiddleware
 from .proxy import forward
@@ -79,6 +80,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.add_middleware(GatewayDeadlineMiddleware)
     app.add_middleware(PathGuardMiddleware)
     app.add_middleware(RequestIdMiddleware)
+    install_gateway_metrics(app)  # /metrics refused here; counted, and served on MEJORA_GATEWAY_METRICS_PORT
     origins = settings.cors_origin_list()
     if origins:
         app.add_middleware(

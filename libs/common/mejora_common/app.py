@@ -15,6 +15,7 @@ from .disconnect import DisconnectMiddleware, StoppedWork
 from .errors import install_problem_handlers, problem_response
 from .idempotency import IdempotencyMiddleware, IdempotencyRecordBase, is_exempt
 from .maintenance import MaintenanceMiddleware
+from .metrics import install_metrics
 from .observability import RequestIdMiddleware, configure_logging
 from .openapi import declare_common_responses
 from .overload import LoadSheddingMiddleware
@@ -86,6 +87,7 @@ def create_service_app(
     app.add_middleware(DeadlineMiddleware)
     app.add_middleware(DisconnectMiddleware)
     app.add_middleware(RequestIdMiddleware)
+    install_metrics(app, service)  # outermost: counts every answer, serves GET /metrics
     app.include_router(health_router(service, ready_check))
     for router in routers:
         app.include_router(router)
