@@ -266,12 +266,14 @@ def test_csv_opens_with_the_right_columns(client: TestClient, headers: Headers, 
         "DE del cambio",
         "d_z",
         "Pares (n)",
+        "Origen",
     ]
     pc = next(r for r in rows if r[0] == "Red" and r[4] == "PC")
     assert pc[1] == "Toda la red"
     assert pc[7:10] == ["10", "5,000", "0,816"]
     assert pc[15] == "0,500"
     assert pc[18] == "8"
+    assert pc[19] == "en vivo"  # the coordinator's default view
     suppressed = next(r for r in rows if r[1] == "Escuela Pablo Neruda")
     assert suppressed[14] == "sí"
     assert suppressed[7:11] == ["", "", "", ""]

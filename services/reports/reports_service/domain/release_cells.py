@@ -109,6 +109,8 @@ class HeldCell:
     """How many units differ from the last value shown (all of them when it was never shown)."""
     findings: tuple[str, ...]
     """What the new value would have disclosed (``small_group`` / ``small_difference``)."""
+    suppressed_now: bool = False
+    """Hidden today by primary or complementary suppression (it shows its earlier value, if it had one)."""
 
 
 def held_cells(
@@ -120,7 +122,8 @@ def held_cells(
     known_elsewhere: Mapping[str, Units],
     k: int,
 ) -> list[HeldCell]:
-    """The cells the audit held back (not those hidden by primary or complementary suppression, which are normal)."""
+    """The cells that do not show today's value: held back by the audit, or hidden by suppression while an earlier
+    release showed them (cells never shown and hidden by suppression are the normal «suprimido», not listed)."""
     hidden = suppress(current, partitions, k)
     known = {**known_elsewhere, **history_rows([*previous, plan])}
     last = {key: cell.units for release in previous for key, cell in release.items() if cell.status == "new"}
@@ -128,11 +131,15 @@ def held_cells(
     number = len(previous) + 1
     for key, planned in plan.items():
         units = current.get(key, frozenset())
-        if planned.status == "new" or key in hidden or not units:
+        if planned.status == "new" or not units or (key in hidden and planned.status != "kept"):
+            continue
+        changed = len(last.get(key, frozenset()) ^ units)
+        if key in hidden:
+            held.append(HeldCell(key, planned.status, planned.from_release, changed, (), suppressed_now=True))
             continue
         trial = {**known, f"{number}:{key}:trial": units}
         kinds = tuple(sorted({f.kind for f in audit(trial, k)}))
-        held.append(HeldCell(key, planned.status, planned.from_release, len(last.get(key, frozenset()) ^ units), kinds))
+        held.append(HeldCell(key, planned.status, planned.from_release, changed, kinds))
     return held
 
 

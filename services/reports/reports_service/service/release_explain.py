@@ -35,6 +35,11 @@ def _classrooms(n: int) -> str:
 
 
 def held_reason(held: HeldCell, label: str, k: int) -> str:
+    if held.suppressed_now:
+        return (
+            f"{label}: se sigue mostrando el valor de la publicación {held.from_release}. Hoy tiene menos de {k} "
+            "aulas, o mostrarlo permitiría deducir un grupo suprimido."
+        )
     if held.status == "kept":
         return (
             f"{label}: se sigue mostrando el valor de la publicación {held.from_release}. Con los datos de hoy "

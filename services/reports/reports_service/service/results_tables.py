@@ -28,6 +28,7 @@ RESULTS_HEADER = [
     "DE del cambio",
     "d_z",
     "Pares (n)",
+    "Origen",
 ]
 
 Row = list[str | int | float | None]
@@ -42,8 +43,11 @@ def result_rows(report: NetworkResultsReport) -> list[Row]:
     rows: list[Row] = []
     for group in [report.network_results, *report.by_level, *report.by_school]:
         head: Row = [GROUP_KIND_LABELS[group.kind], group.label, report.wave]
+        origin = source_label(report, group.from_release)
         if group.suppressed:
-            rows.append([*head, "", "", "", "", None, None, None, None, None, None, None, "sí", None, None, None, None])
+            rows.append(
+                [*head, "", "", "", "", None, None, None, None, None, None, None, "sí", None, None, None, None, origin]
+            )
             continue
         for item in [*group.domains, *group.dimensions]:
             found = changes.get((item.kind, item.code)) if group.kind == "network" else None
@@ -67,15 +71,25 @@ def result_rows(report: NetworkResultsReport) -> list[Row]:
                     change.sd_change if change else None,
                     change.effect_size_dz if change else None,
                     change.n_pairs if change else None,
+                    origin,
                 ]
             )
     return rows
 
 
+def source_label(report: NetworkResultsReport, from_release: int | None) -> str:
+    """ "en vivo", "publicación N" or, for a cell that kept an earlier value, "según la publicación M"."""
+    if from_release:
+        return f"según la publicación {from_release}"
+    if report.source.kind == "live":
+        return "en vivo"
+    return f"publicación {report.source.number}"
+
+
 def result_sheets(report: NetworkResultsReport) -> list[tuple[str, list[str], list[Row]]]:
     """The XLSX workbook: aggregates, paired comparison and PHEA activity."""
     sheets: list[tuple[str, list[str], list[Row]]] = [
-        ("Resultados", RESULTS_HEADER[:15], [r[:15] for r in result_rows(report)])
+        ("Resultados", [*RESULTS_HEADER[:15], RESULTS_HEADER[-1]], [[*r[:15], r[-1]] for r in result_rows(report)])
     ]
     if report.comparison is not None:
         comparison = report.comparison
