@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import yaml
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
@@ -149,7 +151,7 @@ PUBLIC_METRICS_PATHS = [
 
 def test_the_public_gateway_never_routes_metrics(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     metrics_port = free_port()
-    monkeypatch.setenv("MEJORA_GATEWAY_METRICS_PORT", str(metrics_port))
+    monkeypatch.setenv("MEJORA_GATEWAY_METRICS_PORT", str(metrics_port))  # read by GatewaySettings
     (tmp_path / "dist").mkdir()
     (tmp_path / "dist" / "index.html").write_text("<html>app</html>", encoding="utf-8")
     headers = auth_header(make_token())
@@ -178,7 +180,7 @@ def test_the_public_gateway_never_routes_metrics(tmp_path: Path, monkeypatch: py
 
 def test_the_internal_port_stops_with_the_gateway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     metrics_port = free_port()
-    monkeypatch.setenv("MEJORA_GATEWAY_METRICS_PORT", str(metrics_port))
+    monkeypatch.setenv("MEJORA_GATEWAY_METRICS_PORT", str(metrics_port))  # read by GatewaySettings
     app = create_gateway(gateway_settings(tmp_path, f"http://127.0.0.1:{free_port()}"))
     with TestClient(app):
         assert httpx.get(f"http://127.0.0.1:{metrics_port}/metrics").status_code == 200
@@ -201,3 +203,36 @@ def test_no_public_api_path_has_a_metrics_segment() -> None:
             assert not is_metrics_path(path), (snapshot, path)
     assert is_metrics_path("/api/v1/x/%4D%45TRICS")
     assert not is_metrics_path("/api/v1/measures/x1/run-chart")
+
+
+def documents(name: str) -> list[dict[str, Any]]:
+    text = (ROOT / "deploy" / "k8s" / "base" / name).read_text(encoding="utf-8")
+    return [doc for doc in yaml.safe_load_all(text) if doc]
+
+
+def test_deployments_never_publish_metrics() -> None:
+    """Compose publishes only the gateway's public port; Kubernetes lets only the monitoring namespace scrape."""
+    published = yaml.safe_load((ROOT / "docker-compose.override.yml").read_text(encoding="utf-8"))["services"]
+    assert [str(port).rsplit(":", 1)[-1] for port in published["gateway"]["ports"]] == ["8000"]
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
+    assert not any(spec.get("ports") for spec in compose.values())
+    assert "9100" in compose["gateway"]["environment"]["MEJORA_GATEWAY_METRICS_PORT"]
+    host = yaml.safe_load((ROOT / "deploy" / "compose" / "host-network.yml").read_text(encoding="utf-8"))
+    assert host["services"]["gateway"]["environment"]["MEJORA_GATEWAY_METRICS_HOST"] == "127.0.0.1"
+
+    gateway = {doc["kind"]: doc for doc in documents("gateway.yaml")}
+    assert [p["targetPort"] for p in gateway["Service"]["spec"]["ports"]] == ["http"], "the Service: public port only"
+    (container,) = gateway["Deployment"]["spec"]["template"]["spec"]["containers"]
+    assert {"name": "metrics", "containerPort": 9100} in container["ports"]
+    ingress = documents("ingress.yaml")[0]
+    assert ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["port"]["name"] == "http"
+    for policy in documents("network-policies.yaml")[1:]:
+        process = policy["metadata"]["name"]
+        port = 9100 if process == "gateway" else 8000
+        annotations = {doc["kind"]: doc for doc in documents(f"{process}.yaml")}["Deployment"]["spec"]["template"]
+        assert annotations["metadata"]["annotations"]["prometheus.io/port"] == str(port)
+        monitoring = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
+        assert {"from": [monitoring], "ports": [{"protocol": "TCP", "port": port}]} in policy["spec"]["ingress"]
+        if process == "gateway":
+            metrics_rules = [r for r in policy["spec"]["ingress"] if {"protocol": "TCP", "port": 9100} in r["ports"]]
+            assert [rule["from"] for rule in metrics_rules] == [[monitoring]], "only the scraper reaches it"

@@ -20,6 +20,11 @@ from gateway.topology import CALL_GRAPH, SERVICES  # noqa: E402
 
 BASE = Path(__file__).resolve().parent / "base"
 PORT = 8000
+# Prometheus metrics: each service at /metrics on its own port; the gateway on an internal port of its own, which
+# neither its Service nor the Ingress exposes (the public gateway refuses /metrics). Only the monitoring namespace
+# reaches them (network_policies), and the pods carry the usual prometheus.io scrape annotations.
+GATEWAY_METRICS_PORT = 9100
+MONITORING_NAMESPACE = "monitoring"
 APP = "mejora-en-red"
 # Outside the cluster (examples: set the real ranges in an overlay): the PostgreSQL server, SMTP, the identity provider.
 DATABASE_CIDR = "10.20.0.0/24"
@@ -34,6 +39,7 @@ SERVICE_ENV = {
     ],
     "observations": [],
     "reports": [],
+    "gateway": ["MEJORA_GATEWAY_METRICS_PORT", "MEJORA_GATEWAY_METRICS_HOST"],
 }
 # A stateless process: at least two replicas; reports and the gateway scale on CPU.
 AUTOSCALED = {"gateway": (2, 8), "reports": (2, 6)}
@@ -62,8 +68,17 @@ def environment(process: str) -> list[dict[str, Any]]:
     env += [config_env(f"MEJORA_{service.upper()}_URL") for service in SERVICES]
     if process in SERVICES:
         env.append(secret_env(f"MEJORA_{process.upper()}_DATABASE_URL", f"{process}-database-url"))
-        env += [config_env(name) for name in SERVICE_ENV[process]]
+    env += [config_env(name) for name in SERVICE_ENV[process]]
     return env
+
+
+def metrics_port(process: str) -> int:
+    return GATEWAY_METRICS_PORT if process == "gateway" else PORT
+
+
+def scrape_annotations(process: str) -> dict[str, str]:
+    return {"prometheus.io/scrape": "true", "prometheus.io/port": str(metrics_port(process)),
+            "prometheus.io/path": "/metrics"}  # fmt: skip
 
 
 def probe(path: str, period: int) -> dict[str, Any]:
@@ -97,6 +112,8 @@ def deployment(process: str) -> dict[str, Any]:
     app = "gateway.main:create_app" if process == "gateway" else f"{process}_service.main:create_app"
     main = container(process, ["uvicorn", "--factory", app, "--no-access-log", "--proxy-headers"])
     main["ports"] = [{"name": "http", "containerPort": PORT}]
+    if process == "gateway":
+        main["ports"].append({"name": "metrics", "containerPort": GATEWAY_METRICS_PORT})
     main["resources"] = RESOURCES[process]
     # The gateway's own page (not /api/v1/health, which is 503 while any one service is down: one service's outage
     # must not take every gateway out of the Service).
@@ -130,7 +147,10 @@ def deployment(process: str) -> dict[str, Any]:
             "replicas": 2,
             "selector": {"matchLabels": labels(process)},
             "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
-            "template": {"metadata": {"labels": labels(process)}, "spec": pod},
+            "template": {
+                "metadata": {"labels": labels(process), "annotations": scrape_annotations(process)},
+                "spec": pod,
+            },
         },
     }
 
@@ -205,6 +225,8 @@ def network_policies() -> list[dict[str, Any]]:
             else [{"from": [peer(c) for c in sorted(called[process])]}]
         )
         ingress[0]["ports"] = [{"protocol": "TCP", "port": PORT}]
+        monitoring = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": MONITORING_NAMESPACE}}}
+        ingress.append({"from": [monitoring], "ports": [{"protocol": "TCP", "port": metrics_port(process)}]})
         callees = sorted(SERVICES) if process == "gateway" else sorted(CALL_GRAPH[process])
         egress: list[dict[str, Any]] = [dns]
         if callees:

@@ -20,21 +20,14 @@ from urllib.parse import unquote
 
 from fastapi import FastAPI
 from prometheus_client import start_http_server
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mejora_common.errors import problem_response
 from mejora_common.metrics import Metrics, install_metrics
-from mejora_common.settings import env_field
+
+from .settings import GatewaySettings
 
 GATEWAY = "gateway"
-
-
-class GatewayMetricsSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
-
-    metrics_port: int = env_field("MEJORA_GATEWAY_METRICS_PORT", 0, "Puerto interno de las métricas (0: no)")
-    metrics_host: str = env_field("MEJORA_GATEWAY_METRICS_HOST", "127.0.0.1", "Interfaz de ese puerto")
 
 
 def is_metrics_path(path: str) -> bool:
@@ -56,7 +49,7 @@ class RefuseMetricsMiddleware:
         await self.app(scope, receive, send)
 
 
-def serve_internally(app: FastAPI, metrics: Metrics, settings: GatewayMetricsSettings) -> None:
+def serve_internally(app: FastAPI, metrics: Metrics, settings: GatewaySettings) -> None:
     """Start the internal metrics server with the app's lifespan (when a port is set) and stop it after."""
     if settings.metrics_port <= 0:
         return
@@ -77,9 +70,12 @@ def serve_internally(app: FastAPI, metrics: Metrics, settings: GatewayMetricsSet
     app.router.lifespan_context = lifespan
 
 
-def install_gateway_metrics(app: FastAPI, settings: GatewayMetricsSettings | None = None) -> Metrics:
-    """Refuse metrics paths publicly, count every answer, and serve the counts on the internal port."""
+def install_gateway_metrics(app: FastAPI) -> Metrics:
+    """Refuse metrics paths publicly, count every answer, and serve the counts on the internal port.
+
+    The port and interface come from the app's ``GatewaySettings`` (``app.state.settings``, set before this is called).
+    """
     app.add_middleware(RefuseMetricsMiddleware)
     metrics = install_metrics(app, GATEWAY, serve=False)
-    serve_internally(app, metrics, settings or GatewayMetricsSettings())
+    serve_internally(app, metrics, app.state.settings)
     return metrics

@@ -18,6 +18,9 @@ class GatewaySettings(CommonSettings):
     connect_timeout: float = env_field("MEJORA_GATEWAY_CONNECT_TIMEOUT", 3.0)
     read_timeout: float = env_field("MEJORA_GATEWAY_READ_TIMEOUT", 60.0)
     health_timeout: float = env_field("MEJORA_GATEWAY_HEALTH_TIMEOUT", 2.0)
+    # The gateway's own metrics, on an internal port (gateway/metrics.py); 0: not served.
+    metrics_port: int = env_field("MEJORA_GATEWAY_METRICS_PORT", 0)
+    metrics_host: str = env_field("MEJORA_GATEWAY_METRICS_HOST", "127.0.0.1")
 
     def upstreams(self, service: str) -> tuple[str, ...]:
         """The base URLs of a service's instances: ``MEJORA_<SERVICE>_URL`` may list several, comma-separated."""
