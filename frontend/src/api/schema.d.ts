@@ -5419,6 +5419,11 @@ export interface components {
             filters: {
                 [key: string]: unknown;
             };
+            /**
+             * Request Id
+             * @description `X-Request-ID` de la consulta (el mismo en el servicio de reportes y aquí), para auditoría
+             */
+            request_id: string | null;
         };
         /** ViewLogViewer */
         ViewLogViewer: {

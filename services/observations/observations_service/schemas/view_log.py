@@ -34,3 +34,6 @@ class ViewLogEntryRead(BaseModel):
     )
     observation_ids: list[uuid.UUID] = Field(description="Las observaciones de esa docente que se vieron")
     filters: dict[str, Any] = Field(description="Los filtros de la lista o exportación")
+    request_id: str | None = Field(
+        description="`X-Request-ID` de la consulta (el mismo en el servicio de reportes y aquí), para auditoría"
+    )

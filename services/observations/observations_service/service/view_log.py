@@ -138,6 +138,7 @@ def to_read(row: ViewLogEntry) -> ViewLogEntryRead:
         kind=row.kind,
         observation_ids=[uuid.UUID(i) for i in row.observation_ids],
         filters=dict(row.filters),
+        request_id=row.request_id,
     )
 
 
