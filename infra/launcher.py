@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_FILE = ROOT / "infra" / "demo" / "directory.json"
 SERVICES = ("cycles", "observations", "reports")
 # Bump a service's entry when its demo seed grows, so existing data directories get the new part.
-SEED_VERSIONS = {"cycles": "2", "observations": "1"}
+SEED_VERSIONS = {"cycles": "2", "observations": "1", "reports": "1"}
 DEMO_LOGINS = [
     ("coordinacion@demo.cl", "coordinación (UATP)"),
     ("facilitacion@demo.cl", "facilitación (universidad)"),

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlalchemy.engine import Engine
 
 from mejora_common.app import create_service_app
 
@@ -15,6 +16,7 @@ from .clients import connect
 from .db import build_engine, check_ready
 from .models import IdempotencyRecord
 from .render.pdf import warm_up
+from .seed import pending, publish_pending
 from .settings import Settings, get_settings
 
 DESCRIPTION = (
@@ -28,6 +30,14 @@ DESCRIPTION = (
 )
 
 
+def ready(engine: Engine) -> tuple[bool, str]:
+    """Migrated, and the demo seed's releases (if any were asked for) published."""
+    ok, message = check_ready(engine)
+    if ok and pending(engine):
+        return False, "publicando los resultados de demostración"
+    return ok, message
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = build_engine(settings.effective_database_url())
@@ -36,12 +46,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         siblings = connect(settings, app.state.jwt_secret)
         app.state.siblings = siblings
+        # The demo seed's releases, once the siblings answer (not ready until then; see seed.py).
+        demo_releases = asyncio.create_task(publish_pending(engine, siblings, settings.min_group_size))
         if settings.pdf_warmup:
             # In the background: the service is ready at once, and the first PDF does not pay for the fonts.
             app.state.pdf_warmup = asyncio.get_running_loop().run_in_executor(None, warm_up)
         try:
             yield
         finally:
+            demo_releases.cancel()
+            await asyncio.gather(demo_releases, return_exceptions=True)
             await siblings.aclose()
 
     app = create_service_app(
@@ -59,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             charts.router,
         ],
         idempotency_model=IdempotencyRecord,
-        ready_check=lambda: check_ready(engine),
+        ready_check=lambda: ready(engine),
         lifespan=lifespan,
     )
     app.state.engine = engine  # app.state.stopped_work (mejora_common.disconnect) counts the stopped reports

@@ -33,7 +33,7 @@ class Release(Base, table=True):
     number: int
     k: int
     instrument_code: str | None = Field(default=None, max_length=60)
-    published_by_account_id: uuid.UUID
+    published_by_account_id: uuid.UUID | None = Field(default=None, description="None: published by the demo seed")
     published_by_name: str = Field(max_length=200)
     published_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     document: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
@@ -63,5 +63,4 @@ class PendingPublication(Base, table=True):
 
     network_id: uuid.UUID = Field(primary_key=True)
     wave: str = Field(primary_key=True, max_length=20)
-    account_id: uuid.UUID
-    name: str = Field(max_length=200)
+    name: str = Field(max_length=200, description="Who the release names as its publisher")

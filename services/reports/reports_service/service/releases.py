@@ -162,7 +162,7 @@ async def build_release(
         number=number,
         k=k,
         instrument_code=instrument,
-        published_by_account_id=uuid.UUID(int=0),
+        published_by_account_id=None,
         published_by_name="",
         document={
             "instrument_code": instrument,

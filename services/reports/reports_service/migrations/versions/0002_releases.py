@@ -39,7 +39,6 @@ def upgrade() -> None:
         "pending_publication",
         sa.Column("network_id", sa.Uuid(), nullable=False),
         sa.Column("wave", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("account_id", sa.Uuid(), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.PrimaryKeyConstraint("network_id", "wave"),
     )
@@ -51,7 +50,7 @@ def upgrade() -> None:
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("k", sa.Integer(), nullable=False),
         sa.Column("instrument_code", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
-        sa.Column("published_by_account_id", sa.Uuid(), nullable=False),
+        sa.Column("published_by_account_id", sa.Uuid(), nullable=True),
         sa.Column("published_by_name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("published_at", mejora_common.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("document", sa.JSON(), nullable=False),
