@@ -83,6 +83,13 @@ def test_network_results_by_role(system: Any) -> None:
             assert group["domains"] == []
     assert len(seen["direccion@demo.cl"]["by_school"]) == 1
     assert seen["educadora@demo.cl"]["by_school"] == []
+    # Coordination reads the live data; everyone else the release the demo seed published of each wave.
+    assert coordinator["source"]["kind"] == "live"
+    for email in ("direccion@demo.cl", "educadora@demo.cl"):
+        assert seen[email]["source"]["kind"] == "release"
+        assert seen[email]["source"]["number"] == 1
+        assert seen[email]["network_results"]["n_classrooms"] >= 5
+    assert {w["wave"]: w["releases"] for w in waves}[now] >= 1
     assert coordinator["comparison"]["n_pairs"] >= 5
     assert coordinator["activity"]["total"] >= 1
     assert csv_response.content.startswith(b"\xef\xbb\xbf")
