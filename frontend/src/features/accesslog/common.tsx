@@ -1,0 +1,67 @@
+import { useMessages } from "../../i18n";
+import { formatDateTime } from "../../format";
+import type { components } from "../../api/schema";
+import { en, es, type Messages } from "./messages";
+
+export { Loaded, useLoad } from "../../components/Loaded";
+
+const catalogs = { es, en };
+export const useT = () => useMessages(catalogs);
+export type T = ReturnType<typeof useT>;
+export type Entry = components["schemas"]["ViewLogEntryRead"];
+export const PAGE = 20;
+
+function known(key: string): key is keyof Messages {
+  return key in es;
+}
+
+/** The label of an entry's kind, client or role; the raw value when the catalog does not know it. */
+export function label(t: T, prefix: "kind" | "client" | "role", value: string): string {
+  const key = `${prefix}_${value}`;
+  return known(key) ? t(key) : value;
+}
+
+export function clientLabel(t: T, client: string): string {
+  return label(t, "client", client.split(":", 1)[0]);
+}
+
+export function whatLabel(t: T, entry: Entry): string {
+  const n = entry.observation_ids.length;
+  const count = n === 1 ? t("oneObservation") : n > 1 ? t("observations", { count: n }) : "";
+  return count ? `${label(t, "kind", entry.kind)} · ${count}` : label(t, "kind", entry.kind);
+}
+
+export function When({ iso, language }: { iso: string; language: string }) {
+  return <time dateTime={iso}>{formatDateTime(iso, language)}</time>;
+}
+
+/** Previous / next for an offset page. */
+export function Pager({
+  t,
+  offset,
+  total,
+  onOffset,
+}: {
+  t: T;
+  offset: number;
+  total: number;
+  onOffset: (offset: number) => void;
+}) {
+  if (total <= PAGE) return null;
+  return (
+    <nav className="pager" aria-label={t("range", { first: offset + 1, last: Math.min(offset + PAGE, total), total })}>
+      <button type="button" className="secondary" disabled={offset === 0} onClick={() => onOffset(offset - PAGE)}>
+        ← {t("previous")}
+      </button>
+      <span>{t("range", { first: offset + 1, last: Math.min(offset + PAGE, total), total })}</span>
+      <button
+        type="button"
+        className="secondary"
+        disabled={offset + PAGE >= total}
+        onClick={() => onOffset(offset + PAGE)}
+      >
+        {t("next")} →
+      </button>
+    </nav>
+  );
+}
