@@ -137,6 +137,15 @@ def conflict(code: str, detail: str, *, extra: Mapping[str, Any] | None = None) 
     return ProblemError(409, code, detail, extra=extra)
 
 
+def id_unavailable() -> ProblemError:
+    """409 for a client-chosen id that cannot be used, whatever the reason.
+
+    The same answer whether the id is used in the caller's network or in another one, so it never confirms that
+    a resource exists in a network the caller cannot see (issue 11, point 4).
+    """
+    return conflict("id_unavailable", "Este identificador no está disponible.")
+
+
 def invalid(field: str, message: str, code: str = "validation_error") -> ProblemError:
     """422 naming one field, shaped like the translated validation errors."""
     return ProblemError(422, code, message, errors=[{"field": field, "message": message}])

@@ -6,7 +6,7 @@ import uuid
 
 from sqlmodel import Session, col, select
 
-from mejora_common.errors import conflict, invalid, not_found
+from mejora_common.errors import id_unavailable, invalid, not_found
 from mejora_common.pagination import paginate
 
 from ..domain.access import Actor
@@ -50,7 +50,7 @@ def create_aim(session: Session, actor: Actor, body: AimCreate) -> tuple[AimRead
         existing = session.get(Aim, body.id)
         if existing is not None:
             if existing.network_id != network_id:
-                raise conflict("id_taken", "Ese identificador ya está en uso.")
+                raise id_unavailable()
             return aim_read(existing), False
     _check_measure(session, network_id, body.measure_id)
     aim = Aim(network_id=network_id, **body.model_dump(exclude={"id"}))

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from mejora_common.errors import conflict, invalid, not_found
+from mejora_common.errors import id_unavailable, invalid, not_found
 from mejora_common.pagination import paginate
 
 from ..domain.access import ALL_SEEING, Actor
@@ -94,7 +94,7 @@ def create_event(session: Session, actor: Actor, body: EventCreate) -> tuple[Eve
         existing = session.get(Event, body.id)
         if existing is not None:
             if existing.network_id != actor.network_id:
-                raise conflict("id_taken", "Ese identificador ya está en uso.")
+                raise id_unavailable()
             return event_read(existing), False
     require(actor, actor.edits_event(body.kind, body.school_ids), EVENT_EDIT)
     values = body.model_dump(exclude={"id"})
@@ -285,7 +285,7 @@ def create_barrier(session: Session, actor: Actor, body: BarrierCreate) -> tuple
         existing = session.get(Barrier, body.id)
         if existing is not None:
             if existing.network_id != actor.network_id:
-                raise conflict("id_taken", "Ese identificador ya está en uso.")
+                raise id_unavailable()
             return barrier_read(existing), False
     require(actor, actor.creates_barrier(body.school_id), "Solo puedes registrar barreras de tu establecimiento.")
     values = body.model_dump(exclude={"id"})

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from mejora_common.errors import ProblemError, conflict, not_found
+from mejora_common.errors import ProblemError, conflict, id_unavailable, not_found
 from mejora_common.pagination import paginate
 
 from ..domain.access import Actor
@@ -79,7 +79,7 @@ def create_school(session: Session, actor: Actor, body: SchoolCreate) -> tuple[S
         existing = session.get(School, body.id)
         if existing is not None:
             if existing.network_id != network_id:
-                raise conflict("id_taken", "Ese identificador ya está en uso.")
+                raise id_unavailable()
             return school_read(existing), False
     _rbd_taken(session, network_id, body.rbd, None)
     school = School(network_id=network_id, **body.model_dump(exclude={"id"}, exclude_none=True))
@@ -187,7 +187,7 @@ def create_person(session: Session, actor: Actor, body: PersonCreate) -> tuple[P
         existing = session.get(Person, body.id)
         if existing is not None:
             if existing.network_id != actor.network_id:
-                raise conflict("id_taken", "Ese identificador ya está en uso.")
+                raise id_unavailable()
             return person_read(existing, actor), False
     _run_taken(session, actor.network_id, body.run, None)
     school_in_network(session, actor.network_id, body.school_id, "school_id")

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, func, select
 
 from mejora_common.auth import INTEGRATION_ROLE, Membership, Principal, issue_access_token
 from mejora_common.db import utcnow
-from mejora_common.errors import ProblemError, conflict, not_found
+from mejora_common.errors import ProblemError, id_unavailable, not_found
 
 from ..domain.access import Actor
 from ..models import Account, IntegrationClient
@@ -84,7 +84,7 @@ def create_client(
         existing = session.get(IntegrationClient, body.id)
         if existing is not None:
             if existing.network_id != network_id:
-                raise conflict("id_taken", "Ese identificador ya está en uso.")
+                raise id_unavailable()
             read = _read(existing, _creator(session, existing))
             return IntegrationCreated(**read.model_dump(), client_secret=None), False
     secret = secrets.token_urlsafe(32)

@@ -21,7 +21,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from mejora_common.errors import ProblemError, conflict, invalid, not_found, translate_validation_errors
+from mejora_common.errors import ProblemError, id_unavailable, invalid, not_found, translate_validation_errors
 from mejora_common.pagination import keyset_page, paginate
 
 from ..domain.access import Actor
@@ -68,7 +68,7 @@ def create_measure(session: Session, actor: Actor, body: MeasureCreate) -> tuple
         existing = session.get(Measure, body.id)
         if existing is not None:
             if existing.network_id != network_id:
-                raise conflict("id_taken", "Ese identificador ya está en uso.")
+                raise id_unavailable()
             return existing, False
     measure = Measure(network_id=network_id, **body.model_dump(exclude={"id"}))
     if body.id is not None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
 from mejora_common.db import utcnow
-from mejora_common.errors import ProblemError, conflict, invalid, not_found
+from mejora_common.errors import ProblemError, conflict, id_unavailable, invalid, not_found
 from mejora_common.pagination import paginate
 
 from ..domain.access import Actor
@@ -146,7 +146,7 @@ def create_diagram(session: Session, actor: Actor, body: DiagramCreate) -> tuple
         existing = session.get(DriverDiagram, body.id)
         if existing is not None:
             if existing.network_id != network_id:
-                raise conflict("id_taken", "Ese identificador ya está en uso.")
+                raise id_unavailable()
             return existing, False
     latest = session.exec(
         select(DriverDiagram).where(DriverDiagram.network_id == network_id).order_by(col(DriverDiagram.version).desc())
@@ -292,7 +292,7 @@ def add_node(session: Session, actor: Actor, diagram: DriverDiagram, body: NodeC
         existing = session.get(DiagramNode, body.id)
         if existing is not None:
             if existing.diagram_id != diagram.id:
-                raise conflict("id_taken", "Ese identificador ya está en uso.")
+                raise id_unavailable()
             return node_read(session, existing), False
     _require_draft(diagram)
     if body.kind == "aim":

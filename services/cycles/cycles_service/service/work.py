@@ -10,7 +10,7 @@ import uuid
 from sqlmodel import Session
 
 from mejora_common.db import utcnow
-from mejora_common.errors import ProblemError, conflict, invalid
+from mejora_common.errors import ProblemError, conflict, id_unavailable, invalid
 
 from ..domain.access import Actor
 from ..domain.cycle_stages import STAGE_LABELS, can_advance, next_stage, parse_stage, reopen_error
@@ -37,7 +37,7 @@ def create_cycle(session: Session, actor: Actor, body: CycleCreate) -> tuple[Cyc
         existing = session.get(Cycle, body.id)
         if existing is not None:
             if existing.network_id != body.network_id:
-                raise conflict("id_taken", "Ese identificador ya está en uso.")
+                raise id_unavailable()
             return existing, False
     school_id = body.school_id if "school_id" in body.model_fields_set else actor.school_id
     owner_id = body.owner_id or actor.person_id

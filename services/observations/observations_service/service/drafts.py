@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from mejora_common.auth import Principal
 from mejora_common.db import utcnow
-from mejora_common.errors import ProblemError, conflict, forbidden, invalid, not_found
+from mejora_common.errors import ProblemError, conflict, forbidden, id_unavailable, invalid
 from mejora_common.service_client import ServiceClient
 from mejora_common.versioning import check_if_match, check_if_none_match_for_create, stale
 
@@ -100,7 +100,7 @@ def plan_put(
     if existing is not None and not can_write(principal, existing):
         if can_read(principal, existing):
             raise forbidden("Solo quien observó o la coordinación puede modificar esta observación.")
-        raise not_found("La observación")
+        raise id_unavailable()  # the same whichever network holds it: never confirms where it exists
     membership = require_recorder(principal, body.network_id)
     instrument = _instrument_for(session, body.instrument_id, body.network_id)
     spec = spec_of(instrument)
