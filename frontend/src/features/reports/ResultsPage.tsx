@@ -2,7 +2,9 @@ import { useEffect } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
+import { useAuth } from "../../auth/AuthContext";
 import { ChartView, DownloadButton, Loaded, num, signedNum, useLoad, useT, type T } from "./common";
+import { ReleaseControls } from "./ReleaseControls";
 
 type Report = components["schemas"]["NetworkResultsReport"];
 type Group = components["schemas"]["GroupOut"];
@@ -25,6 +27,9 @@ export function ResultsPage() {
   );
   const wave = params.get("wave") ?? "";
   const compare = params.get("compare") ?? "";
+  const release = params.get("release") ?? "";
+  const { me } = useAuth();
+  const coordinator = me?.memberships.some((m) => m.network_id === networkId && m.role === "coordinator") ?? false;
   useEffect(() => {
     const list = waves.data?.waves ?? [];
     if (!wave && list.length > 0) {
@@ -34,9 +39,10 @@ export function ResultsPage() {
     }
   }, [waves.data, wave, setParams]);
 
-  const choose = (nextWave: string, nextCompare: string) => {
+  const choose = (nextWave: string, nextCompare: string, nextRelease = "") => {
     const next = new URLSearchParams({ wave: nextWave });
     if (nextCompare && nextCompare !== nextWave) next.set("compare", nextCompare);
+    if (nextRelease) next.set("release", nextRelease);
     setParams(next);
   };
 
@@ -79,29 +85,63 @@ export function ResultsPage() {
           )
         }
       </Loaded>
-      {wave && <Results networkId={networkId} wave={wave} compare={compare} />}
+      {wave && (
+        <ReleaseControls
+          networkId={networkId}
+          wave={wave}
+          release={release}
+          coordinator={coordinator}
+          onChoose={(next) => choose(wave, compare, next)}
+        />
+      )}
+      {wave && <Results networkId={networkId} wave={wave} compare={compare} release={release} />}
     </section>
   );
 }
 
-function Results({ networkId, wave, compare }: { networkId: string; wave: string; compare: string }) {
+function Results({
+  networkId,
+  wave,
+  compare,
+  release,
+}: {
+  networkId: string;
+  wave: string;
+  compare: string;
+  release: string;
+}) {
   const t = useT();
   const state = useLoad(
     async () =>
       unwrap(
         await api.GET("/api/v1/reports/networks/{network_id}/results", {
-          params: { path: { network_id: networkId }, query: { wave, ...(compare ? { compare } : {}) } },
+          params: {
+            path: { network_id: networkId },
+            query: { wave, ...(compare ? { compare } : {}), ...(release ? { release: Number(release) } : {}) },
+          },
         }),
       ) as Report,
-    [networkId, wave, compare],
+    [networkId, wave, compare, release],
   );
-  const query = new URLSearchParams({ wave, ...(compare ? { compare } : {}) });
+  if (state.error?.problem.code === "no_release")
+    return (
+      <p className="notice" role="status" data-testid="no-release">
+        {state.error.problem.detail}
+      </p>
+    );
+  const query = new URLSearchParams({ wave, ...(compare ? { compare } : {}), ...(release ? { release } : {}) });
   const base = `/api/v1/reports/networks/${networkId}/results?${query.toString()}`;
   const name = `resultados-${wave}${compare ? `-vs-${compare}` : ""}`;
   return (
     <Loaded state={state}>
       {(r) => (
         <>
+          <p className={`source source-${r.source.kind}`} data-testid="results-source">
+            <strong>{r.source.label}</strong>
+            {r.source.kind === "release"
+              ? ` · ${t("publishedBy", { name: r.source.published_by ?? "" })}`
+              : ` · ${t("liveNote")}`}
+          </p>
           <p className="muted">{t("resultsIntro", { k: r.k })}</p>
           <p className="actions">
             <DownloadButton url={`${base}&format=pdf`} filename={`${name}.pdf`} label={t("downloadPdf")} />
@@ -171,6 +211,12 @@ function GroupTable({ group, report, t }: { group: Group; report: Report; t: T }
         {!group.suppressed && group.n_classrooms !== null && (
           <span className="muted"> · {t("classrooms", { count: group.n_classrooms })}</span>
         )}
+        {group.from_release ? (
+          <span className="held" data-testid="held-label">
+            {" "}
+            · {t("fromRelease", { number: group.from_release })}
+          </span>
+        ) : null}
       </h3>
       {group.suppressed ? (
         <p className="suppressed">{t("suppressedGroup", { k: report.k })}</p>
@@ -215,7 +261,15 @@ function Comparison({ report, t }: { report: Report; t: T }) {
   const c = report.comparison!;
   return (
     <>
-      <h2>{t("comparisonTitle", { before: c.before_wave, after: c.after_wave })}</h2>
+      <h2>
+        {t("comparisonTitle", { before: c.before_wave, after: c.after_wave })}
+        {c.from_release ? (
+          <span className="held" data-testid="held-label">
+            {" "}
+            · {t("fromRelease", { number: c.from_release })}
+          </span>
+        ) : null}
+      </h2>
       {c.suppressed ? (
         <p className="suppressed">{t("comparisonSuppressed", { k: report.k })}</p>
       ) : (

@@ -286,9 +286,9 @@ async def live_results(
         comparison = comparison_out(result, structure)
 
     notes = [
+        f"Solo se muestran grupos de al menos {k} aulas: los grupos menores aparecen como «suprimido», sin cifras.",
         "Vista en vivo (solo coordinación): calculada ahora con las observaciones enviadas. Las demás personas de la "
         "red ven solo los resultados publicados.",
-        f"Solo se muestran grupos de al menos {k} aulas: los grupos menores aparecen como «suprimido», sin cifras.",
     ]
     if excluded_now or excluded_before:
         notes.append(

@@ -64,11 +64,11 @@ def _groups(document: dict[str, Any], role: str, own_school: uuid.UUID | None) -
 def _notes(release: Release, role: str, compare: str | None, shown: bool, held_back: bool) -> list[str]:
     k = release.k
     notes = [
+        f"Solo se muestran grupos de al menos {k} aulas: los grupos menores aparecen como «suprimido», sin cifras. "
+        "También se suprime un grupo cuyo valor, junto con los demás, permitiría deducir un grupo suprimido.",
         f"Resultados de la publicación {release.number} de la medición {release.wave}, publicada por "
         f"{release.published_by_name} el {long_date(release.published_at)}: no cambian aunque lleguen observaciones "
         "nuevas.",
-        f"Solo se muestran grupos de al menos {k} aulas: los grupos menores aparecen como «suprimido», sin cifras. "
-        "También se suprime un grupo cuyo valor, junto con los demás, permitiría deducir un grupo suprimido.",
     ]
     if held_back:
         notes.append(
