@@ -1,5 +1,6 @@
 """The reports screens in a real browser: a teacher reads her feedback, starts a PHEA cycle on her
-priority area from it, and reads the run chart of a measure with its signals."""
+priority area from it, and reads the run chart of a measure with its signals; the network results show which
+release (or, for coordination, the live view) they come from, and coordination publishes after a confirmation."""
 
 from __future__ import annotations
 
@@ -59,3 +60,29 @@ def test_run_chart_of_a_measure_with_its_signals(page: Any, log_in: Any) -> None
     assert svg.locator("g.event").count() > 0
     expect(chart.get_by_test_id("signal-count")).to_contain_text("puntos con señal")
     expect(chart.get_by_test_id("run-chart-signals")).to_contain_text("Desplazamiento")
+
+
+def test_a_teacher_reads_the_published_results(page: Any, log_in: Any) -> None:
+    log_in("educadora@demo.cl")
+    page.goto(f"/redes/{DEMO_NETWORK_ID}/resultados?wave=2024-2")
+    source = page.get_by_test_id("results-source")
+    expect(source).to_contain_text("Publicación 1 del")  # the demo seed's release, not live data
+    expect(page.get_by_test_id("result-group").first).to_be_visible()
+    expect(page.get_by_role("button", name="Publicar resultados de la ola")).to_have_count(0)
+
+
+def test_coordination_reads_live_or_a_release_and_publishes_after_confirming(page: Any, log_in: Any) -> None:
+    log_in("coordinacion@demo.cl")
+    page.goto(f"/redes/{DEMO_NETWORK_ID}/resultados?wave=2024-2")
+    expect(page.get_by_test_id("results-source")).to_contain_text("Vista en vivo")
+    page.get_by_test_id("release-select").select_option("1")
+    expect(page.get_by_test_id("results-source")).to_contain_text("Publicación 1 del")
+    page.get_by_role("button", name="Publicar resultados de la ola").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("¿Publicar los resultados de la ola 2024-2?")
+    dialog.get_by_role("button", name="Cancelar").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    page.get_by_role("button", name="Publicar resultados de la ola").click()
+    page.get_by_role("dialog").get_by_role("button", name="Publicar").click()
+    # The demo's waves are already published and nothing changed since: the refusal says so, readably.
+    expect(page.get_by_test_id("publish-refused")).to_contain_text("Nada cambió desde la publicación 1")
