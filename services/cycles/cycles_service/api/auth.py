@@ -17,8 +17,9 @@ from mejora_common.errors import ProblemError
 from ..db import DbSession
 from ..schemas import MeRead, RefreshRequest, TokenPair
 from ..schemas.integrations import TokenResponse
-from ..service import accounts, integrations, sessions
+from ..service import accounts, integrations, mfa, sessions
 from .session_cookies import (
+    CSRF_REFUSED,
     REFRESH_COOKIE,
     clear_session_cookies,
     require_csrf,
@@ -124,6 +125,7 @@ def login(
         return integrations.issue_client_token(session, client, form.scope, settings, secret)
     assert form.username is not None and form.password is not None
     account = accounts.authenticate(session, form.username, form.password, settings)
+    mfa.require_second_factor(session, account, settings)  # 401 mfa_required: a second step (api/mfa.py)
     issued = accounts.issue_tokens(session, account, settings, secret)
     return TokenResponse(**_deliver(request, response, issued, cookie=wants_cookie(request)).model_dump())
 
@@ -164,7 +166,7 @@ def _cookie_session(request: Request, session: DbSession) -> str:
         "cookie. Un token ya rotado presentado de nuevo dentro de unos segundos devuelve el mismo sucesor; "
         "después, cierra todas las sesiones de esa familia."
     ),
-    responses={403: {"description": "Falta `X-CSRF-Token` o no corresponde a la sesión (cookie)"}},
+    responses=CSRF_REFUSED,
 )
 def refresh(request: Request, response: Response, session: DbSession, body: RefreshRequest | None = None) -> TokenPair:
     settings, secret = request.app.state.settings, request.app.state.jwt_secret
@@ -179,7 +181,7 @@ def refresh(request: Request, response: Response, session: DbSession, body: Refr
     status_code=204,
     summary="Cerrar sesión (revoca la familia del token de renovación)",
     description="Como `/refresh`: el token en el cuerpo, o la cookie de la aplicación web con `X-CSRF-Token`.",
-    responses={403: {"description": "Falta `X-CSRF-Token` o no corresponde a la sesión (cookie)"}},
+    responses=CSRF_REFUSED,
 )
 def logout(request: Request, session: DbSession, body: RefreshRequest | None = None) -> Response:
     response = Response(status_code=204)

@@ -27,6 +27,14 @@ DELIVERY_HEADER = "X-Token-Delivery"
 """``X-Token-Delivery: cookie`` on login asks for the refresh token in a cookie instead of the JSON body."""
 
 
+CSRF_REFUSED: dict[int | str, dict[str, object]] = {
+    403: {
+        "description": "Falta `X-CSRF-Token` o no corresponde a la sesión (cookie)",
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+}
+
+
 def wants_cookie(request: Request) -> bool:
     return request.headers.get(DELIVERY_HEADER, "").strip().lower() == "cookie"
 
