@@ -25,10 +25,14 @@ export function clientLabel(t: T, client: string): string {
   return label(t, "client", client.split(":", 1)[0]);
 }
 
+/** Kinds about one observation: their label says it already. */
+const SINGLE = new Set(["observation", "scores", "amendments"]);
+
 export function whatLabel(t: T, entry: Entry): string {
   const n = entry.observation_ids.length;
   const count = n === 1 ? t("oneObservation") : n > 1 ? t("observations", { count: n }) : "";
-  return count ? `${label(t, "kind", entry.kind)} · ${count}` : label(t, "kind", entry.kind);
+  const what = label(t, "kind", entry.kind);
+  return count && !SINGLE.has(entry.kind) ? `${what} · ${count}` : what;
 }
 
 export function When({ iso, language }: { iso: string; language: string }) {

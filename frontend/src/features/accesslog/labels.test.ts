@@ -1,0 +1,46 @@
+// The access log's labels: every kind, client and role the API sends has Spanish text; unknown values show as sent.
+import { describe, expect, it } from "vitest";
+import { translate } from "../../i18n/translate";
+import { clientLabel, label, whatLabel, type Entry, type T } from "./common";
+import { en, es } from "./messages";
+
+const t: T = (key, vars) => translate({ es, en }, "es", key, vars);
+const tEn: T = (key, vars) => translate({ es, en }, "en", key, vars);
+
+function entry(kind: string, ids: string[]): Entry {
+  return {
+    id: "1",
+    viewed_at: "2026-12-01T12:00:00Z",
+    network_id: "n",
+    teacher_id: "t",
+    viewer: { account_id: "a", person_id: null, name: "Camila", role: "coordinator" },
+    client: "web",
+    kind,
+    observation_ids: ids,
+    filters: {},
+    request_id: null,
+  };
+}
+
+describe("access log labels", () => {
+  it("names every kind the observations service records", () => {
+    for (const kind of ["observation", "scores", "amendments", "observations", "scores_export", "export"]) {
+      expect(label(t, "kind", kind)).not.toBe(kind);
+    }
+    expect(label(t, "kind", "algo_nuevo")).toBe("algo_nuevo");
+  });
+
+  it("names the client without the integration's id, and the reports service as a report", () => {
+    expect(clientLabel(t, "integration:6c3b49c7")).toBe("Integración (sistema del SLEP)");
+    expect(clientLabel(t, "reports")).toBe("Informe (devolución o trayectoria)");
+    expect(clientLabel(t, "service:reports")).toBe("Servicio interno");
+    expect(clientLabel(tEn, "web")).toBe("Web app");
+  });
+
+  it("counts the observations seen", () => {
+    expect(whatLabel(t, entry("observation", ["o1"]))).toBe("Una observación");
+    expect(whatLabel(t, entry("observations", ["o1"]))).toBe("Una lista de observaciones · 1 observación");
+    expect(whatLabel(t, entry("observations", ["o1", "o2"]))).toBe("Una lista de observaciones · 2 observaciones");
+    expect(whatLabel(t, entry("export", []))).toBe("Exportación de observaciones");
+  });
+});
