@@ -45,6 +45,15 @@ ROUTES: dict[Rule, str] = {
 
 # Reachable without a token (login, token renewal, health and the API description).
 PUBLIC_PATHS = {"auth/token", "auth/refresh", "auth/logout", "health", "openapi.json"}
+# The account lifecycle (cycles' api/account_lifecycle.py, api/mfa.py): authorised by the link or challenge sent.
+PUBLIC_PATHS |= {
+    "auth/invitation/check",
+    "auth/invitation/accept",
+    "auth/password-reset",
+    "auth/password-reset/confirm",
+    "auth/mfa/challenge",
+    "auth/mfa/challenge/enrolment",
+}
 
 
 def segments(path: str) -> list[str]:

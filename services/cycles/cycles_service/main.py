@@ -6,7 +6,8 @@ from fastapi import FastAPI
 
 from mejora_common.app import create_service_app
 
-from .api import auth, calendar, directory, integrations, measures, networks, planning, work
+from .api import account_lifecycle, auth, calendar, directory, integrations, measures, mfa, networks, planning, work
+from .api import principal as active_principal
 from .db import build_engine, check_ready
 from .models import IdempotencyRecord
 from .settings import Settings, get_settings
@@ -34,11 +35,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             calendar.router,
             planning.router,
             integrations.router,
+            account_lifecycle.router,
+            mfa.router,
         ],
         ready_check=lambda: check_ready(engine),
         idempotency_model=IdempotencyRecord,
     )
     app.state.engine = engine
+    active_principal.install(app)  # deactivated accounts and ended sessions: refused at once (api/principal.py)
     return app
 
 

@@ -6,10 +6,11 @@ from functools import lru_cache
 
 from mejora_common.settings import env_field
 
+from .settings_accounts import AccountLifecycleSettings
 from .settings_sessions import SessionSettings
 
 
-class Settings(SessionSettings):
+class Settings(AccountLifecycleSettings, SessionSettings):
     database_url: str = env_field("MEJORA_CYCLES_DATABASE_URL", "")
     access_token_minutes: int = env_field("MEJORA_ACCESS_TOKEN_MINUTES", 15)
     refresh_token_days: int = env_field("MEJORA_REFRESH_TOKEN_DAYS", 30)

@@ -1,5 +1,6 @@
 """Cycles service tables. Import every module here so Alembic sees all metadata."""
 
+from .account_lifecycle import AccountSecurity, AccountToken, RecoveryCode
 from .accounts import Account, RefreshToken, RefreshTokenFamily
 from .base import Base
 from .calendar import Barrier, Event
@@ -15,6 +16,8 @@ metadata = Base.metadata
 __all__ = [
     "NETWORK_SCOPE",
     "Account",
+    "AccountSecurity",
+    "AccountToken",
     "Aim",
     "Barrier",
     "Base",
@@ -30,6 +33,7 @@ __all__ = [
     "MeasurePoint",
     "Network",
     "Person",
+    "RecoveryCode",
     "RefreshToken",
     "RefreshTokenFamily",
     "School",
