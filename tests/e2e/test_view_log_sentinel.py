@@ -220,10 +220,8 @@ def test_every_answer_that_shows_a_teacher_s_data_left_a_log_row(system: Any) ->
                 shown = sentinel in response.content.decode("utf-8", errors="replace")
                 answers.append(Answer(caller, str(response.request.url), request_id, response.status_code, shown))
 
-        logged = {
-            (row["request_id"], row["viewer"]["account_id"])
-            for row in network_log(client, auth_header(system.token(ROLES["coordinator"])))
-        }
+        rows = network_log(client, auth_header(system.token(ROLES["coordinator"])))
+        logged = {(row["request_id"], row["viewer"]["account_id"]) for row in rows}
 
     with_sentinel = [a for a in answers if a.has_sentinel]
     # Not vacuous: the observation, its amendments and its feedback did show the sentinel to the coordinator.
@@ -235,6 +233,11 @@ def test_every_answer_that_shows_a_teacher_s_data_left_a_log_row(system: Any) ->
         if not a.caller.exempt and (a.request_id, a.caller.account_id) not in logged
     ]
     assert not unlogged, "answers that showed the teacher's data without a view log row:\n" + "\n".join(unlogged)
+    # A feedback is logged as one, read through reports on the person's behalf (the act claim), in every format.
+    for a in with_sentinel:
+        if "/feedback" in a.url and not a.caller.exempt:
+            through = {(r["client"], r["kind"]) for r in rows if r["request_id"] == a.request_id}
+            assert through == {("reports", "feedback")}, f"{a.caller.role} GET {a.url}: {through}"
     # Who may not read the observation never saw the sentinel.
     for a in with_sentinel:
         assert a.caller.role in {"coordinator", "coach", "teacher"}, f"{a.caller.role} saw the sentinel at {a.url}"

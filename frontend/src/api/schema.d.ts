@@ -1392,7 +1392,8 @@ export interface paths {
          *
          *     Todo se lee **con los permisos de quien consulta**: el servicio de observaciones decide quién puede ver los
          *     puntajes (la docente, quien observó y la coordinación de la red); para las demás personas la observación no
-         *     existe (404). El informe no contiene nada sobre otras docentes.
+         *     existe (404). El informe no contiene nada sobre otras docentes. Cada lectura queda en el registro de accesos de la
+         *     docente («Quién vio mis datos»), con el nombre de quien consulta, salvo las de la propia docente.
          */
         get: operations["observation_feedback_api_v1_reports_observations__observation_id__feedback_get"];
         put?: never;
@@ -1412,7 +1413,7 @@ export interface paths {
         };
         /**
          * Trayectoria de una docente: sus puntajes por dimensión en el tiempo
-         * @description Las observaciones enviadas de la docente que quien consulta puede ver (la docente, quien observó, la coordinación), en orden de fecha, con el puntaje de cada dimensión y dominio.
+         * @description Las observaciones enviadas de la docente que quien consulta puede ver (la docente, quien observó, la coordinación), en orden de fecha, con el puntaje de cada dimensión y dominio. Cada lectura queda en el registro de accesos de la docente, salvo las de ella misma.
          */
         get: operations["teacher_trajectory_api_v1_reports_teachers__teacher_id__trajectory_get"];
         put?: never;
@@ -5404,7 +5405,7 @@ export interface components {
             client: string;
             /**
              * Kind
-             * @description Qué se vio: `observation`, `scores`, `amendments`, `observations` (una lista), `scores_export` (puntajes por observación), `export` (exportación en formato largo)
+             * @description Qué se vio: `observation`, `scores`, `amendments`, `observations` (una lista), `scores_export` (puntajes por observación), `export` (exportación en formato largo), `feedback` (una devolución, leída por el servicio de reportes), `trajectory` (la trayectoria de la docente)
              */
             kind: string;
             /**

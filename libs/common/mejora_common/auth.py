@@ -75,7 +75,9 @@ class Principal:
     via: str | None = None
     """The sibling service that made this call on the person's behalf (a service token's ``act`` claim)."""
     purpose: str | None = None
-    """Of a service token without a person: :data:`AGGREGATE_PURPOSE` when it only computes aggregates."""
+    """Of a service token without a person: :data:`AGGREGATE_PURPOSE` when it only computes aggregates; of a call on
+    a person's behalf (:attr:`via`), what the calling service reads for (e.g. ``feedback``). Never of a person's own
+    token."""
 
     def membership(self, network_id: uuid.UUID) -> Membership | None:
         return next((m for m in self.memberships if m.network_id == network_id), None)
@@ -155,8 +157,9 @@ class Actor:
             claims["scopes"] = list(self.scopes)
         return claims
 
-    def principal(self, via: str) -> Principal:
-        """The person as the receiving service authorises them, reached through the service ``via``."""
+    def principal(self, via: str, purpose: str | None = None) -> Principal:
+        """The person as the receiving service authorises them, reached through the service ``via`` (which may say
+        what for: ``purpose``, e.g. ``feedback``)."""
         return Principal(
             account_id=self.account_id,
             email=self.email,
@@ -165,6 +168,7 @@ class Actor:
             memberships=self.memberships,
             scopes=self.scopes,
             via=via,
+            purpose=purpose,
         )
 
 
@@ -268,7 +272,9 @@ def verify_access_token(token: str, secret: str) -> Principal:
         raise _unauthorized("token_invalid", "El token de acceso no es válido.")
     try:
         if claims.get("role") == SERVICE_ROLE and claims.get("act") is not None:
-            return _acting_for(_principal_from(claims["act"]), via=str(claims.get("service") or SERVICE_ROLE))
+            purpose = str(claims["purpose"]) if claims.get("purpose") else None
+            via = str(claims.get("service") or SERVICE_ROLE)
+            return _acting_for(_principal_from(claims["act"]), via=via, purpose=purpose)
         return _principal_from(claims)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise _unauthorized("token_invalid", "El token de acceso no es válido.") from exc
@@ -296,11 +302,11 @@ def _principal_from(claims: dict[str, Any]) -> Principal:
     )
 
 
-def _acting_for(person: Principal, *, via: str) -> Principal:
+def _acting_for(person: Principal, *, via: str, purpose: str | None) -> Principal:
     """The person an ``act`` claim names, as the receiving service authorises them."""
     if person.role == SERVICE_ROLE:  # an act claim naming a service would hand out a service's rights
         raise ValueError("act names a service")
-    return Actor.of(person).principal(via)
+    return Actor.of(person).principal(via, purpose)
 
 
 def bearer_token(request: Request) -> str:

@@ -11,14 +11,16 @@ request, so in a burst at most about 10 % more requests reach the sibling.
 **On whose behalf.** A client built with ``delegate_as`` (this service's name) and the token secret never
 forwards a person's own token: it verifies it and sends instead a short service token whose ``act`` claim
 names that person (:func:`mejora_common.auth.issue_service_token`). The sibling then authorises the person's
-rights and its view log names both the person and the service the call came through. A service token handed
-to the client (e.g. reports' aggregate token) is sent as it is.
+rights and its view log names both the person and the service the call came through; what the service reads for
+(:data:`delegation_purpose`, e.g. ``feedback``) goes in the token's ``purpose``. A service token handed to the
+client (e.g. reports' aggregate token) is sent as it is.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +56,10 @@ def service_down(service: str, *, timeout: bool = False) -> ProblemError:
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+delegation_purpose: ContextVar[str | None] = ContextVar("delegation_purpose", default=None)
+"""What the current request reads on the person's behalf for (``feedback``, ``trajectory``); set by the endpoint,
+sent in the ``purpose`` of the tokens a delegating client mints, so the sibling's view log can say it."""
 
 
 @dataclass
@@ -122,7 +128,7 @@ class ServiceClient:
         caller = verify_access_token(token, self._secret)
         if caller.is_service:
             return token
-        return issue_service_token(self.delegate_as, self._secret, actor=caller)
+        return issue_service_token(self.delegate_as, self._secret, actor=caller, purpose=delegation_purpose.get())
 
     def _headers(self, token: str | None) -> dict[str, str]:
         headers = {"Accept": "application/json"}

@@ -18,7 +18,7 @@ from mejora_common.auth import (
     verify_access_token,
 )
 from mejora_common.errors import ProblemError
-from mejora_common.service_client import ServiceClient
+from mejora_common.service_client import ServiceClient, delegation_purpose
 from mejora_common.testing import TEST_SECRET, make_principal, make_token
 
 NETWORK = uuid.uuid4()
@@ -155,3 +155,32 @@ def test_a_delegating_client_refuses_an_invalid_caller_token() -> None:
 def test_delegating_needs_the_secret() -> None:
     with pytest.raises(ValueError):
         ServiceClient("observations", "http://o", delegate_as="reports")
+
+
+def test_the_purpose_of_a_delegated_read_travels_in_the_token_and_never_makes_it_an_aggregate() -> None:
+    person = make_principal("coordinator", NETWORK)
+    sent: list[str] = []
+
+    async def scenario() -> None:
+        client = _client_seeing(sent, delegate=True)
+        marker = delegation_purpose.set("feedback")
+        try:
+            await client.get_json("/a", token=make_token(person))
+        finally:
+            delegation_purpose.reset(marker)
+            await client.aclose()
+        await client_without_purpose()
+
+    async def client_without_purpose() -> None:
+        client = _client_seeing(sent, delegate=True)
+        try:
+            await client.get_json("/b", token=make_token(person))
+        finally:
+            await client.aclose()
+
+    asyncio.run(scenario())
+    with_purpose, without = (verify_access_token(token, TEST_SECRET) for token in sent)
+    assert (with_purpose.purpose, with_purpose.via) == ("feedback", "reports")
+    assert without.purpose is None
+    aggregate = issue_service_token("reports", TEST_SECRET, actor=person, purpose=AGGREGATE_PURPOSE)
+    assert not verify_access_token(aggregate, TEST_SECRET).computes_aggregates  # a person's read is always a view

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from mejora_common.auth import AGGREGATE_PURPOSE, INTEGRATION_ROLE, Membership, Principal, issue_service_token
 from mejora_common.testing import DEMO_NETWORK_ID, TEST_SECRET, make_token
-from observations_service.domain.view_log import Shown, Viewer, entries, retention_cutoff
+from observations_service.domain.view_log import Shown, Viewer, entries, kind_of, retention_cutoff
 from observations_service.main import purge_view_log
 from observations_service.models import ViewLogEntry
 
@@ -109,6 +109,18 @@ def test_a_read_through_reports_names_the_person_and_the_client(
     other = {"Authorization": f"Bearer {issue_service_token('reports', TEST_SECRET, actor=other_coach)}"}
     assert client.get(f"/api/v1/observations/{oid}", headers=other).status_code == 404
     assert len(my_log(client, headers)) == 1
+
+
+def test_a_read_for_a_feedback_or_a_trajectory_is_logged_as_such(
+    client: TestClient, headers: Headers, draft: Any
+) -> None:
+    oid = submitted(client, headers, draft)
+    coordinator = demo_principal(COORDINATOR)
+    for purpose in ("feedback", "trajectory", "something-else"):
+        token = issue_service_token("reports", TEST_SECRET, actor=coordinator, purpose=purpose)
+        client.get(f"/api/v1/observations/{oid}/scores", headers={"Authorization": f"Bearer {token}"})
+    # The purpose only names what a sibling read for; one the log does not know keeps the endpoint's kind.
+    assert [e["kind"] for e in my_log(client, headers)] == ["scores", "trajectory", "feedback"]
 
 
 def test_a_service_reading_for_itself_without_the_aggregate_purpose_is_logged(
@@ -236,6 +248,8 @@ def test_the_rules_in_plain_values() -> None:
     assert entries(aggregate, shown) == []
     stranger = Viewer(uuid.uuid4(), "Servicio", "service", "service:reports")
     assert entries(stranger, shown)[0].viewer_role == "service"
+    assert kind_of("scores", via="reports", purpose="feedback") == "feedback"
+    assert kind_of("scores", via=None, purpose="feedback") == "scores"
     now = datetime(2026, 1, 1, tzinfo=UTC)
     assert retention_cutoff(now, 730) == now - timedelta(days=730)
     assert retention_cutoff(now, 0) is None

@@ -61,7 +61,7 @@ def test_feedback_reads_the_observation_as_the_caller_through_reports(
         assert token != own_token, f"{path}: the caller's own token was forwarded, the log could not name reports"
         assert principal.account_id == coach.account_id and principal.name == coach.name
         assert principal.memberships == coach.memberships and not principal.is_service
-        assert principal.via == "reports"
+        assert principal.via == "reports" and principal.purpose == "feedback"
 
 
 def test_trajectory_reads_as_the_caller_through_reports(
@@ -73,6 +73,7 @@ def test_trajectory_reads_as_the_caller_through_reports(
         client.get(f"/api/v1/reports/teachers/{uuid.uuid4()}/trajectory", headers=auth_header(make_token(coordinator)))
     assert rec.seen
     assert all(p.account_id == coordinator.account_id and p.via == "reports" for _, p, _ in rec.seen)
+    assert {p.purpose for _, p, _ in rec.seen} == {"trajectory"}
 
 
 def test_network_results_read_with_the_aggregate_token(

@@ -24,7 +24,16 @@ function entry(kind: string, ids: string[]): Entry {
 
 describe("access log labels", () => {
   it("names every kind the observations service records", () => {
-    for (const kind of ["observation", "scores", "amendments", "observations", "scores_export", "export"]) {
+    for (const kind of [
+      "observation",
+      "scores",
+      "amendments",
+      "observations",
+      "scores_export",
+      "export",
+      "feedback",
+      "trajectory",
+    ]) {
       expect(label(t, "kind", kind)).not.toBe(kind);
     }
     expect(label(t, "kind", "algo_nuevo")).toBe("algo_nuevo");

@@ -85,6 +85,16 @@ def entries(viewer: Viewer, shown: Iterable[Shown]) -> list[Entry]:
     return result
 
 
+#: What a sibling may say it reads a teacher's data for (the ``purpose`` of a call on a person's behalf); the log
+#: records it as the kind of view, since that is what the person saw (e.g. the feedback, not "an observation").
+VIA_PURPOSES = frozenset({"feedback", "trajectory"})
+
+
+def kind_of(kind: str, *, via: str | None, purpose: str | None) -> str:
+    """The kind of view to record: the calling service's purpose when it names one of :data:`VIA_PURPOSES`."""
+    return purpose if via and purpose in VIA_PURPOSES else kind
+
+
 def retention_cutoff(now: datetime, retention_days: int) -> datetime | None:
     """Entries viewed before this instant are purged; ``None`` (keep everything) for a retention of 0 or less."""
     if retention_days <= 0:

@@ -30,7 +30,8 @@ class ViewLogEntryRead(BaseModel):
     )
     kind: str = Field(
         description="Qué se vio: `observation`, `scores`, `amendments`, `observations` (una lista), `scores_export` "
-        "(puntajes por observación), `export` (exportación en formato largo)"
+        "(puntajes por observación), `export` (exportación en formato largo), `feedback` (una devolución, leída por el "
+        "servicio de reportes), `trajectory` (la trayectoria de la docente)"
     )
     observation_ids: list[uuid.UUID] = Field(description="Las observaciones de esa docente que se vieron")
     filters: dict[str, Any] = Field(description="Los filtros de la lista o exportación")

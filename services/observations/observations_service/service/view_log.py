@@ -26,7 +26,7 @@ from mejora_common.db import utcnow
 from mejora_common.observability import current_request_id
 from mejora_common.pagination import paginate
 
-from ..domain.view_log import Entry, Shown, Viewer, entries, retention_cutoff
+from ..domain.view_log import Entry, Shown, Viewer, entries, kind_of, retention_cutoff
 from ..models import Observation, ViewLogEntry
 from ..schemas.view_log import ViewLogEntryRead, ViewLogViewer
 
@@ -52,6 +52,7 @@ def record(
     session: Session, principal: Principal, kind: str, shown: Iterable[Shown], filters: dict[str, Any] | None = None
 ) -> None:
     """Log that ``principal`` was shown ``shown`` (see the module docstring: committed here, before the answer)."""
+    kind = kind_of(kind, via=principal.via, purpose=principal.purpose)
     rows = [_row(entry, principal, kind, filters) for entry in entries(viewer_of(principal), shown)]
     if not rows:
         return

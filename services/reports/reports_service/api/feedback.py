@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from mejora_common.auth import CurrentPrincipal
+from mejora_common.service_client import delegation_purpose
 
 from ..render.html import render_html
 from ..render.pdf import html_to_pdf
@@ -30,7 +31,8 @@ instrumento, el cambio por dimensión.
 
 Todo se lee **con los permisos de quien consulta**: el servicio de observaciones decide quién puede ver los
 puntajes (la docente, quien observó y la coordinación de la red); para las demás personas la observación no
-existe (404). El informe no contiene nada sobre otras docentes.
+existe (404). El informe no contiene nada sobre otras docentes. Cada lectura queda en el registro de accesos de la
+docente («Quién vio mis datos»), con el nombre de quien consulta, salvo las de la propia docente.
 """
 
 
@@ -55,7 +57,11 @@ async def observation_feedback(
     cancel: CancellationDep,
     format: Annotated[Literal["json", "html", "pdf"], Query(description="json, html o pdf")] = "json",
 ) -> Any:
-    report = await build_feedback(siblings, observation_id, token, cancel)
+    marker = delegation_purpose.set("feedback")  # the observations service logs these reads as feedback
+    try:
+        report = await build_feedback(siblings, observation_id, token, cancel)
+    finally:
+        delegation_purpose.reset(marker)
     if format == "json":
         return report
     await cancel.check(f"rendering the feedback as {format}")
@@ -72,7 +78,8 @@ async def observation_feedback(
     summary="Trayectoria de una docente: sus puntajes por dimensión en el tiempo",
     description=(
         "Las observaciones enviadas de la docente que quien consulta puede ver (la docente, quien observó, la "
-        "coordinación), en orden de fecha, con el puntaje de cada dimensión y dominio."
+        "coordinación), en orden de fecha, con el puntaje de cada dimensión y dominio. Cada lectura queda en el "
+        "registro de accesos de la docente, salvo las de ella misma."
     ),
     responses={
         404: {"description": "La docente no existe o no tienes acceso a sus observaciones"},
@@ -88,4 +95,8 @@ async def teacher_trajectory(
     cancel: CancellationDep,
     network_id: Annotated[uuid.UUID | None, Query(description="Solo las observaciones de esta red")] = None,
 ) -> TeacherTrajectory:
-    return await build_trajectory(siblings, principal, teacher_id, token, network_id, cancel=cancel)
+    marker = delegation_purpose.set("trajectory")  # the observations service logs these reads as a trajectory
+    try:
+        return await build_trajectory(siblings, principal, teacher_id, token, network_id, cancel=cancel)
+    finally:
+        delegation_purpose.reset(marker)

@@ -1,10 +1,11 @@
 """A teacher's feedback on one observation.
 
-Everything is read **with the caller's token**: the observations service decides who
+Everything is read **with the caller's rights** (the caller's token; the observations client turns it into a
+service token acting for the caller, see ``clients/__init__.py``): the observations service decides who
 may read an observation's scores (the teacher, the coach who observed, network
 coordinators — docs/architecture.md, "Users and roles"), so a report never shows more than its reader could
-read one by one. Only this teacher's observations are read; nothing about any other
-teacher reaches the report.
+read one by one, and it logs each read in the teacher's view log naming the caller. Only this teacher's
+observations are read; nothing about any other teacher reaches the report.
 """
 
 from __future__ import annotations
