@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Link } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import { useI18n } from "../../i18n";
-import { Loaded, PAGE, Pager, When, clientLabel, label, useLoad, useT, whatLabel } from "./common";
+import { Loaded, PAGE, Pager, When, clientLabel, collapse, label, useLoad, useT, whatLabel } from "./common";
 
 /** "Quién vio mis datos": the signed-in person's own view log, newest first (GET /api/v1/me/access-log). */
 export function MyAccessLogPage() {
@@ -39,7 +39,7 @@ export function MyAccessLogPage() {
                     </tr>
                   </thead>
                   <tbody>
-                    {page.items.map((entry) => (
+                    {collapse(page.items).map((entry) => (
                       <tr key={entry.id}>
                         <td>
                           <When iso={entry.viewed_at} language={language} />

@@ -3,7 +3,7 @@ import { Link, useParams } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import { useI18n } from "../../i18n";
 import { usePeople } from "../observations/common";
-import { Loaded, PAGE, Pager, When, clientLabel, label, useLoad, useT, whatLabel } from "./common";
+import { Loaded, PAGE, Pager, When, clientLabel, collapse, label, useLoad, useT, whatLabel } from "./common";
 
 interface Filters {
   teacherId: string;
@@ -103,7 +103,7 @@ export function NetworkAccessLogPage() {
                     </tr>
                   </thead>
                   <tbody>
-                    {page.items.map((entry) => (
+                    {collapse(page.items).map((entry) => (
                       <tr key={entry.id}>
                         <td>
                           <When iso={entry.viewed_at} language={language} />

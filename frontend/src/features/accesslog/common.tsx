@@ -26,7 +26,7 @@ export function clientLabel(t: T, client: string): string {
 }
 
 /** Kinds about one observation: their label says it already. */
-const SINGLE = new Set(["observation", "scores", "amendments"]);
+const SINGLE = new Set(["observation", "scores", "amendments", "feedback"]);
 
 export function whatLabel(t: T, entry: Entry): string {
   const n = entry.observation_ids.length;
@@ -37,6 +37,34 @@ export function whatLabel(t: T, entry: Entry): string {
 
 export function When({ iso, language }: { iso: string; language: string }) {
   return <time dateTime={iso}>{formatDateTime(iso, language)}</time>;
+}
+
+/**
+ * One line per view: the rows one request left for the same teacher, viewer and kind (a feedback reads the
+ * observation, its scores and the teacher's earlier ones) are shown together, their observations joined.
+ */
+export function collapse(entries: Entry[]): Entry[] {
+  const shown: Entry[] = [];
+  for (const entry of entries) {
+    const last = shown[shown.length - 1];
+    const same =
+      last !== undefined &&
+      entry.request_id !== null &&
+      last.request_id === entry.request_id &&
+      last.teacher_id === entry.teacher_id &&
+      last.kind === entry.kind &&
+      last.viewer.account_id === entry.viewer.account_id;
+    if (same) {
+      const ids = [
+        ...last.observation_ids,
+        ...entry.observation_ids.filter((id) => !last.observation_ids.includes(id)),
+      ];
+      shown[shown.length - 1] = { ...last, observation_ids: ids };
+    } else {
+      shown.push(entry);
+    }
+  }
+  return shown;
 }
 
 /** Previous / next for an offset page. */
