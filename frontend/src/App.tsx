@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { BrowserRouter, Route, Routes } from "react-router-dom";
-import { OVERLOADED_EVENT, SERVICE_DOWN_EVENT, tokens, type Problem } from "./api/client";
+import { hasSession, OVERLOADED_EVENT, SERVICE_DOWN_EVENT, tokens, type Problem } from "./api/client";
 import { AuthProvider, useAuth } from "./auth/AuthContext";
 import { Layout, Loading } from "./components/Layout";
 import { OverloadedNotice } from "./components/Notices";
@@ -33,7 +33,7 @@ function Shell() {
   if (loading) return <Loading />;
   if (!me && serviceDown !== undefined) return <ServiceDownPage problem={serviceDown} onRetry={retry} />;
   // The session exists but could not be loaded in a busy moment: retry it rather than ask to log in again.
-  if (!me && overloaded.pending && tokens.access)
+  if (!me && overloaded.pending && (tokens.access || hasSession()))
     return (
       <BusyPage
         onRetry={() => {

@@ -4,25 +4,43 @@ import type { components, paths } from "./schema";
 
 export type Problem = components["schemas"]["Problem"];
 
-const ACCESS_KEY = "mejora.access";
-const REFRESH_KEY = "mejora.refresh";
+// The access token lives only in this tab's memory: never in localStorage/sessionStorage, where any script could
+// read it. The refresh token is an HttpOnly cookie (`mejora_refresh`, Path=/api/v1/auth) that scripts cannot read;
+// the readable `mejora_csrf` cookie says a browser session exists and is sent back as X-CSRF-Token (docs/security.md).
+let accessToken: string | null = null;
+
+export const CSRF_COOKIE = "mejora_csrf";
 
 export const tokens = {
   get access(): string | null {
-    return localStorage.getItem(ACCESS_KEY);
+    return accessToken;
   },
-  get refresh(): string | null {
-    return localStorage.getItem(REFRESH_KEY);
-  },
-  save(access: string, refresh: string): void {
-    localStorage.setItem(ACCESS_KEY, access);
-    localStorage.setItem(REFRESH_KEY, refresh);
+  set(access: string | null): void {
+    accessToken = access;
   },
   clear(): void {
-    localStorage.removeItem(ACCESS_KEY);
-    localStorage.removeItem(REFRESH_KEY);
+    accessToken = null;
   },
 };
+
+/** The session's CSRF token (readable cookie), or null when this browser has no session. */
+export function csrfToken(): string | null {
+  for (const part of document.cookie.split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name === CSRF_COOKIE && rest.length) return decodeURIComponent(rest.join("="));
+  }
+  return null;
+}
+
+/** Forgets the readable session marker (the HttpOnly refresh cookie is cleared by the server on logout). */
+export function forgetSession(): void {
+  document.cookie = `${CSRF_COOKIE}=; Max-Age=0; Path=/; SameSite=Strict`;
+}
+
+/** Whether this browser holds a session cookie that a refresh may turn into an access token. */
+export function hasSession(): boolean {
+  return csrfToken() !== null;
+}
 
 /** An API error carrying the server's problem+json body. */
 export class ApiError extends Error {
@@ -72,34 +90,70 @@ function expiresSoon(jwt: string): boolean {
   }
 }
 
-let refreshing: Promise<boolean> | null = null;
+/** `ok`: a new access token; `expired`: the session ended (log in again); `offline`/`unavailable`: try later. */
+export type RefreshOutcome = "ok" | "expired" | "offline" | "unavailable";
 
-/** Renews the access token with the refresh token (one request at a time). */
-export async function refreshTokens(): Promise<boolean> {
-  const refresh = tokens.refresh;
-  if (!refresh) return false;
-  refreshing ??= fetch("/api/v1/auth/refresh", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ refresh_token: refresh }),
-  })
-    .then(async (response) => {
-      if (!response.ok) return false;
-      const body = await response.json();
-      tokens.save(body.access_token, body.refresh_token);
-      return true;
-    })
-    .catch(() => false)
-    .finally(() => {
-      refreshing = null;
+/** The problem of the last refresh the services could not answer (for the service-down page). */
+export let lastRefreshProblem: Problem | null = null;
+
+const REFRESH_LOCK = "mejora-auth-refresh";
+let refreshing: Promise<RefreshOutcome> | null = null;
+
+async function postRefresh(): Promise<RefreshOutcome> {
+  const csrf = csrfToken();
+  if (!csrf) return "expired";
+  let response: Response;
+  try {
+    response = await fetch("/api/v1/auth/refresh", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrf },
     });
+  } catch {
+    return "offline";
+  }
+  const body = await response.json().catch(() => null);
+  if (response.ok && body?.access_token) {
+    tokens.set(body.access_token);
+    return "ok";
+  }
+  if (response.status >= 500) {
+    lastRefreshProblem = body as Problem | null;
+    return "unavailable";
+  }
+  tokens.clear();
+  forgetSession();
+  return "expired";
+}
+
+/**
+ * Renews the access token through the session cookie. One refresh at a time in this tab, and across the tabs of
+ * the browser with the Web Locks API: a tab waits for another's refresh and then refreshes with the rotated cookie.
+ * Without Web Locks (older browsers) tabs may refresh at once; the server then answers both with the same
+ * successor (its grace period), so neither is logged out.
+ */
+export async function refreshSession(): Promise<RefreshOutcome> {
+  refreshing ??= (async () => {
+    try {
+      const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
+      if (locks && typeof locks.request === "function") return await locks.request(REFRESH_LOCK, postRefresh);
+      return await postRefresh();
+    } finally {
+      refreshing = null;
+    }
+  })();
   return refreshing;
+}
+
+/** Renews the access token; true when there is a fresh one. */
+export async function refreshTokens(): Promise<boolean> {
+  return (await refreshSession()) === "ok";
 }
 
 const authMiddleware: Middleware = {
   async onRequest({ request }) {
     let access = tokens.access;
-    if (access && expiresSoon(access) && (await refreshTokens())) access = tokens.access;
+    if ((!access || expiresSoon(access)) && hasSession() && (await refreshTokens())) access = tokens.access;
     if (access) request.headers.set("Authorization", `Bearer ${access}`);
     // Every POST may be retried safely; a form that can be sent twice passes its own key (useIdempotencyKey).
     if (request.method === "POST" && !request.headers.has(IDEMPOTENCY_HEADER))

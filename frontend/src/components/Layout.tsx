@@ -1,6 +1,7 @@
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { Link } from "react-router-dom";
 import { useAuth } from "../auth/AuthContext";
+import { pendingDrafts } from "../features/observations/offline";
 import { useI18n, type Language } from "../i18n";
 import type { Messages } from "../i18n/es";
 
@@ -22,8 +23,19 @@ export function LanguageSwitcher() {
 }
 
 export function Layout({ children }: { children: ReactNode }) {
-  const { me, logout } = useAuth();
+  const { me, logout, offline } = useAuth();
   const { t } = useI18n();
+  // Logout warns first when drafts of this device are not sent yet (they are kept until sent).
+  const [unsent, setUnsent] = useState(0);
+  const askLogout = () => {
+    const count = pendingDrafts().length;
+    if (count > 0) setUnsent(count);
+    else void logout();
+  };
+  const confirmLogout = async () => {
+    setUnsent(0);
+    await logout();
+  };
   return (
     <div className="app">
       <header className="topbar">
@@ -38,13 +50,30 @@ export function Layout({ children }: { children: ReactNode }) {
               <span className="who" data-testid="current-user">
                 {me.name} · {roleLabel(t, me.role)}
               </span>
-              <button type="button" className="secondary" onClick={() => void logout()}>
+              <button type="button" className="secondary" onClick={askLogout}>
                 {t("logout")}
               </button>
             </>
           )}
         </div>
       </header>
+      {offline && (
+        <p className="notice" role="status" data-testid="offline-session">
+          {t("offlineSession")}
+        </p>
+      )}
+      {unsent > 0 && (
+        <div className="card logout-confirm" role="alertdialog" aria-labelledby="logout-pending-title">
+          <h2 id="logout-pending-title">{t("logoutPendingTitle")}</h2>
+          <p data-testid="logout-pending">{t("logoutPendingText", { count: unsent })}</p>
+          <button type="button" onClick={() => void confirmLogout()}>
+            {t("logoutAnyway")}
+          </button>
+          <button type="button" className="secondary" onClick={() => setUnsent(0)}>
+            {t("cancel")}
+          </button>
+        </div>
+      )}
       <main className="content">{children}</main>
     </div>
   );

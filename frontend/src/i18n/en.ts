@@ -9,6 +9,13 @@ export const en: Messages = {
   login: "Sign in",
   loggingIn: "Signing in…",
   logout: "Sign out",
+  logoutPendingTitle: "Some observations are not sent yet",
+  logoutPendingText:
+    "{count} observation(s) on this device have not been sent yet. They stay here and are sent when you sign in again with a connection; the rest of the data kept on this device is erased.",
+  logoutAnyway: "Sign out anyway",
+  cancel: "Cancel",
+  offlineSession:
+    "Offline: you are working with the data kept on this device. You will be asked to sign in once the connection is back.",
   loginFailed: "We could not sign you in.",
   required: "This field is required.",
   myNetworks: "My networks",

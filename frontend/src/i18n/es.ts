@@ -7,6 +7,13 @@ export const es = {
   login: "Ingresar",
   loggingIn: "Ingresando…",
   logout: "Cerrar sesión",
+  logoutPendingTitle: "Hay observaciones sin enviar",
+  logoutPendingText:
+    "{count} observación(es) de este dispositivo aún no se han enviado. Se conservarán aquí y se enviarán cuando vuelvas a iniciar sesión con conexión; el resto de los datos guardados en el dispositivo se borrará.",
+  logoutAnyway: "Cerrar sesión de todos modos",
+  cancel: "Cancelar",
+  offlineSession:
+    "Sin conexión: trabajas con los datos guardados en este dispositivo. Se te pedirá iniciar sesión cuando vuelva la conexión.",
   loginFailed: "No pudimos iniciar sesión.",
   required: "Este campo es obligatorio.",
   myNetworks: "Mis redes",

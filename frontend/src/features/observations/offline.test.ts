@@ -1,6 +1,9 @@
 // The offline queue: drafts kept on the device, sent exactly once, pruned by the rule, conflicts kept for the coach.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import {
+  cacheGet,
+  cacheSet,
+  clearDeviceData,
   isPrunable,
   loadLocal,
   pendingDrafts,
@@ -75,6 +78,22 @@ const stored = (write: ObservationWrite, status = "draft", revision = 1) => ({
 
 beforeEach(() => {
   localStorage.clear();
+});
+
+describe("logout", () => {
+  it("clears cached data and synced drafts but keeps every unsent draft", () => {
+    saveLocal(draft({ id: "unsent", version: 2, syncedVersion: 1 }));
+    saveLocal(draft({ id: "queued-submit", version: 2, syncedVersion: 2, submitRequested: true }));
+    saveLocal(draft({ id: "synced", version: 2, syncedVersion: 2 }));
+    cacheSet("teachers", [{ id: "t1" }]);
+    localStorage.setItem("mejora.language", "es");
+    expect(clearDeviceData()).toBe(2);
+    expect(loadLocal("unsent")).not.toBeNull();
+    expect(loadLocal("queued-submit")).not.toBeNull();
+    expect(loadLocal("synced")).toBeNull();
+    expect(cacheGet("teachers")).toBeNull();
+    expect(localStorage.getItem("mejora.language")).toBe("es");
+  });
 });
 
 describe("the device copy", () => {

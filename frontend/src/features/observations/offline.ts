@@ -122,6 +122,7 @@ export interface Gap {
 export const PRUNE_AFTER_DAYS = 14;
 
 const KEY = "mejora.observations.drafts";
+const CACHE_PREFIX = "mejora.observations.cache.";
 
 /** The one sync run at a time, and whether it should pass over the queue once more. */
 let running: Promise<boolean> | null = null;
@@ -480,7 +481,7 @@ export function useSyncQueue(networkId?: string): {
 /** Reference data (teachers, instruments) cached for use without a connection. */
 export function cacheGet<T>(key: string): T | null {
   try {
-    const raw = localStorage.getItem(`mejora.observations.cache.${key}`);
+    const raw = localStorage.getItem(`${CACHE_PREFIX}${key}`);
     return raw ? (JSON.parse(raw) as T) : null;
   } catch {
     return null;
@@ -489,8 +490,26 @@ export function cacheGet<T>(key: string): T | null {
 
 export function cacheSet<T>(key: string, value: T): void {
   try {
-    localStorage.setItem(`mejora.observations.cache.${key}`, JSON.stringify(value));
+    localStorage.setItem(`${CACHE_PREFIX}${key}`, JSON.stringify(value));
   } catch {
     // storage full: the cache is only a convenience
   }
+}
+
+/**
+ * Logout: clears what this device keeps of the session — the cached API data (teachers, instruments), the drafts
+ * already on the server and the browser's Cache Storage — but keeps every unsent draft (changes not confirmed or a
+ * queued submit) until it is sent. Returns how many drafts were kept.
+ */
+export function clearDeviceData(): number {
+  for (const key of Object.keys(localStorage)) if (key.startsWith(CACHE_PREFIX)) localStorage.removeItem(key);
+  const all = readAll();
+  const kept = Object.fromEntries(Object.entries(all).filter(([, draft]) => isPending(draft)));
+  writeAll(kept);
+  if (typeof caches !== "undefined")
+    void caches
+      .keys()
+      .then((names) => Promise.all(names.map((name) => caches.delete(name))))
+      .catch(() => undefined);
+  return Object.keys(kept).length;
 }
