@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from mejora_common.testing import DEMO_NETWORK_ID
+from mejora_common.testing import DEMO_NETWORK_ID, DEMO_PASSWORD
 
 JWT = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
 STORAGE = """() => {
@@ -112,3 +112,25 @@ def test_logout_with_an_unsent_draft_warns_and_keeps_it(page: Any, log_in: Any) 
     assert "mejora_refresh" not in {c["name"] for c in page.context.cookies()}
     page.reload()
     expect(page.get_by_role("heading", name="Iniciar sesión")).to_be_visible()
+
+
+def test_through_the_gateway_cookies_pass_unmerged_and_are_secure_under_https(system: Any) -> None:
+    with system.client() as client:
+        login = client.post(
+            "/api/v1/auth/token",
+            data={"username": "educadora@demo.cl", "password": DEMO_PASSWORD},
+            headers={"X-Token-Delivery": "cookie", "X-Forwarded-Proto": "https"},
+        )
+        assert login.status_code == 200, login.text
+        assert "refresh_token" not in login.json()
+        cookies = login.headers.get_list("set-cookie")
+        assert sorted(c.split("=", 1)[0] for c in cookies) == ["mejora_csrf", "mejora_refresh"]
+        assert all("secure" in c.lower() for c in cookies), cookies
+        # Without the CSRF header a cookie refresh is refused; with it, it rotates (cookie sent by hand: Secure).
+        refresh = next(c for c in cookies if c.startswith("mejora_refresh=")).split(";")[0]
+        csrf = next(c for c in cookies if c.startswith("mejora_csrf=")).split(";")[0].split("=", 1)[1]
+        refused = client.post("/api/v1/auth/refresh", headers={"Cookie": refresh})
+        assert refused.status_code == 403 and refused.json()["code"] == "csrf_failed"
+        rotated = client.post("/api/v1/auth/refresh", headers={"Cookie": refresh, "X-CSRF-Token": csrf})
+        assert rotated.status_code == 200, rotated.text
+        assert "refresh_token" not in rotated.json()
