@@ -5,6 +5,7 @@ import { AuthProvider, useAuth } from "./auth/AuthContext";
 import { Layout, Loading } from "./components/Layout";
 import { OverloadedNotice } from "./components/Notices";
 import { featureRoutes } from "./features";
+import { usePublicAccountPage } from "./features/accounts/PublicPages";
 import { I18nProvider } from "./i18n";
 import { HomePage } from "./pages/HomePage";
 import { LoginPage } from "./pages/LoginPage";
@@ -17,6 +18,7 @@ function Shell() {
   const [attempt, setAttempt] = useState(0);
 
   const overloaded = useOverloaded();
+  const accountPage = usePublicAccountPage(); // invitation and password links: with or without a session
 
   useEffect(() => {
     const onDown = (event: Event) => setServiceDown((event as CustomEvent<Problem | null>).detail);
@@ -30,6 +32,7 @@ function Shell() {
     if (!me) void reload();
   };
 
+  if (accountPage) return accountPage;
   if (loading) return <Loading />;
   if (!me && serviceDown !== undefined) return <ServiceDownPage problem={serviceDown} onRetry={retry} />;
   // The session exists but could not be loaded in a busy moment: retry it rather than ask to log in again.

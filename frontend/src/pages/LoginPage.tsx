@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { ApiError } from "../api/client";
 import { useAuth } from "../auth/AuthContext";
 import { LanguageSwitcher } from "../components/Layout";
+import { ForgotPasswordLink, isMfaRequired, MfaLoginStep, type MfaRequired } from "../features/accounts/MfaLoginStep";
 import { useI18n } from "../i18n";
 
 export function LoginPage() {
@@ -12,6 +13,7 @@ export function LoginPage() {
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  const [mfa, setMfa] = useState<MfaRequired | null>(null); // the second step (features/accounts)
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -25,7 +27,8 @@ export function LoginPage() {
     try {
       await login(email, password);
     } catch (err) {
-      if (err instanceof ApiError && err.overloaded) setError(t("overloadedText"));
+      if (isMfaRequired(err)) setMfa(err.problem);
+      else if (err instanceof ApiError && err.overloaded) setError(t("overloadedText"));
       else setError(err instanceof ApiError ? err.problem.detail : t("loginFailed"));
       if (err instanceof ApiError) setFieldErrors(err.fieldErrors());
     } finally {
@@ -33,6 +36,7 @@ export function LoginPage() {
     }
   }
 
+  if (mfa) return <MfaLoginStep challenge={mfa} onCancel={() => setMfa(null)} />;
   return (
     <div className="login-screen">
       <form className="card login-card" onSubmit={submit} noValidate>
@@ -76,6 +80,7 @@ export function LoginPage() {
         <button type="submit" disabled={busy}>
           {busy ? t("loggingIn") : t("login")}
         </button>
+        <ForgotPasswordLink />
         <LanguageSwitcher />
       </form>
     </div>

@@ -21,6 +21,7 @@ import {
   type FormProblem,
 } from "./common";
 import { AimSection } from "./AimSection";
+import { AccountActions } from "../accounts/AccountActions";
 import { PersonForm, SchoolForm, type Person, type School } from "./DirectoryForms";
 
 const PEOPLE_PAGE = 20;
@@ -444,6 +445,7 @@ function PeopleSection({
                             >
                               {t("edit")}
                             </button>
+                            <AccountActions networkId={networkId} person={p} />
                           </td>
                         )}
                       </tr>
