@@ -104,7 +104,7 @@ class FuzzRecord:
         return f"{operation_label(case)} as {account.email} answered {response.status_code}: {body}\n{curl}"
 
     def add_nonconforming(self, case: schemathesis.Case, status: int, message: str) -> None:
-        self.nonconforming[(owner(case.path), operation_label(case))].add(f"{status}: {message[:200]}")
+        self.nonconforming[(owner(case.path), operation_label(case))].add(f"{status}: {message[:600]}")
 
     def as_json(self) -> dict[str, Any]:
         return {

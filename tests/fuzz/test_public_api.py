@@ -7,15 +7,18 @@ examples per operation, no shrinking (the first 5xx of an operation is reported 
 database. Sequential: one request at a time, so the run stays under every concurrency limit and a 503 is a real
 failure, never load.
 
-The check is that no answer is a 5xx (503 included). Each case's status is also compared with the statuses its
-operation declares; those not declared are recorded (``var/fuzz/report.json``), not failed on, because the
-services are still declaring them. Marked ``fuzz``: it runs only in its own phase (``make fuzz``, and the fuzz phase
+The checks: no answer is a 5xx (503 included), and every answer conforms to the document — its status is one the
+operation declares, its content type is declared for that status, and its body matches the declared schema
+(schemathesis' ``status_code_conformance``, ``content_type_conformance``, ``response_schema_conformance``). Every
+failure is also recorded (``var/fuzz/report.json``). ``FUZZ_RECORD_ONLY=1`` records the conformance failures
+without failing on them (to list them all in one run while fixing declarations; 5xx always fail). Marked ``fuzz``: it runs only in its own phase (``make fuzz``, and the fuzz phase
 of ``make test`` on PostgreSQL), never in the SQLite or PostgreSQL test phases.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,8 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
+from schemathesis.checks import content_type_conformance, response_schema_conformance, status_code_conformance
+from schemathesis.core.failures import Failure, FailureGroup
 
 from gateway.openapi import merge_openapi
 
@@ -37,6 +42,8 @@ REQUEST_TIMEOUT_SECONDS = 30
 # Of the cases whose path ids are well-formed, this many in each three get the demo's real ids (the third keeps
 # its generated one, so unknown ids are still tried); malformed ids are always kept.
 REAL_IDS_OF_THREE = 2
+# Every answer must be one its operation declares: its status, its content type and its body's schema.
+CONFORMANCE = [status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 def public_document() -> dict[str, Any]:
@@ -93,3 +100,10 @@ def test_no_operation_answers_a_server_error(
     fuzz_record.add(fuzz_account, case, response.status_code)
     if response.status_code >= 500:
         raise AssertionError(fuzz_record.add_server_error(fuzz_account, case, response))
+    try:
+        case.validate_response(response, checks=CONFORMANCE)
+    except (Failure, FailureGroup) as failure:
+        message = str(failure)
+        fuzz_record.add_nonconforming(case, response.status_code, message)
+        if os.environ.get("FUZZ_RECORD_ONLY") != "1":
+            raise AssertionError(f"{case.method.upper()} {case.path} -> {response.status_code}: {message}") from None

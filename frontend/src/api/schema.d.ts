@@ -2168,6 +2168,42 @@ export interface components {
             /** Parts */
             parts: components["schemas"]["ChartPartResult"][];
         };
+        /** CursorPage[ObservationRead] */
+        CursorPage_ObservationRead_: {
+            /** Items */
+            items: components["schemas"]["ObservationRead"][];
+            /**
+             * Next Cursor
+             * @description Pásalo como `cursor` para leer la página siguiente; `null` en la última.
+             */
+            next_cursor: string | null;
+            /** Limit */
+            limit: number;
+        };
+        /** CursorPage[ObservationScoresRow] */
+        CursorPage_ObservationScoresRow_: {
+            /** Items */
+            items: components["schemas"]["ObservationScoresRow"][];
+            /**
+             * Next Cursor
+             * @description Pásalo como `cursor` para leer la página siguiente; `null` en la última.
+             */
+            next_cursor: string | null;
+            /** Limit */
+            limit: number;
+        };
+        /** CursorPage[PointRead] */
+        CursorPage_PointRead_: {
+            /** Items */
+            items: components["schemas"]["PointRead"][];
+            /**
+             * Next Cursor
+             * @description Pásalo como `cursor` para leer la página siguiente; `null` en la última.
+             */
+            next_cursor: string | null;
+            /** Limit */
+            limit: number;
+        };
         /** CycleCreate */
         CycleCreate: {
             /**
@@ -5559,6 +5595,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
             412: {
                 headers: {
@@ -5662,6 +5707,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description El contenido supera el máximo de esta ruta */
             413: {
                 headers: {
@@ -5749,6 +5803,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description El contenido supera el máximo de esta ruta */
             413: {
                 headers: {
@@ -5809,6 +5872,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Credenciales no válidas */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Falta `X-CSRF-Token` o no corresponde a la sesión (cookie) */
             403: {
                 headers: {
@@ -5820,6 +5892,15 @@ export interface operations {
             };
             /** @description No existe o no tienes acceso */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6064,6 +6145,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description El contenido supera el máximo de esta ruta */
             413: {
                 headers: {
@@ -6151,6 +6241,15 @@ export interface operations {
             };
             /** @description No existe o no tienes acceso */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6429,6 +6528,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description El contenido supera el máximo de esta ruta */
             413: {
                 headers: {
@@ -6509,6 +6617,15 @@ export interface operations {
             };
             /** @description No existe o no tienes acceso */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6605,6 +6722,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description El contenido supera el máximo de esta ruta */
             413: {
                 headers: {
@@ -6690,6 +6816,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description El contenido supera el máximo de esta ruta */
             413: {
                 headers: {
@@ -6752,6 +6887,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Credenciales no válidas */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Falta `X-CSRF-Token` o no corresponde a la sesión (cookie) */
             403: {
                 headers: {
@@ -6763,6 +6907,15 @@ export interface operations {
             };
             /** @description No existe o no tienes acceso */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6832,6 +6985,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Credenciales no válidas */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No tienes permiso para esta acción */
             403: {
                 headers: {
@@ -6843,6 +7005,15 @@ export interface operations {
             };
             /** @description No existe o no tienes acceso */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7019,6 +7190,15 @@ export interface operations {
             };
             /** @description No existe o no tienes acceso */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7404,6 +7584,15 @@ export interface operations {
             };
             /** @description No existe o no tienes acceso */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7966,6 +8155,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
             412: {
                 headers: {
@@ -8064,6 +8262,15 @@ export interface operations {
             };
             /** @description No existe o no tienes acceso */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8258,6 +8465,15 @@ export interface operations {
             };
             /** @description No existe o no tienes acceso */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8765,6 +8981,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
             412: {
                 headers: {
@@ -9185,6 +9410,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Otra persona lo modificó (el ETag enviado no es el actual); no se guardó nada */
             412: {
                 headers: {
@@ -9280,6 +9514,15 @@ export interface operations {
             };
             /** @description No existe o no tienes acceso */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9557,6 +9800,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
             412: {
                 headers: {
@@ -9635,7 +9887,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_PointRead_"];
+                    "application/json": components["schemas"]["Page_PointRead_"] | components["schemas"]["CursorPage_PointRead_"];
                 };
             };
             /** @description Solicitud mal formada */
@@ -10550,6 +10802,17 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Ya existía: un reintento con el `id` elegido por el cliente */
+            200: {
+                headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BarrierRead"];
+                };
+            };
             /** @description Successful Response */
             201: {
                 headers: {
@@ -11010,6 +11273,17 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Ya existía: un reintento con el `id` elegido por el cliente */
+            200: {
+                headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventRead"];
+                };
+            };
             /** @description Successful Response */
             201: {
                 headers: {
@@ -12302,7 +12576,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ObservationRead_"];
+                    "application/json": components["schemas"]["Page_ObservationRead_"] | components["schemas"]["CursorPage_ObservationRead_"];
                 };
             };
             /** @description Solicitud mal formada */
@@ -12514,6 +12788,15 @@ export interface operations {
             };
             /** @description No existe o no tienes acceso */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13309,7 +13592,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ObservationScoresRow_"];
+                    "application/json": components["schemas"]["Page_ObservationScoresRow_"] | components["schemas"]["CursorPage_ObservationScoresRow_"];
                 };
             };
             /** @description Solicitud mal formada */
@@ -13508,6 +13791,15 @@ export interface operations {
             };
             /** @description No existe o no tienes acceso */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14513,6 +14805,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
             412: {
                 headers: {
@@ -14611,6 +14912,15 @@ export interface operations {
             };
             /** @description No existe o no tienes acceso */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

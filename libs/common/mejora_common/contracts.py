@@ -21,6 +21,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .openapi import CURSOR_MODE_MARK
+
 JSONSchema = dict[str, Any]
 
 _REF = "$ref"
@@ -121,6 +123,8 @@ class _Checker:
             return  # the consumer accepts anything here
         for variant in _variants(producer):
             sent = self.producer(variant)
+            if sent.get(CURSOR_MODE_MARK):  # a cursor-mode page: only answered when asked for with ``cursor``
+                continue
             if not any(self._accepts(self.consumer(c), sent, where) for c in _variants(consumer)):
                 self._accepts(self.consumer(_variants(consumer)[-1]), sent, where, record=True)
 

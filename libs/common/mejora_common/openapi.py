@@ -3,13 +3,18 @@
 FastAPI declares only the success answer and its own 422 shape. The platform answers more, always as
 ``application/problem+json`` (RFC 9457): 401 without a valid token, 403/404 by the access rules, 413 past a body
 limit, 422 for invalid data, 503 when overloaded or a dependency is down (with ``Retry-After``), and, where the
-operation takes them, 412/428 for ``If-Match`` and 409 for an ``Idempotency-Key`` still in progress. A client
-generated from the document, and the fuzzing run, should know them all. Answers a route declares itself are kept.
+operation takes them, 412/428 for ``If-Match``, and 409 on every write (a conflict with stored data — the database
+refusing a duplicate is answered 409 by ``mejora_common.errors`` whatever the route — or an ``Idempotency-Key``
+still in progress). The public authentication paths answer 401 too (bad credentials, an expired refresh token).
+A list that also offers keyset cursors (a ``cursor`` query parameter) answers a :class:`~mejora_common.pagination.
+CursorPage` in cursor mode: its 200 is declared as either page. A client generated from the document, and the
+fuzzing run (which checks every answer against it), should know them all. Answers a route declares itself are kept.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -47,11 +52,18 @@ _EVERY_OPERATION = {
     "503": "Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After`",
 }
 _WITH_BODY = {"413": "El contenido supera el máximo de esta ruta"}
+_WRITE = {"409": "Conflicto con los datos guardados (por ejemplo, un registro repetido)"}
+_WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
+_COMPUTATION = re.compile(r"^/api/v1/spc/|/charts:render$")
+"""POSTs that store nothing (a chart computed from the body): no conflict with stored data is possible."""
 _WITH_IF_MATCH = {
     "412": "Otra persona lo modificó (el ETag de If-Match no es el actual); no se guardó nada",
     "428": "Falta el encabezado If-Match con el ETag leído",
 }
 _IDEMPOTENT_POST = {"409": "Conflicto, o la misma Idempotency-Key todavía se está procesando"}
+CURSOR_MODE_MARK = "x-cursor-mode"
+"""On a ``CursorPage_X_`` schema: answered only to a request that sends ``cursor`` (``mejora_common.contracts``
+leaves it out for consumers, which read offset pages)."""
 _BODY_METHODS = frozenset({"post", "put", "patch"})
 _METHODS = frozenset({"get", "post", "put", "patch", "delete"})
 
@@ -101,10 +113,11 @@ def declare_common_responses(
             if method not in _METHODS:
                 continue
             answers = dict(_EVERY_OPERATION)
-            if path not in public:
-                answers["401"] = "Falta el token o no es válido"
+            answers["401"] = "Credenciales no válidas" if path in public else "Falta el token o no es válido"
             if method in _BODY_METHODS:
                 answers.update(_WITH_BODY)
+            if method in _WRITE_METHODS and not _COMPUTATION.search(path):
+                answers.update(_WRITE)
             if _takes_if_match(operation):
                 answers.update(_WITH_IF_MATCH)
             if method == "post" and idempotent_post is not None and idempotent_post(path):
@@ -113,4 +126,43 @@ def declare_common_responses(
                 if not any(p.get("name") == "Idempotency-Key" for p in parameters):
                     parameters.append(copy.deepcopy(IDEMPOTENCY_PARAMETER))
             _declare(operation, answers)
+            _declare_cursor_pages(document, operation)
     return document
+
+
+def _takes_cursor(operation: dict[str, Any]) -> bool:
+    return any(p.get("in") == "query" and p.get("name") == "cursor" for p in operation.get("parameters", []))
+
+
+def _declare_cursor_pages(document: dict[str, Any], operation: dict[str, Any]) -> None:
+    """A list with a ``cursor`` parameter answers ``Page_X_`` or, in cursor mode, ``CursorPage_X_``."""
+    if not _takes_cursor(operation):
+        return
+    for media in operation.get("responses", {}).get("200", {}).get("content", {}).values():
+        ref = media.get("schema", {}).get("$ref", "")
+        name = ref.rsplit("/", 1)[-1]
+        schemas = document["components"]["schemas"]
+        if not name.startswith("Page_") or name not in schemas:
+            continue
+        cursor_name = "Cursor" + name
+        schemas.setdefault(cursor_name, _cursor_page_schema(schemas[name]))
+        media["schema"] = {"anyOf": [{"$ref": ref}, {"$ref": f"#/components/schemas/{cursor_name}"}]}
+
+
+def _cursor_page_schema(page: dict[str, Any]) -> dict[str, Any]:
+    """``CursorPage[X]`` (``mejora_common.pagination``) beside ``Page[X]``: the same items, a cursor, no total."""
+    return {
+        "type": "object",
+        "title": str(page.get("title", "Page")).replace("Page", "CursorPage", 1),
+        "properties": {
+            "items": copy.deepcopy(page["properties"]["items"]),
+            "next_cursor": {
+                "anyOf": [{"type": "string"}, {"type": "null"}],
+                "title": "Next Cursor",
+                "description": "Pásalo como `cursor` para leer la página siguiente; `null` en la última.",
+            },
+            "limit": {"type": "integer", "title": "Limit"},
+        },
+        "required": ["items", "next_cursor", "limit"],
+        CURSOR_MODE_MARK: True,
+    }

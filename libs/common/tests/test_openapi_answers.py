@@ -61,7 +61,7 @@ def test_every_operation_declares_its_problem_answers() -> None:
     edited = responses(doc, "/api/v1/items/{item_id}", "patch")
     assert {"412", "428"} <= set(edited)
     assert edited["412"]["description"] == "Propio de la ruta"  # what a route declares itself is kept
-    assert "401" not in responses(doc, "/api/v1/auth/token", "post")  # public
+    assert responses(doc, "/api/v1/auth/token", "post")["401"]["description"] == "Credenciales no válidas"
     assert "Problem" in doc["components"]["schemas"]  # type: ignore[index, operator]
 
 
@@ -72,3 +72,34 @@ def test_the_idempotency_key_header_is_declared_where_it_applies() -> None:
     assert "409" not in responses(doc, "/api/v1/spc/run-chart", "post")  # exempt: a pure computation
     plain = document(idempotency=False)
     assert "parameters" not in plain["paths"]["/api/v1/items"]["post"]  # type: ignore[index, operator]
+
+
+def test_a_list_with_cursors_declares_both_pages_and_consumers_read_the_offset_one() -> None:
+    from mejora_common.contracts import model_problems
+    from mejora_common.pagination import Cursor, Page, Pagination
+
+    router = APIRouter()
+
+    @router.get("/api/v1/things", response_model=Page[Item])
+    def things(page: Pagination, cursor: Cursor = None) -> Page[Item]:
+        return Page.of([], 0, page)
+
+    app = create_service_app(
+        service="cycles",
+        title="t",
+        description="d",
+        settings=CommonSettings(jwt_secret="x" * 40),
+        routers=[router],
+        ready_check=lambda: (True, "ok"),
+        configure_logs=False,
+    )
+    doc = app.openapi()
+    schema = responses(doc, "/api/v1/things", "get")["200"]["content"]["application/json"]["schema"]  # type: ignore[index]
+    assert schema == {
+        "anyOf": [{"$ref": "#/components/schemas/Page_Item_"}, {"$ref": "#/components/schemas/CursorPage_Item_"}]
+    }
+    cursor_page = doc["components"]["schemas"]["CursorPage_Item_"]  # type: ignore[index]
+    assert cursor_page["required"] == ["items", "next_cursor", "limit"]
+    assert cursor_page["properties"]["items"] == doc["components"]["schemas"]["Page_Item_"]["properties"]["items"]  # type: ignore[index]
+    # A consumer reading offset pages (``total``) is compatible: the cursor page is answered only when asked for.
+    assert model_problems(Page[Item], doc, "GET", "/api/v1/things") == []

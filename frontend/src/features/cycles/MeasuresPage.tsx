@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { api, unwrap, useIdempotencyKey } from "../../api/client";
+import { offsetPage } from "../../api/pages";
 import { EditFresh, errorsOf, FieldError, formatMonth, Loaded, Pager, useLoad, useT } from "./common";
 import { useMembership } from "./EventPages";
 import { MeasureForm, PointsImport } from "./MeasureForms";
@@ -85,7 +86,8 @@ export function MeasurePage() {
         .GET("/api/v1/measures/{measure_id}/points", {
           params: { path: { measure_id: measureId }, query: { limit: POINTS_PAGE, offset } },
         })
-        .then(unwrap),
+        .then(unwrap)
+        .then(offsetPage),
     [measureId, offset],
   );
   const [form, setForm] = useState({ period: "", value: "", numerator: "", denominator: "", note: "" });

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { api, ApiError, unwrap } from "../../api/client";
+import { offsetPage } from "../../api/pages";
 import type { components } from "../../api/schema";
 import { Loading } from "../../components/Layout";
 import { formatDate, useI18n } from "../../i18n";
@@ -51,7 +52,7 @@ export function ObservationListPage() {
           },
         },
       })
-      .then((result) => !cancelled && setPage(unwrap(result)))
+      .then((result) => !cancelled && setPage(offsetPage(unwrap(result))))
       .catch((err) => !cancelled && setError(err instanceof ApiError ? err.problem.detail : String(err)));
     return () => {
       cancelled = true;

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
+import { offsetPage } from "../../api/pages";
 import { formatDate, useI18n } from "../../i18n";
 import { Loaded, useLoad, useT } from "./common";
 
@@ -14,10 +15,14 @@ export function FeedbackListPage() {
   const [offset, setOffset] = useState(0);
   const state = useLoad(
     async () =>
-      unwrap(
-        await api.GET("/api/v1/observations", {
-          params: { query: { network_id: networkId, status: "submitted", double_coding: false, limit: PAGE, offset } },
-        }),
+      offsetPage(
+        unwrap(
+          await api.GET("/api/v1/observations", {
+            params: {
+              query: { network_id: networkId, status: "submitted", double_coding: false, limit: PAGE, offset },
+            },
+          }),
+        ),
       ),
     [networkId, offset],
   );

@@ -34,6 +34,9 @@ router = APIRouter(prefix="/api/v1", tags=["calendario y barreras"])
 Year = Annotated[int, Query(ge=2000, le=2100)]
 
 
+ALREADY_CREATED = "Ya existía: un reintento con el `id` elegido por el cliente"
+
+
 @router.get("/networks/{network_id}/events", response_model=Page[EventRead], summary="Eventos de la red")
 def list_events(
     network_id: uuid.UUID,
@@ -57,7 +60,7 @@ def list_events(
     "/networks/{network_id}/events",
     response_model=EventRead,
     status_code=201,
-    responses=tagged(201),
+    responses={**tagged(201), 200: {**tagged()[200], "model": EventRead, "description": ALREADY_CREATED}},
     summary="Programar un evento",
 )
 def create_event(
@@ -139,7 +142,7 @@ def list_barriers(
     "/networks/{network_id}/barriers",
     response_model=BarrierRead,
     status_code=201,
-    responses=tagged(201),
+    responses={**tagged(201), 200: {**tagged()[200], "model": BarrierRead, "description": ALREADY_CREATED}},
     summary="Registrar una barrera",
 )
 def create_barrier(
