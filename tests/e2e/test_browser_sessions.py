@@ -134,3 +134,20 @@ def test_through_the_gateway_cookies_pass_unmerged_and_are_secure_under_https(sy
         rotated = client.post("/api/v1/auth/refresh", headers={"Cookie": refresh, "X-CSRF-Token": csrf})
         assert rotated.status_code == 200, rotated.text
         assert "refresh_token" not in rotated.json()
+
+
+def test_without_a_connection_the_app_opens_on_the_cached_profile_and_asks_a_login_once_back(
+    page: Any, log_in: Any
+) -> None:
+    log_in("acompanante2@demo.cl")
+    expect(page.get_by_test_id("current-user")).to_contain_text("Rodrigo Pérez Lagos")
+    page.route("**/api/v1/**", lambda route: route.abort("internetdisconnected"))
+    page.reload()
+    expect(page.get_by_test_id("offline-session")).to_be_visible()
+    expect(page.get_by_test_id("current-user")).to_contain_text("Rodrigo Pérez Lagos")
+    assert_no_token_in_web_storage(page)
+    # The session ended meanwhile (say, it expired); the connection comes back: now the login is asked for.
+    page.context.clear_cookies()
+    page.unroute("**/api/v1/**")
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(page.get_by_role("heading", name="Iniciar sesión")).to_be_visible()
