@@ -6,7 +6,19 @@ from fastapi import FastAPI
 
 from mejora_common.app import create_service_app
 
-from .api import account_lifecycle, auth, calendar, directory, integrations, measures, mfa, networks, planning, work
+from .api import (
+    account_lifecycle,
+    auth,
+    calendar,
+    directory,
+    integrations,
+    measure_phases,
+    measures,
+    mfa,
+    networks,
+    planning,
+    work,
+)
 from .api import principal as active_principal
 from .db import build_engine, check_ready
 from .models import IdempotencyRecord
@@ -32,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             directory.router,
             work.router,
             measures.router,
+            measure_phases.router,
             calendar.router,
             planning.router,
             integrations.router,

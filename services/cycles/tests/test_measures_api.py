@@ -45,7 +45,7 @@ def test_measure_crud_and_validation(client: TestClient, bearer: Any) -> None:
     assert measure["id"] in {m["id"] for m in listed["items"]}
 
 
-def test_points_validate_and_repeated_period_replaces(client: TestClient, bearer: Any) -> None:
+def test_points_validate_and_repeated_period_replaces_with_if_match(client: TestClient, bearer: Any) -> None:
     headers = bearer("coordinacion@demo.cl")
     measure = make_measure(client, headers)
     url = f"/api/v1/measures/{measure['id']}/points"
@@ -58,11 +58,11 @@ def test_points_validate_and_repeated_period_replaces(client: TestClient, bearer
         url, json={"period": "2024-03-01", "numerator": 10, "denominator": 20, "school_id": AROMOS}, headers=headers
     )
     assert first.status_code == 201 and first.json()["value"] == 0.5
-    again = client.post(
-        url,
-        json={"period": "2024-03-15", "numerator": 15, "denominator": 20, "school_id": AROMOS, "note": "corregido"},
-        headers=headers,
-    )
+    replacement = {"period": "2024-03-15", "numerator": 15, "denominator": 20, "school_id": AROMOS, "note": "corregido"}
+    refused = client.post(url, json=replacement, headers=headers)
+    assert refused.status_code == 409 and refused.json()["code"] == "point_exists"
+    assert refused.json()["current"]["value"] == 0.5
+    again = client.post(url, json=replacement, headers={**headers, "If-Match": refused.headers["ETag"]})
     assert again.status_code == 200 and again.json()["period"] == "2024-03-01"
     other_school = client.post(
         url, json={"period": "2024-03-01", "numerator": 5, "denominator": 20, "school_id": NERUDA}, headers=headers

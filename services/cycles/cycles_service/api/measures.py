@@ -22,11 +22,13 @@ from ..schemas.measures import (
     MeasureKind,
     MeasureRead,
     MeasureUpdate,
+    PointChangeRead,
+    PointEdit,
     PointImportResult,
     PointIn,
     PointRead,
 )
-from ..service import measures
+from ..service import measures, point_edits, point_history, point_import
 from ..service.access import actor_for
 from ..service.networks import require_network
 from .uploads import read_upload
@@ -153,8 +155,18 @@ def list_points(
     "/measures/{measure_id}/points",
     response_model=PointRead,
     status_code=201,
-    responses={**tagged(201), **tagged(200), 412: guarded()[412]},
-    summary="Registrar un dato (un período repetido del mismo establecimiento lo reemplaza)",
+    responses={
+        **tagged(201),
+        **tagged(200),
+        409: {"description": "El período ya tiene un dato: se muestra en `current`"},
+        412: guarded()[412],
+    },
+    summary="Registrar un dato (un período que ya tiene dato se reemplaza solo con If-Match)",
+    description=(
+        "Un período que ya tiene un dato del mismo establecimiento responde **409 `point_exists`** con el valor "
+        "actual (`current`) y su ETag: para reemplazarlo, se confirma reenviando con `If-Match` (412 si cambió "
+        "entretanto). Cada alta, reemplazo, edición o eliminación queda en el historial (`points/history`)."
+    ),
 )
 def record_point(
     measure_id: uuid.UUID,
@@ -198,6 +210,64 @@ async def import_points(
 ) -> PointImportResult:
     measure = measures.get_measure(session, measure_id)
     actor = actor_for(principal, measure.network_id, "La medida")
-    measures.authorize_points_import(actor)
+    point_import.authorize_points_import(actor)
     data = await read_upload(request)
-    return measures.import_points(session, actor, measure, data, request.headers.get("content-type", "").lower())
+    return point_import.import_points(session, actor, measure, data, request.headers.get("content-type", "").lower())
+
+
+@router.patch(
+    "/measures/{measure_id}/points/{point_id}",
+    response_model=PointRead,
+    responses=guarded(),
+    summary="Editar un dato (If-Match; queda en el historial)",
+)
+def edit_point(
+    measure_id: uuid.UUID,
+    point_id: uuid.UUID,
+    body: PointEdit,
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> PointRead:
+    measure = measures.get_measure(session, measure_id)
+    actor = actor_for(principal, measure.network_id, "La medida")
+    point = point_edits.get_point(session, measure, point_id)
+    updated = point_edits.edit_point(session, actor, measure, point, body, if_match=if_match)
+    set_etag(response, updated.version)
+    return updated
+
+
+@router.delete(
+    "/measures/{measure_id}/points/{point_id}",
+    status_code=204,
+    responses=guarded(204),
+    summary="Eliminar un dato (If-Match; queda en el historial)",
+)
+def delete_point(
+    measure_id: uuid.UUID,
+    point_id: uuid.UUID,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    if_match: IfMatch = None,
+) -> Response:
+    measure = measures.get_measure(session, measure_id)
+    actor = actor_for(principal, measure.network_id, "La medida")
+    point = point_edits.get_point(session, measure, point_id)
+    point_edits.delete_point(session, actor, point, if_match)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/measures/{measure_id}/points/history",
+    response_model=Page[PointChangeRead],
+    summary="Historial de los datos: quién registró, reemplazó, editó o eliminó qué valor",
+)
+def points_history(
+    measure_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, page: Pagination
+) -> Page[PointChangeRead]:
+    measure = measures.get_measure(session, measure_id)
+    actor_for(principal, measure.network_id, "La medida")
+    items, total = point_history.list_history(session, measure, page.limit, page.offset)
+    return Page.of(items, total, page)

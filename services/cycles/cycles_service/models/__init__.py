@@ -7,7 +7,7 @@ from .calendar import Barrier, Event
 from .directory import Network, Person, School
 from .idempotency import IdempotencyRecord
 from .integrations import IntegrationClient
-from .measures import NETWORK_SCOPE, Measure, MeasurePoint
+from .measures import NETWORK_SCOPE, Measure, MeasurePhase, MeasurePhaseDismissal, MeasurePoint, MeasurePointChange
 from .planning import Aim, DiagramLink, DiagramNode, DriverDiagram
 from .work import Cycle, CycleTransition
 
@@ -30,7 +30,10 @@ __all__ = [
     "IdempotencyRecord",
     "IntegrationClient",
     "Measure",
+    "MeasurePhase",
+    "MeasurePhaseDismissal",
     "MeasurePoint",
+    "MeasurePointChange",
     "Network",
     "Person",
     "RecoveryCode",

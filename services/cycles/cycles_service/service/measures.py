@@ -7,37 +7,41 @@ Periods are normalised by the measure's frequency so a repeated period replaces 
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from mejora_common.errors import ProblemError, id_unavailable, invalid, not_found, translate_validation_errors
+from mejora_common.errors import ProblemError, id_unavailable, invalid, not_found
 from mejora_common.pagination import keyset_page, paginate
 
 from ..domain.access import Actor
 from ..models import NETWORK_SCOPE, Measure, MeasurePoint, School
-from ..schemas.measures import MeasureCreate, MeasureRead, MeasureUpdate, PointImportResult, PointIn, PointRead
+from ..schemas.measures import MeasureCreate, MeasureRead, MeasureUpdate, PointIn, PointRead
 from .access import require
 from .common import apply, require_version
+from .point_history import point_exists, record_change
 
 EDIT = "Solo coordinación y facilitación definen las medidas de la red."
+RECORD = "Solo coordinación y facilitación (o la dirección, para su establecimiento) registran datos."
 
 
 def measure_read(session: Session, measure: Measure) -> MeasureRead:
     count = session.exec(
         select(func.count()).select_from(MeasurePoint).where(MeasurePoint.measure_id == measure.id)
     ).one()
-    return MeasureRead.model_validate({**measure.model_dump(), "point_count": count})
+    rules = [r for r in measure.control_rules.split(",") if r]
+    return MeasureRead.model_validate({**measure.model_dump(), "control_rules": rules, "point_count": count})
+
+
+def _rules_text(rules: list[str]) -> str:
+    """``control_rules`` as stored: the chosen rules, comma-separated, each once, in a fixed order."""
+    return ",".join(sorted(set(rules)))
 
 
 def point_read(point: MeasurePoint) -> PointRead:
@@ -70,7 +74,9 @@ def create_measure(session: Session, actor: Actor, body: MeasureCreate) -> tuple
             if existing.network_id != network_id:
                 raise id_unavailable()
             return existing, False
-    measure = Measure(network_id=network_id, **body.model_dump(exclude={"id"}))
+    fields = body.model_dump(exclude={"id"})
+    fields["control_rules"] = _rules_text(body.control_rules)
+    measure = Measure(network_id=network_id, **fields)
     if body.id is not None:
         measure.id = body.id
     session.add(measure)
@@ -85,6 +91,8 @@ def update_measure(
     require(actor, actor.edits_theory, EDIT)
     require_version(measure, if_match, "la medida")
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    if "control_rules" in changes:
+        changes["control_rules"] = _rules_text(changes["control_rules"])
     if "value_type" in changes and changes["value_type"] != measure.value_type:
         has_points = session.exec(select(MeasurePoint.id).where(MeasurePoint.measure_id == measure.id)).first()
         if has_points is not None:
@@ -110,7 +118,7 @@ def normalise_period(frequency: str, day: date) -> date:
     return day
 
 
-def _check_point(
+def check_point(
     measure: Measure, point: PointIn, schools: set[uuid.UUID], prefix: str
 ) -> tuple[list[dict[str, str]], float | None]:
     """Errors of one point (field names prefixed) and its value."""
@@ -152,6 +160,9 @@ def _check_proportion(point: PointIn, fail: Callable[[str, str], None]) -> float
         refuse("denominator", "El denominador debe ser mayor que cero.")
     if numerator is not None and numerator < 0:
         refuse("numerator", "El numerador no puede ser negativo.")
+    for field, count in (("numerator", numerator), ("denominator", denominator)):
+        if count is not None and count != int(count):
+            refuse(field, "Numerador y denominador cuentan casos: deben ser números enteros.")
     if numerator is not None and denominator is not None and 0 < denominator < numerator:
         refuse("numerator", "El numerador no puede ser mayor que el denominador.")
     if valid and numerator is not None and denominator is not None:
@@ -171,13 +182,30 @@ def _check_plain_value(value_type: str, point: PointIn, fail: Callable[[str, str
     return value
 
 
-def _schools(session: Session, network_id: uuid.UUID) -> dict[uuid.UUID, int]:
+def schools_of(session: Session, network_id: uuid.UUID) -> dict[uuid.UUID, int]:
     return {s.id: s.rbd for s in session.exec(select(School).where(School.network_id == network_id)).all()}
 
 
-def _upsert(
-    session: Session, measure: Measure, point: PointIn, value: float, if_match: str | None = None
+def school_ids(session: Session, network_id: uuid.UUID) -> set[uuid.UUID]:
+    return set(schools_of(session, network_id))
+
+
+def upsert(
+    session: Session,
+    actor: Actor,
+    measure: Measure,
+    point: PointIn,
+    value: float,
+    *,
+    if_match: str | None = None,
+    replace_silently: bool = False,
 ) -> tuple[MeasurePoint, bool]:
+    """Create the point, or replace the one of its period and school.
+
+    One point at a time (``replace_silently=False``), replacing needs ``If-Match`` with the stored point's ETag:
+    without it the answer is 409 ``point_exists`` showing the current value, so nobody overwrites a value without
+    seeing it. An import replaces (its answer counts what it replaced). Both write the points' history.
+    """
     period = normalise_period(measure.frequency, point.period)
     scope = str(point.school_id) if point.school_id else NETWORK_SCOPE
     existing = session.exec(
@@ -192,28 +220,29 @@ def _upsert(
         "note": point.note,
     }
     if existing is not None:
-        if if_match is not None:  # replacing a point: If-Match is honoured when sent (last writer wins without it)
+        if not replace_silently:
+            if if_match is None or not if_match.strip():
+                raise point_exists(existing)
             require_version(existing, if_match, "el dato")
+        before = (existing.value, existing.numerator, existing.denominator)
         apply(existing, values)
         session.add(existing)
+        record_change(session, actor, existing, "replaced", before)
         return existing, False
     row = MeasurePoint(measure_id=measure.id, period=period, school_id=point.school_id, scope=scope, **values)
     session.add(row)
+    record_change(session, actor, row, "created", None)
     return row, True
 
 
 def record_point(
     session: Session, actor: Actor, measure: Measure, point: PointIn, if_match: str | None = None
 ) -> tuple[PointRead, bool]:
-    require(
-        actor,
-        actor.records_points_for(point.school_id),
-        "Solo coordinación y facilitación (o la dirección, para su establecimiento) registran datos.",
-    )
-    errors, value = _check_point(measure, point, set(_schools(session, measure.network_id)), "")
+    require(actor, actor.records_points_for(point.school_id), RECORD)
+    errors, value = check_point(measure, point, set(schools_of(session, measure.network_id)), "")
     if errors or value is None:
         raise ProblemError(422, "validation_error", "El dato no es válido: revisa los campos marcados.", errors=errors)
-    row, created = _upsert(session, measure, point, value, if_match)
+    row, created = upsert(session, actor, measure, point, value, if_match=if_match)
     session.commit()
     session.refresh(row)
     return point_read(row), created
@@ -269,139 +298,3 @@ def list_points_after(
     query = _points_query(measure, school_id, network_only, since, until)
     rows, next_cursor = keyset_page(session, query, POINT_ORDER, cursor, limit, key=lambda p: [p.period, p.scope])
     return [point_read(p) for p in rows], next_cursor
-
-
-_CSV_ALIASES = {
-    "period": "period",
-    "periodo": "period",
-    "fecha": "period",
-    "value": "value",
-    "valor": "value",
-    "numerator": "numerator",
-    "numerador": "numerator",
-    "denominator": "denominator",
-    "denominador": "denominator",
-    "school_id": "school_id",
-    "rbd": "rbd",
-    "note": "note",
-    "nota": "note",
-}
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-def _number(text: str) -> str | None:
-    text = text.strip()
-    return text.replace(",", ".") if text else None
-
-
-def parse_points(data: bytes, content_type: str, rbds: dict[int, uuid.UUID]) -> list[tuple[str, dict[str, Any]]]:
-    """Raw points from a JSON array or a CSV, each with its location prefix (``[3].`` or ``línea 4: ``)."""
-    if "json" in content_type:
-        try:
-            parsed = json.loads(data or b"null")
-        except ValueError as exc:
-            raise ProblemError(422, "validation_error", "El cuerpo no es JSON válido.") from exc
-        if not isinstance(parsed, list):
-            raise ProblemError(422, "validation_error", "Envía una lista JSON de puntos o un CSV.")
-        return [(f"[{i}].", item if isinstance(item, dict) else {"_": item}) for i, item in enumerate(parsed)]
-    text = _decode(data)
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        raise ProblemError(422, "validation_error", "El archivo está vacío.")
-    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [_CSV_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(reader)]
-    if "period" not in header:
-        raise ProblemError(
-            422,
-            "validation_error",
-            "Falta la columna «periodo» en el encabezado (columnas: periodo;valor;numerador;denominador;rbd;nota).",
-        )
-    rows: list[tuple[str, dict[str, Any]]] = []
-    for number, record in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        cells = dict(zip(header, (c.strip() for c in record), strict=False))
-        item: dict[str, Any] = {"period": cells.get("period", "")}
-        for name in ("value", "numerator", "denominator"):
-            item[name] = _number(cells.get(name, ""))
-        if cells.get("note"):
-            item["note"] = cells["note"]
-        if cells.get("school_id"):
-            item["school_id"] = cells["school_id"]
-        elif cells.get("rbd"):
-            rbd = cells["rbd"]
-            item["school_id"] = str(rbds[int(rbd)]) if rbd.isdigit() and int(rbd) in rbds else f"rbd-{rbd}"
-        rows.append((f"línea {number}: ", item))
-    return rows
-
-
-def authorize_points_import(actor: Actor) -> None:
-    """Who may send an import at all (checked before the upload is read); each row is checked again."""
-    require(actor, actor.imports_points, EDIT)
-
-
-def import_points(
-    session: Session, actor: Actor, measure: Measure, data: bytes, content_type: str
-) -> PointImportResult:
-    schools = _schools(session, measure.network_id)
-    raw = parse_points(data, content_type, {rbd: sid for sid, rbd in schools.items()})
-    errors: list[dict[str, Any]] = []
-    valid: list[tuple[PointIn, float]] = []
-    seen: dict[tuple[date, str], str] = {}
-    for prefix, raw_item in raw:
-        item = raw_item
-        if isinstance(item.get("school_id"), str) and item["school_id"].startswith("rbd-"):
-            errors.append(
-                {"field": f"{prefix}rbd", "message": f"No hay un establecimiento con RBD {item['school_id'][4:]}."}
-            )
-            item = {k: v for k, v in item.items() if k != "school_id"}
-        try:
-            point = PointIn.model_validate(item)
-        except ValidationError as exc:
-            for error in translate_validation_errors(exc.errors()):
-                errors.append({"field": f"{prefix}{error['field']}", "message": error["message"]})
-            continue
-        if not actor.records_points_for(point.school_id):
-            errors.append(
-                {"field": f"{prefix}school_id", "message": "No puedes registrar datos de ese establecimiento."}
-            )
-            continue
-        point_errors, value = _check_point(measure, point, set(schools), prefix)
-        errors.extend(point_errors)
-        if point_errors or value is None:
-            continue
-        key = (normalise_period(measure.frequency, point.period), str(point.school_id or NETWORK_SCOPE))
-        if key in seen:
-            errors.append(
-                {
-                    "field": f"{prefix}period",
-                    "message": f"El período se repite en el archivo ({seen[key].strip(': .')}).",
-                }
-            )
-            continue
-        seen[key] = prefix
-        valid.append((point, value))
-    if errors:
-        raise ProblemError(
-            422, "points_invalid", f"Hay {len(errors)} error(es); no se importó ningún dato.", errors=errors
-        )
-    if not valid:
-        raise ProblemError(422, "points_invalid", "No hay datos para importar.")
-    created = replaced = 0
-    for point, value in valid:
-        _, is_new = _upsert(session, measure, point, value)
-        session.flush()
-        created += is_new
-        replaced += not is_new
-    session.commit()
-    total = session.exec(
-        select(func.count()).select_from(MeasurePoint).where(MeasurePoint.measure_id == measure.id)
-    ).one()
-    return PointImportResult(created=created, replaced=replaced, total=total)
