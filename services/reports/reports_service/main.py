@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from mejora_common.app import create_service_app
 
-from .api import charts, cycles_log, feedback, releases, results, run_chart, spc
+from .api import charts, cycles_log, feedback, jobs, releases, results, run_chart, spc
 from .clients import connect
 from .db import build_engine, check_ready
 from .models import IdempotencyRecord
@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             releases.router,
             cycles_log.router,
             charts.router,
+            jobs.router,
         ],
         idempotency_model=IdempotencyRecord,
         ready_check=lambda: ready(engine),

@@ -21,6 +21,27 @@ class Settings(CommonSettings):
         "Cargar WeasyPrint y las fuentes al arrancar (en segundo plano) para que el primer PDF no espere",
     )
 
+    job_lease_seconds: float = env_field(
+        "MEJORA_REPORTS_JOB_LEASE_SECONDS",
+        30.0,
+        "Plazo del arriendo de un trabajo en segundo plano: si su proceso no da señales en ese tiempo, otro lo retoma",
+    )
+    job_retention_hours: float = env_field(
+        "MEJORA_REPORTS_JOB_RETENTION_HOURS",
+        24.0,
+        "Horas que se conserva el archivo de un trabajo terminado antes de borrarlo",
+    )
+    worker_poll_seconds: float = env_field(
+        "MEJORA_REPORTS_WORKER_POLL_SECONDS",
+        0.5,
+        "Cada cuánto el proceso de trabajos busca trabajos nuevos cuando no tiene ninguno",
+    )
+    worker_port: int = env_field(
+        "MEJORA_REPORTS_WORKER_PORT",
+        0,
+        "Puerto de /health y /ready del proceso de trabajos (0: sin servidor de salud)",
+    )
+
     def effective_database_url(self) -> str:
         return self.database_url or self.sqlite_url("reports")
 
