@@ -110,8 +110,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     tokens.clear();
     setMe(null);
     setOffline(false);
+    clearDeviceData(cachedProfile()?.id ?? null);
     forgetProfile();
-    clearDeviceData();
     await fetch("/api/v1/auth/logout", {
       method: "POST",
       credentials: "same-origin",

@@ -94,6 +94,16 @@ describe("logout", () => {
     expect(cacheGet("teachers")).toBeNull();
     expect(localStorage.getItem("mejora.language")).toBe("es");
   });
+  it("keeps the unsent drafts for the account that logged out only", () => {
+    saveLocal(draft({ id: "mine", version: 2, syncedVersion: 1 }));
+    localStorage.setItem("mejora.profile", JSON.stringify({ id: "account-a" }));
+    clearDeviceData("account-a");
+    localStorage.setItem("mejora.profile", JSON.stringify({ id: "account-b" }));
+    expect(pendingDrafts()).toEqual([]);
+    expect(loadLocal("mine")?.ownerAccountId).toBe("account-a");
+    localStorage.setItem("mejora.profile", JSON.stringify({ id: "account-a" }));
+    expect(pendingDrafts().map((d) => d.id)).toEqual(["mine"]);
+  });
 });
 
 describe("the device copy", () => {

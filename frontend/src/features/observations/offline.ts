@@ -29,6 +29,7 @@
 // screen that uses the queue opens and after every sync run.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { refreshTokens, tokens } from "../../api/client";
+import { cachedProfile } from "../../auth/profileCache";
 import type { components } from "../../api/schema";
 
 export type ObservationWrite = components["schemas"]["ObservationWrite"];
@@ -63,6 +64,8 @@ export interface LocalDraft {
   sentBody?: ObservationWrite | null;
   /** A real 412: the server's version, kept beside the device's until the coach chooses one. */
   conflict?: ServerVersion | null;
+  /** Set at logout on the drafts kept unsent: only that account sees and sends them after a later login. */
+  ownerAccountId?: string | null;
 }
 
 export interface ServerVersion {
@@ -194,9 +197,14 @@ export function pruneLocal(now: number = Date.now(), maxAgeDays: number = PRUNE_
   return removed;
 }
 
+/** Whether the account now using the app may see and send this draft (kept unsent by another at logout: no). */
+function ownedHere(draft: LocalDraft): boolean {
+  return !draft.ownerAccountId || draft.ownerAccountId === cachedProfile()?.id;
+}
+
 export function pendingDrafts(networkId?: string): LocalDraft[] {
   return Object.values(readAll())
-    .filter((d) => isPending(d) && (!networkId || d.body.network_id === networkId))
+    .filter((d) => isPending(d) && ownedHere(d) && (!networkId || d.body.network_id === networkId))
     .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
 }
 
@@ -499,12 +507,17 @@ export function cacheSet<T>(key: string, value: T): void {
 /**
  * Logout: clears what this device keeps of the session — the cached API data (teachers, instruments), the drafts
  * already on the server and the browser's Cache Storage — but keeps every unsent draft (changes not confirmed or a
- * queued submit) until it is sent. Returns how many drafts were kept.
+ * queued submit) until it is sent, marked as `ownerAccountId`'s: another account logging in on this device neither
+ * sees nor sends them; they go once that account logs in again. Returns how many drafts were kept.
  */
-export function clearDeviceData(): number {
+export function clearDeviceData(ownerAccountId: string | null = null): number {
   for (const key of Object.keys(localStorage)) if (key.startsWith(CACHE_PREFIX)) localStorage.removeItem(key);
   const all = readAll();
-  const kept = Object.fromEntries(Object.entries(all).filter(([, draft]) => isPending(draft)));
+  const kept = Object.fromEntries(
+    Object.entries(all)
+      .filter(([, draft]) => isPending(draft))
+      .map(([id, draft]) => [id, { ...draft, ownerAccountId: draft.ownerAccountId ?? ownerAccountId }]),
+  );
   writeAll(kept);
   if (typeof caches !== "undefined")
     void caches
