@@ -15,8 +15,10 @@ OpenAPI document, so a new route is called as soon as it exists), and every role
 (the coordinator, the coach who recorded it) is among the callers, on the first page of every list (the
 observation is the newest of its network, and lists also get the planted teacher, wave and observation as filters
 when they take them). So a route that shows the text without calling the view log gives an answer with the
-sentinel and a request id that no log row has: the assertion below names it. A path parameter the test cannot
-fill fails the test too (rather than skipping the route), and the test checks that it saw the sentinel at all in
+sentinel and a request id that no log row has: the assertion below names it. Every parameter that can name the
+teacher's data (observation, teacher, person, network, school, wave, instrument) is filled with the planted
+values; any other path parameter takes the first item of its parent list (``{phase_id}`` from ``…/phases``), or an
+unknown id when there is none, so a new route is still called. The test checks that it saw the sentinel at all in
 the answers it knows must carry it (the observation, its amendments, its feedback), so it cannot pass vacuously.
 """
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,6 +54,7 @@ ROLES = {
     "other teacher": "educadora@demo.cl",
 }
 WAVE = "centinela"
+PARAMETER = re.compile(r"\{([^}]*)\}")
 SCORES = {"PC": 5, "NC": 2, "TS": 5, "RSP": 4, "BM": 5, "PD": 5, "ILF": 4, "CD": 2, "QF": 2, "LM": 2}
 
 
@@ -159,7 +163,34 @@ def known_values(client: httpx.Client, system: Any, oid: str) -> dict[str, str]:
     }
 
 
-def calls_of(document: dict[str, Any], values: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
+def fill(
+    template: str, document: dict[str, Any], values: dict[str, str], client: httpx.Client, headers: dict[str, str]
+) -> str:
+    """The template with its path parameters filled: a known value, else the first item of its parent list (e.g.
+    ``{phase_id}`` from ``…/phases``), else an unknown id (the route is still called, and answers 404)."""
+    path = template
+    for name in PARAMETER.findall(template):
+        if name not in values:
+            parent_template = template.split("{" + name + "}", 1)[0].rstrip("/")
+            parent = path.split("{" + name + "}", 1)[0].rstrip("/")
+            listed = parent_template in document["paths"] and "get" in document["paths"][parent_template]
+            values[name] = (_first_id(client, parent, headers) if listed else None) or str(uuid.uuid4())
+        path = path.replace("{" + name + "}", values[name])
+    return path
+
+
+def _first_id(client: httpx.Client, path: str, headers: dict[str, str]) -> str | None:
+    answer = client.get(path, headers=headers)
+    if answer.status_code != 200:
+        return None
+    data = answer.json()
+    items = data.get("items", []) if isinstance(data, dict) else data
+    return str(items[0]["id"]) if items and isinstance(items[0], dict) and "id" in items[0] else None
+
+
+def calls_of(
+    document: dict[str, Any], values: dict[str, str], client: httpx.Client, headers: dict[str, str]
+) -> Iterator[tuple[str, dict[str, str]]]:
     """Every GET of the document as (path, query): required parameters filled, then also with every known filter,
     once per declared ``format``."""
     for template, item in sorted(document["paths"].items()):
@@ -167,10 +198,7 @@ def calls_of(document: dict[str, Any], values: dict[str, str]) -> Iterator[tuple
         if operation is None or not template.startswith("/api/v1/"):
             continue
         parameters = operation.get("parameters", [])
-        path = template
-        for p in (p for p in parameters if p["in"] == "path"):
-            assert p["name"] in values, f"{template}: the sentinel test does not know how to fill {{{p['name']}}}"
-            path = path.replace("{" + p["name"] + "}", values[p["name"]])
+        path = fill(template, document, values, client, headers)
         query = [p for p in parameters if p["in"] == "query"]
         for p in query:
             assert not p.get("required") or p["name"] in values, f"{template}: cannot fill ?{p['name']}="
@@ -208,7 +236,7 @@ def test_every_answer_that_shows_a_teacher_s_data_left_a_log_row(system: Any) ->
         ]
         callers.append(integration_caller(client, system))
         document = client.get("/api/v1/openapi.json").json()
-        calls = list(calls_of(document, values))
+        calls = list(calls_of(document, values, client, auth_header(system.token(ROLES["coordinator"]))))
         assert any("/feedback" in path for path, _ in calls) and any(p.endswith(oid) for p, _ in calls)
 
         answers: list[Answer] = []
