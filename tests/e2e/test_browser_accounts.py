@@ -24,7 +24,7 @@ COORDINATOR = "coordinacion@demo.cl"
 PASSWORD = "una-clave-de-navegador"
 
 
-def invitation_link(outbox: Path, address: str) -> str:
+def find_link(outbox: Path, address: str) -> str | None:
     for path in sorted(outbox.glob("*.eml"), reverse=True):
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         if message["To"] == address:
@@ -33,7 +33,16 @@ def invitation_link(outbox: Path, address: str) -> str:
             match = re.search(r"https?://\S+/cuenta/invitacion#token=[A-Za-z0-9_-]+", body.get_content())
             assert match, body.get_content()
             return match.group(0)
-    raise AssertionError(f"no mail to {address} in {outbox}")
+    return None
+
+
+def invitation_link(outbox: Path, address: str) -> str:
+    """The link of the mail to ``address``: it is written after the answer (a background task), so wait for it."""
+    deadline = time.monotonic() + 20
+    while (link := find_link(outbox, address)) is None:
+        assert time.monotonic() < deadline, f"no mail to {address} in {outbox}"
+        time.sleep(0.1)
+    return link
 
 
 def test_an_invited_person_sets_her_password_and_logs_in(page: Any, log_in: Any, system: Any) -> None:
