@@ -11,6 +11,7 @@ privacy rules.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 
@@ -27,6 +28,8 @@ from ..models.account_lifecycle import INVITATION, PASSWORD_RESET, AccountSecuri
 from ..schemas.account_lifecycle import AccountStatus
 from .access import require
 from .account_links import end_sessions, now, revoke_links, security_of
+
+logger = logging.getLogger("mejora.cycles.accounts")
 
 MANAGE = "Solo la coordinación de la red administra las cuentas de sus personas."
 REFUSALS = {
@@ -123,6 +126,17 @@ def set_active(
         security.updated_at = now()
         session.add(security)
         session.commit()
+        logger.info(
+            "account reactivated" if active else "account deactivated",
+            extra={
+                "fields": {
+                    "event": "account_reactivated" if active else "account_deactivated",
+                    "account_id": str(account.id),
+                    "by_account_id": str(principal.account_id),
+                    "network_id": str(actor.network_id),
+                }
+            },
+        )
     return status(session, actor, person_id)
 
 
