@@ -30,7 +30,7 @@ from ..domain.view_log import Entry, Shown, Viewer, entries, kind_of, retention_
 from ..models import Observation, ViewLogEntry
 from ..schemas.view_log import ViewLogEntryRead, ViewLogViewer
 
-__all__ = ["Shown", "record", "record_rows"]
+__all__ = ["LogFilters", "Shown", "purge", "read_entries", "record", "record_rows", "to_read", "viewer_of"]
 
 
 def viewer_of(principal: Principal) -> Viewer:
