@@ -1,4 +1,4 @@
-"""Starts the whole system on one machine: migrate, seed (once), run the services and the gateway.
+"""Starts the whole system on one machine: migrate, seed (once), run the services, the job worker and the gateway.
 
 ``make run`` calls this. It supervises: a process that dies is logged and started
 again after a backoff (1 s, doubling up to 30 s; reset once it has run for a minute),
@@ -200,6 +200,8 @@ def main() -> int:
         for service in SERVICES:
             if not wait_ready(env[f"MEJORA_{service.upper()}_URL"] + "/ready"):
                 log(f"el servicio {service} no quedó listo; revisa los mensajes anteriores")
+        # The job worker renders the documents asked for in the background (results PDFs) from the reports database.
+        start("reports-worker", ["-m", "reports_service", "worker"])
         start("gateway", uvicorn_args("gateway.main:create_app", f"http://{host}:{port}"))
         if wait_ready(f"http://{host}:{port}/api/v1/health"):
             log(f"Mejora en Red está funcionando en http://{host}:{port}")

@@ -92,6 +92,23 @@ def test_environment_set_by_compose_is_read_by_the_service(service: str) -> None
     assert set_by_compose <= variables_read(SETTINGS[service])
 
 
+def test_the_job_worker_is_the_reports_image_with_its_own_command() -> None:
+    """Issue 13: the worker is a compose service, restarted, health-checked, reading only what reports reads."""
+    services = compose()["services"]
+    worker, reports = services["reports-worker"], services["reports"]
+    assert worker["image"] == reports["image"]
+    assert worker["command"] == ["python", "-m", "reports_service", "worker"]
+    for key in ("restart", "read_only", "cap_drop", "security_opt", "tmpfs"):
+        assert worker[key] == reports[key], key
+    assert worker["depends_on"]["reports"] == {"condition": "service_healthy"}  # reports migrated the database
+    assert "/ready" in " ".join(worker["healthcheck"]["test"])
+    assert "MEJORA_REPORTS_WORKER_PORT" in " ".join(worker["healthcheck"]["test"])
+    environment = worker["environment"]
+    assert environment["MEJORA_REPORTS_DATABASE_URL"] == reports["environment"]["MEJORA_REPORTS_DATABASE_URL"]
+    assert set(environment) <= variables_read(ReportsSettings)
+    assert "MEJORA_JWT_SECRET" not in environment, "the worker verifies no token and calls no service"
+
+
 def test_only_the_gateway_is_published_and_on_loopback() -> None:
     assert not any(spec.get("ports") for spec in compose()["services"].values())
     services = compose(PUBLISHED)["services"]
@@ -101,12 +118,14 @@ def test_only_the_gateway_is_published_and_on_loopback() -> None:
 
 def test_the_host_network_override_listens_on_loopback_only() -> None:
     services = compose(HOST_NETWORK)["services"]
-    assert set(services) == {*SETTINGS, "postgres", "reports-2"}
-    ports = set()
+    assert set(services) == {*SETTINGS, "postgres", "reports-2", "reports-worker"}
+    worker = services["reports-worker"]["environment"]
+    assert worker["MEJORA_REPORTS_WORKER_HOST"] == "127.0.0.1"
+    ports = {worker["MEJORA_REPORTS_WORKER_PORT"]}
     for name, spec in services.items():
         assert spec["network_mode"] == "host"
         assert not spec.get("ports")
-        if name != "postgres":
+        if name not in ("postgres", "reports-worker"):
             assert spec["environment"]["UVICORN_HOST"] == "127.0.0.1"
             ports.add(spec["environment"]["UVICORN_PORT"])
     assert len(ports) == len(services) - 1, "one port per process"

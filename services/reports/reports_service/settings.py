@@ -41,6 +41,11 @@ class Settings(CommonSettings):
         0,
         "Puerto de /health y /ready del proceso de trabajos (0: sin servidor de salud)",
     )
+    worker_host: str = env_field(
+        "MEJORA_REPORTS_WORKER_HOST",
+        "127.0.0.1",
+        "Interfaz de ese puerto (0.0.0.0 dentro de un contenedor, donde el puerto no se publica)",
+    )
 
     def effective_database_url(self) -> str:
         return self.database_url or self.sqlite_url("reports")

@@ -5,7 +5,7 @@ thread keeps its lease, stores the file or a readable failure, and every minute 
 retention. Any number of workers may run (replicas, ``make run``'s one): a job is taken by exactly one, and a job
 whose worker died is taken again when its lease ends. SIGTERM lets the current job finish, then the worker exits.
 
-With ``MEJORA_REPORTS_WORKER_PORT`` set it answers ``GET /health`` (the process is up) and ``GET /ready`` (the
+With ``MEJORA_REPORTS_WORKER_PORT`` set it answers, on ``MEJORA_REPORTS_WORKER_HOST``, ``GET /health`` (the process is up) and ``GET /ready`` (the
 database is migrated and the loop has turned recently) for compose's healthcheck and Kubernetes' probes.
 """
 
@@ -168,8 +168,7 @@ def _health_server(worker: Worker, port: int) -> ThreadingHTTPServer:
         def log_message(self, *_args: Any) -> None:
             return
 
-    host = os.environ.get("MEJORA_HOST", "0.0.0.0")  # probes reach the pod at its address
-    server = ThreadingHTTPServer((host, port), Handler)
+    server = ThreadingHTTPServer((worker.settings.worker_host, port), Handler)
     threading.Thread(target=server.serve_forever, name="worker-health", daemon=True).start()
     return server
 

@@ -37,7 +37,7 @@ def worker(settings: Any, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[byt
         "MEJORA_DATA_DIR": str(tmp_path),
         "MEJORA_REPORTS_WORKER_PORT": str(port),
         "MEJORA_REPORTS_WORKER_POLL_SECONDS": "0.2",
-        "MEJORA_HOST": "127.0.0.1",
+        "MEJORA_REPORTS_WORKER_HOST": "127.0.0.1",
     }
     process = subprocess.Popen([sys.executable, "-m", "reports_service", "worker"], env=env, stdout=subprocess.PIPE)
     try:

@@ -34,6 +34,9 @@ EXPECTED: dict[tuple[str, str], str | None] = {
     ("GET", "/api/v1/reports/networks/{network_id}/waves/{wave}/releases/{number}"): "expensive",
     ("GET", "/api/v1/reports/networks/{network_id}/cycles-log"): "expensive",
     ("POST", "/api/v1/reports/charts:render"): "expensive",
+    ("POST", "/api/v1/reports/networks/{network_id}/results/jobs"): "expensive",
+    ("GET", "/api/v1/reports/jobs/{job_id}"): "expensive",
+    ("GET", "/api/v1/reports/jobs/{job_id}/file"): "expensive",
 }
 
 
