@@ -632,6 +632,99 @@ export interface paths {
         patch: operations["update_measure_api_v1_measures__measure_id__patch"];
         trace?: never;
     };
+    "/api/v1/measures/{measure_id}/phase-dismissals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Propuestas de fase descartadas (con su razón) */
+        get: operations["list_dismissals_api_v1_measures__measure_id__phase_dismissals_get"];
+        put?: never;
+        /**
+         * Descartar una propuesta de fase (con una razón)
+         * @description El sistema **nunca cambia de fase por sí solo**: propone (`GET /measures/{id}/phase-proposals`, en reportes) y una persona de coordinación o facilitación confirma con una razón. Recalcular la línea central cada vez que aparece una señal borra la evidencia de la mejora y puede ocultar un deterioro; una fase nueva debe corresponder a un cambio conocido del proceso (NHS England, *Making Data Count*: «recalculate only when there has been a sustained, explained change»; los mantenedores de NHSRplotthedots rechazaron el recálculo automático por la misma razón).
+         */
+        post: operations["dismiss_proposal_api_v1_measures__measure_id__phase_dismissals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/measures/{measure_id}/phase-proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Propuesta de una fase nueva (la confirma o descarta una persona)
+         * @description Cuando las reglas de la medida encuentran un **desplazamiento sostenido** en la fase actual (Anhøj: una corrida
+         *     más larga que `round(log2(n_útiles)) + 3`; IHI: 6 o más puntos seguidos a un lado de la mediana), se propone una
+         *     fase nueva que empieza en el primer punto del desplazamiento, con lo que ocurrió justo antes o durante ese período
+         *     (sesiones de aprendizaje, el Hacer de ciclos PHEA que prueban una idea de cambio, la nota del punto).
+         *
+         *     **El sistema nunca cambia de fase por sí solo.** Una persona de coordinación o facilitación confirma la propuesta
+         *     (`POST /measures/{id}/phases`, con una razón) o la descarta (`POST /measures/{id}/phase-dismissals`, con una razón);
+         *     una propuesta descartada no se repite. Recalcular la línea central en cada señal borraría la evidencia de la mejora
+         *     y podría ocultar un deterioro: la guía *Making Data Count* del NHS pide recalcular solo ante un cambio sostenido y
+         *     explicado, y los mantenedores de NHSRplotthedots rechazaron el recálculo automático por esa razón.
+         */
+        get: operations["phase_proposals_api_v1_measures__measure_id__phase_proposals_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/measures/{measure_id}/phases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fases de una medida
+         * @description Cada fase tiene su propia línea central en los gráficos de corrida y de control. El sistema **nunca cambia de fase por sí solo**: propone (`GET /measures/{id}/phase-proposals`, en reportes) y una persona de coordinación o facilitación confirma con una razón. Recalcular la línea central cada vez que aparece una señal borra la evidencia de la mejora y puede ocultar un deterioro; una fase nueva debe corresponder a un cambio conocido del proceso (NHS England, *Making Data Count*: «recalculate only when there has been a sustained, explained change»; los mantenedores de NHSRplotthedots rechazaron el recálculo automático por la misma razón).
+         */
+        get: operations["list_phases_api_v1_measures__measure_id__phases_get"];
+        put?: never;
+        /**
+         * Confirmar una fase (con una razón)
+         * @description El sistema **nunca cambia de fase por sí solo**: propone (`GET /measures/{id}/phase-proposals`, en reportes) y una persona de coordinación o facilitación confirma con una razón. Recalcular la línea central cada vez que aparece una señal borra la evidencia de la mejora y puede ocultar un deterioro; una fase nueva debe corresponder a un cambio conocido del proceso (NHS England, *Making Data Count*: «recalculate only when there has been a sustained, explained change»; los mantenedores de NHSRplotthedots rechazaron el recálculo automático por la misma razón).
+         */
+        post: operations["create_phase_api_v1_measures__measure_id__phases_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/measures/{measure_id}/phases/{phase_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Una fase */
+        get: operations["get_phase_api_v1_measures__measure_id__phases__phase_id__get"];
+        put?: never;
+        post?: never;
+        /** Quitar una fase (If-Match) */
+        delete: operations["delete_phase_api_v1_measures__measure_id__phases__phase_id__delete"];
+        options?: never;
+        head?: never;
+        /** Editar la razón o la línea base de una fase (If-Match) */
+        patch: operations["update_phase_api_v1_measures__measure_id__phases__phase_id__patch"];
+        trace?: never;
+    };
     "/api/v1/measures/{measure_id}/points": {
         parameters: {
             query?: never;
@@ -645,12 +738,50 @@ export interface paths {
          */
         get: operations["list_points_api_v1_measures__measure_id__points_get"];
         put?: never;
-        /** Registrar un dato (un período repetido del mismo establecimiento lo reemplaza) */
+        /**
+         * Registrar un dato (un período que ya tiene dato se reemplaza solo con If-Match)
+         * @description Un período que ya tiene un dato del mismo establecimiento responde **409 `point_exists`** con el valor actual (`current`) y su ETag: para reemplazarlo, se confirma reenviando con `If-Match` (412 si cambió entretanto). Cada alta, reemplazo, edición o eliminación queda en el historial (`points/history`).
+         */
         post: operations["record_point_api_v1_measures__measure_id__points_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/measures/{measure_id}/points/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Historial de los datos: quién registró, reemplazó, editó o eliminó qué valor */
+        get: operations["points_history_api_v1_measures__measure_id__points_history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/measures/{measure_id}/points/{point_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Eliminar un dato (If-Match; queda en el historial) */
+        delete: operations["delete_point_api_v1_measures__measure_id__points__point_id__delete"];
+        options?: never;
+        head?: never;
+        /** Editar un dato (If-Match; queda en el historial) */
+        patch: operations["edit_point_api_v1_measures__measure_id__points__point_id__patch"];
         trace?: never;
     };
     "/api/v1/measures/{measure_id}/points:import": {
@@ -687,7 +818,11 @@ export interface paths {
          *
          *     Sin `school_id` se grafican los datos de toda la red; si la medida solo tiene datos por establecimiento, se
          *     combinan por período (proporción agrupada, suma de conteos o promedio). Reglas: Anhøj (qicharts2) e IHI
-         *     (desplazamiento de 6 puntos, tendencia de 5 puntos). `format=svg|png` devuelve el gráfico.
+         *     (desplazamiento de 6, tendencia de 5, pocas o demasiadas corridas por la tabla de Perla, Provost y Murray 2011,
+         *     y una aproximación rotulada del punto astrónomico: media ± 3σ), según `run_rules` de la medida o `rules=`;
+         *     `findings` dice qué regla se cumplió en qué puntos. Cada **fase** confirmada por una persona
+         *     (`/measures/{id}/phases`, en ciclos) tiene su propia mediana y sus reglas; `phases` las describe y el gráfico dibuja
+         *     la mediana de cada una. `format=svg|png` devuelve el gráfico.
          */
         get: operations["measure_run_chart_api_v1_measures__measure_id__run_chart_get"];
         put?: never;
@@ -1244,6 +1379,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Estado y avance de un trabajo
+         * @description Lo leen quien lo creó y la coordinación de su red; los demás reciben 404. `progress` va de 0 a 100 y `message` dice en qué está; con `done`, `file_url` lleva al archivo.
+         */
+        get: operations["job_status_api_v1_reports_jobs__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/jobs/{job_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Descargar el archivo de un trabajo terminado
+         * @description Lo descargan quien creó el trabajo y la coordinación de su red. 409 mientras no esté listo.
+         */
+        get: operations["job_file_api_v1_reports_jobs__job_id__file_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/networks/{network_id}/cycles-log": {
         parameters: {
             query?: never;
@@ -1296,6 +1471,30 @@ export interface paths {
         get: operations["network_results_api_v1_reports_networks__network_id__results_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/networks/{network_id}/results/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generar el documento de resultados en segundo plano
+         * @description Pide el documento de los resultados de la red (PDF, XLSX o CSV) como un trabajo en segundo plano: responde 202 con
+         *     el trabajo (`Location`: dónde seguir su avance) y un proceso de trabajos lo genera. Las cifras se leen al crearlo, con
+         *     las mismas reglas de `GET …/results`: salvo la coordinación, todas las personas leen solo resultados publicados
+         *     (404 `no_release` si no hay); quien no es miembro de la red recibe 404. Acepta `Idempotency-Key`: un reintento con la
+         *     misma clave devuelve el mismo trabajo.
+         */
+        post: operations["create_results_document_api_v1_reports_networks__network_id__results_jobs_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2755,6 +2954,20 @@ export interface components {
             /** Order */
             order: number;
         };
+        /** DismissalInfo */
+        DismissalInfo: {
+            /**
+             * Start Period
+             * Format: date
+             */
+            start_period: string;
+            /** Reason */
+            reason: string;
+            /** Dismissed By Name */
+            dismissed_by_name: string;
+            /** Dismissed At */
+            dismissed_at: string;
+        };
         /** DomainMeta */
         DomainMeta: {
             /** Code */
@@ -3468,6 +3681,77 @@ export interface components {
             adjusted_mean?: number | null;
             bands: components["schemas"]["BandCountsOut"] | null;
         };
+        /** JobOut */
+        JobOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @constant
+             */
+            kind: "results";
+            /**
+             * Format
+             * @enum {string}
+             */
+            format: "pdf" | "xlsx" | "csv";
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "queued" | "running" | "done" | "failed" | "expired";
+            /**
+             * Progress
+             * @description Porcentaje avanzado (0 a 100)
+             */
+            progress: number;
+            /**
+             * Message
+             * @description Qué está haciendo el trabajo, para mostrar junto a la barra de progreso
+             */
+            message: string;
+            /**
+             * Error
+             * @description Con `failed`: por qué no se generó el documento
+             */
+            error: string | null;
+            /** Filename */
+            filename: string;
+            /**
+             * Size
+             * @description Con `done`: tamaño del archivo en bytes
+             */
+            size: number | null;
+            /**
+             * File Url
+             * @description Con `done`: dónde descargar el archivo
+             */
+            file_url: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Started At */
+            started_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Expires At
+             * @description Hasta cuándo se conserva el archivo
+             */
+            expires_at: string | null;
+            /** Version */
+            version: number;
+        };
         /**
          * LineChartSpec
          * @description Run chart or control chart: points over time, centre line, limits and events.
@@ -3649,6 +3933,25 @@ export interface components {
              * @enum {string}
              */
             frequency: "weekly" | "monthly" | "term" | "yearly";
+            /**
+             * Run Rules
+             * @description Reglas del gráfico de corrida: anhoj (corrida más larga y cruces, Anhøj & Olesen 2014) o ihi (desplazamiento de 6, tendencia de 5, pocas o demasiadas corridas; Perla, Provost & Murray 2011)
+             * @default anhoj
+             * @enum {string}
+             */
+            run_rules: "anhoj" | "ihi";
+            /**
+             * Control Rules
+             * @description Reglas adicionales del gráfico de control, además del punto fuera de los límites: western_electric (2 de 3 más allá de 2σ, 4 de 5 más allá de 1σ, 8 seguidos de un lado) y nelson_15 (15 seguidos dentro de 1σ)
+             */
+            control_rules?: ("western_electric" | "nelson_15")[];
+            /**
+             * Laney
+             * @description p′/u′ de Laney: auto (cuando σz supera el umbral documentado), always (siempre) o never (nunca)
+             * @default auto
+             * @enum {string}
+             */
+            laney: "auto" | "always" | "never";
         };
         /** MeasureInfo */
         MeasureInfo: {
@@ -3713,6 +4016,23 @@ export interface components {
              * @enum {string}
              */
             frequency: "weekly" | "monthly" | "term" | "yearly";
+            /**
+             * Run Rules
+             * @description Reglas del gráfico de corrida: anhoj (corrida más larga y cruces, Anhøj & Olesen 2014) o ihi (desplazamiento de 6, tendencia de 5, pocas o demasiadas corridas; Perla, Provost & Murray 2011)
+             * @enum {string}
+             */
+            run_rules: "anhoj" | "ihi";
+            /**
+             * Control Rules
+             * @description Reglas adicionales del gráfico de control, además del punto fuera de los límites: western_electric (2 de 3 más allá de 2σ, 4 de 5 más allá de 1σ, 8 seguidos de un lado) y nelson_15 (15 seguidos dentro de 1σ)
+             */
+            control_rules: ("western_electric" | "nelson_15")[];
+            /**
+             * Laney
+             * @description p′/u′ de Laney: auto (cuando σz supera el umbral documentado), always (siempre) o never (nunca)
+             * @enum {string}
+             */
+            laney: "auto" | "always" | "never";
             /** Point Count */
             point_count: number;
             /**
@@ -3749,7 +4069,24 @@ export interface components {
              * @description Datos guardados que quedaron fuera del gráfico y del análisis (valores fuera de ±10^12)
              */
             excluded?: components["schemas"]["ExcludedPoint"][];
+            /** @description Totales de todas las fases, con la mediana y los límites de la fase actual (la última) */
             analysis: components["schemas"]["RunChartResult"];
+            /**
+             * Rule Set
+             * @description Reglas aplicadas (las de la medida, o `rules=`)
+             * @enum {string}
+             */
+            rule_set: "anhoj" | "ihi";
+            /**
+             * Phases
+             * @description Fases confirmadas por una persona, cada una con su mediana
+             */
+            phases: components["schemas"]["RunChartPhase"][];
+            /**
+             * Findings
+             * @description Qué regla se cumplió y en qué puntos
+             */
+            findings: components["schemas"]["RuleFindingRead"][];
             /** Events */
             events: components["schemas"]["RunChartEvent"][];
             /**
@@ -3775,6 +4112,21 @@ export interface components {
             direction?: ("up" | "down") | null;
             /** Frequency */
             frequency?: ("weekly" | "monthly" | "term" | "yearly") | null;
+            /**
+             * Run Rules
+             * @description Reglas del gráfico de corrida: anhoj (corrida más larga y cruces, Anhøj & Olesen 2014) o ihi (desplazamiento de 6, tendencia de 5, pocas o demasiadas corridas; Perla, Provost & Murray 2011)
+             */
+            run_rules?: ("anhoj" | "ihi") | null;
+            /**
+             * Control Rules
+             * @description Reglas adicionales del gráfico de control, además del punto fuera de los límites: western_electric (2 de 3 más allá de 2σ, 4 de 5 más allá de 1σ, 8 seguidos de un lado) y nelson_15 (15 seguidos dentro de 1σ)
+             */
+            control_rules?: ("western_electric" | "nelson_15")[] | null;
+            /**
+             * Laney
+             * @description p′/u′ de Laney: auto (cuando σz supera el umbral documentado), always (siempre) o never (nunca)
+             */
+            laney?: ("auto" | "always" | "never") | null;
         };
         /** MembershipRead */
         MembershipRead: {
@@ -4476,6 +4828,39 @@ export interface components {
             /** Offset */
             offset: number;
         };
+        /** Page[PhaseDismissalRead] */
+        Page_PhaseDismissalRead_: {
+            /** Items */
+            items: components["schemas"]["PhaseDismissalRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** Page[PhaseRead] */
+        Page_PhaseRead_: {
+            /** Items */
+            items: components["schemas"]["PhaseRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** Page[PointChangeRead] */
+        Page_PointChangeRead_: {
+            /** Items */
+            items: components["schemas"]["PointChangeRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
         /** Page[PointRead] */
         Page_PointRead_: {
             /** Items */
@@ -4614,6 +4999,224 @@ export interface components {
             /** Levels */
             levels?: string[] | null;
         };
+        /**
+         * PhaseCreate
+         * @description A phase confirmed by a person (from a proposal or on their own judgement).
+         */
+        PhaseCreate: {
+            /**
+             * Id
+             * @description Opcional: id elegido por el cliente (reintentos seguros)
+             */
+            id?: string | null;
+            /**
+             * Start Period
+             * Format: date
+             * @description Primer período de la fase; se normaliza como los datos
+             */
+            start_period: string;
+            /**
+             * Reason
+             * @description Por qué empieza una fase nueva (obligatorio)
+             */
+            reason: string;
+            /**
+             * Baseline Points
+             * @description Opcional: la línea central se congela en los primeros n puntos
+             */
+            baseline_points?: number | null;
+            /**
+             * Proposed
+             * @description true si se confirma una propuesta del sistema
+             * @default false
+             */
+            proposed: boolean;
+        };
+        /** PhaseDismissalCreate */
+        PhaseDismissalCreate: {
+            /**
+             * Id
+             * @description Opcional: id elegido por el cliente (reintentos seguros)
+             */
+            id?: string | null;
+            /**
+             * Start Period
+             * Format: date
+             * @description Período en que empezaba la fase propuesta
+             */
+            start_period: string;
+            /**
+             * Reason
+             * @description Por qué no es una fase nueva (obligatorio)
+             */
+            reason: string;
+        };
+        /** PhaseDismissalRead */
+        PhaseDismissalRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Measure Id
+             * Format: uuid
+             */
+            measure_id: string;
+            /**
+             * Start Period
+             * Format: date
+             */
+            start_period: string;
+            /** Reason */
+            reason: string;
+            /** Dismissed By Id */
+            dismissed_by_id: string | null;
+            /** Dismissed By Name */
+            dismissed_by_name: string;
+            /**
+             * Dismissed At
+             * Format: date-time
+             */
+            dismissed_at: string;
+        };
+        /** PhaseProposal */
+        PhaseProposal: {
+            /**
+             * Start Period
+             * Format: date
+             * @description Primer período de la fase propuesta (el primer punto del desplazamiento)
+             */
+            start_period: string;
+            /** Label */
+            label: string;
+            /**
+             * Rule
+             * @description long_run: corrida más larga que round(log2(n_útiles)) + 3 (Anhøj); shift: 6 o más seguidos (IHI)
+             * @enum {string}
+             */
+            rule: "long_run" | "shift";
+            /**
+             * Length
+             * @description Puntos seguidos del mismo lado de la mediana
+             */
+            length: number;
+            /**
+             * Limit
+             * @description Lo que pide la regla (Anhøj: más que el límite; IHI: al menos 6)
+             */
+            limit: number;
+            /**
+             * Side
+             * @enum {string}
+             */
+            side: "above" | "below";
+            /**
+             * Favourable
+             * @description El nuevo nivel va en la dirección de mejora de la medida
+             */
+            favourable: boolean;
+            /**
+             * Current Median
+             * @description Mediana de la fase actual
+             */
+            current_median: number;
+            /**
+             * Proposed Median
+             * @description Mediana de los puntos desde el inicio propuesto
+             */
+            proposed_median: number;
+            /** Description */
+            description: string;
+            /**
+             * Context
+             * @description Lo que ocurrió justo antes o durante ese período
+             */
+            context: components["schemas"]["ProposalContext"][];
+        };
+        /** PhaseProposals */
+        PhaseProposals: {
+            /**
+             * Measure Id
+             * Format: uuid
+             */
+            measure_id: string;
+            /**
+             * Rule Set
+             * @enum {string}
+             */
+            rule_set: "anhoj" | "ihi";
+            /**
+             * Current Phase Start
+             * @description Inicio de la fase actual (null: desde el primer punto)
+             */
+            current_phase_start: string | null;
+            /**
+             * Proposals
+             * @description A lo más una: el desplazamiento sostenido más reciente
+             */
+            proposals: components["schemas"]["PhaseProposal"][];
+            /**
+             * Dismissed
+             * @description Propuestas descartadas antes, con su razón
+             */
+            dismissed: components["schemas"]["DismissalInfo"][];
+            /**
+             * Note
+             * @description Por qué el sistema propone y una persona decide
+             */
+            note: string;
+        };
+        /** PhaseRead */
+        PhaseRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Measure Id
+             * Format: uuid
+             */
+            measure_id: string;
+            /**
+             * Start Period
+             * Format: date
+             */
+            start_period: string;
+            /** Reason */
+            reason: string;
+            /** Baseline Points */
+            baseline_points: number | null;
+            /** Proposed */
+            proposed: boolean;
+            /** Confirmed By Id */
+            confirmed_by_id: string | null;
+            /** Confirmed By Name */
+            confirmed_by_name: string;
+            /**
+             * Confirmed At
+             * Format: date-time
+             */
+            confirmed_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Versión del registro: el ETag es este número entre comillas (p. ej. "2"); envíalo en If-Match
+             */
+            version: number;
+        };
+        /** PhaseUpdate */
+        PhaseUpdate: {
+            /** Reason */
+            reason?: string | null;
+            /** Baseline Points */
+            baseline_points?: number | null;
+        };
         /** PheaActivity */
         PheaActivity: {
             /** Total */
@@ -4628,6 +5231,69 @@ export interface components {
             };
             /** By School */
             by_school: components["schemas"]["SchoolActivity"][];
+        };
+        /**
+         * PointChangeRead
+         * @description One entry of the points' history: who created, replaced, edited or deleted which value.
+         */
+        PointChangeRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Point Id
+             * Format: uuid
+             */
+            point_id: string;
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /** School Id */
+            school_id: string | null;
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "created" | "replaced" | "edited" | "deleted";
+            /** Old Value */
+            old_value: number | null;
+            /** New Value */
+            new_value: number | null;
+            /** Old Numerator */
+            old_numerator: number | null;
+            /** New Numerator */
+            new_numerator: number | null;
+            /** Old Denominator */
+            old_denominator: number | null;
+            /** New Denominator */
+            new_denominator: number | null;
+            /** Actor Id */
+            actor_id: string | null;
+            /** Actor Name */
+            actor_name: string;
+            /**
+             * Changed At
+             * Format: date-time
+             */
+            changed_at: string;
+        };
+        /**
+         * PointEdit
+         * @description A change to one stored point (If-Match required); the period and the school stay.
+         */
+        PointEdit: {
+            /** Value */
+            value?: number | null;
+            /** Numerator */
+            numerator?: number | null;
+            /** Denominator */
+            denominator?: number | null;
+            /** Note */
+            note?: string | null;
         };
         /** PointImportResult */
         PointImportResult: {
@@ -4739,6 +5405,23 @@ export interface components {
                 field: string;
                 message: string;
             }[];
+        };
+        /**
+         * ProposalContext
+         * @description What happened just before the shift: a learning session, a PHEA cycle's Do, a note on the point.
+         */
+        ProposalContext: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "learning_session" | "cycle" | "note";
+            /** Id */
+            id: string | null;
+            /** Title */
+            title: string;
+            /** Date Label */
+            date_label: string;
         };
         /** Question */
         Question: {
@@ -4862,6 +5545,40 @@ export interface components {
             reason: string;
         };
         /**
+         * ResultsJobIn
+         * @description The same choices as ``GET …/results`` (without ``json`` and ``html``, which answer at once).
+         */
+        ResultsJobIn: {
+            /**
+             * Wave
+             * @description Medición, p. ej. 2024-2
+             * @example 2024-2
+             */
+            wave: string;
+            /**
+             * Compare
+             * @description Medición anterior con que comparar
+             */
+            compare?: string | null;
+            /**
+             * Instrument
+             * @description Código del instrumento
+             */
+            instrument?: string | null;
+            /**
+             * Release
+             * @description Número de la publicación (por omisión, la última; coordinación: en vivo)
+             */
+            release?: number | null;
+            /**
+             * Format
+             * @description Formato del documento
+             * @default pdf
+             * @enum {string}
+             */
+            format: "pdf" | "xlsx" | "csv";
+        };
+        /**
          * ResultsSource
          * @description Where the figures come from: the live data (coordinators only) or a release.
          */
@@ -4951,6 +5668,22 @@ export interface components {
             /** Rows */
             rows: number;
         };
+        /**
+         * RuleFindingRead
+         * @description A rule that fired and on which points (0-based indices of `points`).
+         */
+        RuleFindingRead: {
+            /**
+             * Rule
+             * @description long_run / few_crossings (Anhøj); shift, trend, too_few_runs, too_many_runs (IHI); proxy_3_sigma: aproximación documentada del punto astronómico del IHI (media ± 3σ del gráfico I), no el juicio de una persona; sigma y reglas de sensibilidad en gráficos de control
+             * @enum {string}
+             */
+            rule: "long_run" | "few_crossings" | "shift" | "trend" | "too_few_runs" | "too_many_runs" | "proxy_3_sigma" | "sigma" | "we_2_of_3_beyond_2_sigma" | "we_4_of_5_beyond_1_sigma" | "we_8_one_side" | "nelson_15_within_1_sigma";
+            /** Label */
+            label: string;
+            /** Points */
+            points: number[];
+        };
         /** RunChartEvent */
         RunChartEvent: {
             /** Id */
@@ -4966,6 +5699,67 @@ export interface components {
              * @description Posición en el eje (unidades de punto); null si cae fuera del gráfico
              */
             position: number | null;
+        };
+        /**
+         * RunChartPhase
+         * @description A phase of the chart: its points, its own centre line and rules, and who confirmed it.
+         */
+        RunChartPhase: {
+            /**
+             * Id
+             * @description La fase guardada en ciclos; null para la primera (desde el inicio)
+             */
+            id: string | null;
+            /**
+             * Start
+             * @description Índice del primer punto de la fase
+             */
+            start: number;
+            /** End */
+            end: number;
+            /**
+             * Start Period
+             * Format: date
+             */
+            start_period: string;
+            /** Reason */
+            reason: string;
+            /** Confirmed By Name */
+            confirmed_by_name: string;
+            /** Confirmed At */
+            confirmed_at: string | null;
+            /**
+             * Baseline Points
+             * @description Línea central congelada en los primeros n puntos de la fase
+             */
+            baseline_points: number | null;
+            /** Median */
+            median: number | null;
+            /** N Useful */
+            n_useful: number;
+            /** Longest Run */
+            longest_run: number | null;
+            /** Longest Run Max */
+            longest_run_max: number | null;
+            /** Crossings */
+            crossings: number | null;
+            /** Crossings Min */
+            crossings_min: number | null;
+            /**
+             * Runs
+             * @description Cantidad de corridas (regla 3 del IHI)
+             */
+            runs: number;
+            /**
+             * Runs Lower
+             * @description Mínimo esperado de corridas (Perla, Provost y Murray 2011, tabla 1)
+             */
+            runs_lower: number | null;
+            /**
+             * Runs Upper
+             * @description Máximo esperado de corridas (idem); null fuera de 10 a 40 puntos
+             */
+            runs_upper: number | null;
         };
         /** RunChartPoint */
         RunChartPoint: {
@@ -9858,6 +10652,767 @@ export interface operations {
             };
         };
     };
+    list_dismissals_api_v1_measures__measure_id__phase_dismissals_get: {
+        parameters: {
+            query?: {
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                measure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PhaseDismissalRead_"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dismiss_proposal_api_v1_measures__measure_id__phase_dismissals_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                measure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhaseDismissalCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhaseDismissalRead"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    phase_proposals_api_v1_measures__measure_id__phase_proposals_get: {
+        parameters: {
+            query?: {
+                /** @description Solo los datos de un establecimiento */
+                school_id?: string | null;
+                /** @description Reglas del gráfico de corrida; por defecto, las de la medida (`run_rules`) */
+                rules?: ("anhoj" | "ihi") | null;
+            };
+            header?: never;
+            path: {
+                measure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhaseProposals"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description La medida no existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sobrecarga (`overloaded`), plazo vencido (`deadline_exceeded`) o un servicio del que depende no está disponible; reintenta después de `Retry-After` segundos */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_phases_api_v1_measures__measure_id__phases_get: {
+        parameters: {
+            query?: {
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                measure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PhaseRead_"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_phase_api_v1_measures__measure_id__phases_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                measure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhaseCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhaseRead"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Ya hay una fase que empieza en ese período */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_phase_api_v1_measures__measure_id__phases__phase_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                measure_id: string;
+                phase_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhaseRead"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_phase_api_v1_measures__measure_id__phases__phase_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+            };
+            path: {
+                measure_id: string;
+                phase_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_phase_api_v1_measures__measure_id__phases__phase_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+            };
+            path: {
+                measure_id: string;
+                phase_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhaseUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhaseRead"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_points_api_v1_measures__measure_id__points_get: {
         parameters: {
             query?: {
@@ -10024,14 +11579,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            /** @description El período ya tiene un dato: se muestra en `current` */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
             /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
             412: {
@@ -10067,6 +11620,320 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    points_history_api_v1_measures__measure_id__points_history_get: {
+        parameters: {
+            query?: {
+                /** @description Cantidad máxima de elementos */
+                limit?: number;
+                /** @description Elementos a saltar */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                measure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PointChangeRead_"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_point_api_v1_measures__measure_id__points__point_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+            };
+            path: {
+                measure_id: string;
+                point_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    edit_point_api_v1_measures__measure_id__points__point_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag leído del recurso (obligatorio: 428 sin él, 412 si otra persona lo modificó) */
+                "If-Match"?: string | null;
+            };
+            path: {
+                measure_id: string;
+                point_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PointEdit"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Versión del recurso, para If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointRead"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicto con los datos guardados (por ejemplo, un registro repetido) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Otra persona lo modificó: vuelve a cargarlo (no se guardó nada) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta If-Match con el ETag leído */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
                 };
             };
             /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
@@ -10195,6 +12062,8 @@ export interface operations {
                 school_id?: string | null;
                 /** @description Mediana de los primeros k puntos */
                 baseline?: number | null;
+                /** @description Reglas del gráfico de corrida; por defecto, las de la medida (`run_rules`) */
+                rules?: ("anhoj" | "ihi") | null;
             };
             header?: never;
             path: {
@@ -14022,6 +15891,174 @@ export interface operations {
             };
         };
     };
+    job_status_api_v1_reports_jobs__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El trabajo no existe o no es tuyo */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    job_file_api_v1_reports_jobs__job_id__file_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El archivo del trabajo */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv; charset=utf-8": unknown;
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El trabajo no existe o no es tuyo */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `job_not_done`: aún se genera; `job_failed`: no se generó (ver `error` del trabajo) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `job_expired`: el archivo pasó su plazo de conservación y se borró */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     cycles_log_api_v1_reports_networks__network_id__cycles_log_get: {
         parameters: {
             query?: {
@@ -14167,6 +16204,103 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sobrecarga (`overloaded`), plazo vencido (`deadline_exceeded`) o un servicio del que depende no está disponible; reintenta después de `Retry-After` segundos */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    create_results_document_api_v1_reports_networks__network_id__results_jobs_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Clave elegida por el cliente: un reintento con la misma clave y el mismo cuerpo no crea de nuevo */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                network_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResultsJobIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description La red no existe o no eres miembro; `no_release`: aún no hay resultados publicados */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Conflicto, o la misma Idempotency-Key todavía se está procesando */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description El contenido supera el máximo de esta ruta */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Datos inválidos (los campos con error en `errors`) */
             422: {

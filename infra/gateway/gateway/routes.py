@@ -41,6 +41,7 @@ ROUTES: dict[Rule, str] = {
     ("spc",): "reports",
     ("reports",): "reports",
     ("measures", "*", "run-chart"): "reports",
+    ("measures", "*", "phase-proposals"): "reports",
 }
 
 # Reachable without a token (login, token renewal, health and the API description).

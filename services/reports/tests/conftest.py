@@ -62,6 +62,8 @@ class FakeWorld:
 
     measures: dict[str, dict[str, Any]] = field(default_factory=dict)
     points: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    phases: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    dismissals: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     networks: dict[str, dict[str, Any]] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
     aims: list[dict[str, Any]] = field(default_factory=list)
@@ -136,6 +138,16 @@ class FakeWorld:
             return _problem(404, "La medida no existe o no tienes acceso.")
         return CYCLES.page("/api/v1/measures/{measure_id}/points", self.points.get(m["id"], []), request)
 
+    def _cycles_measure_list(self, path: str, store: Callable[[], dict[str, list[Any]]]) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> JSONResponse:
+            p = self._principal(request, "cycles")
+            m = self.measures.get(request.path_params["id"])
+            if m is None or not self._member(p, m["network_id"]):
+                return _problem(404, "La medida no existe o no tienes acceso.")
+            return CYCLES.page(path, store().get(m["id"], []), request)
+
+        return endpoint
+
     async def _cycles_network(self, request: Request) -> JSONResponse:
         p = self._principal(request, "cycles")
         n = self.networks.get(request.path_params["id"])
@@ -198,6 +210,16 @@ class FakeWorld:
                 routes=[
                     Route("/api/v1/measures/{id}", self._cycles_measure),
                     Route("/api/v1/measures/{id}/points", self._cycles_points),
+                    Route(
+                        "/api/v1/measures/{id}/phases",
+                        self._cycles_measure_list("/api/v1/measures/{measure_id}/phases", lambda: self.phases),
+                    ),
+                    Route(
+                        "/api/v1/measures/{id}/phase-dismissals",
+                        self._cycles_measure_list(
+                            "/api/v1/measures/{measure_id}/phase-dismissals", lambda: self.dismissals
+                        ),
+                    ),
                     Route("/api/v1/networks/{id}", self._cycles_network),
                     Route(
                         "/api/v1/networks/{id}/events",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -39,7 +39,7 @@ def measure_read(session: Session, measure: Measure) -> MeasureRead:
     return MeasureRead.model_validate({**measure.model_dump(), "control_rules": rules, "point_count": count})
 
 
-def _rules_text(rules: list[str]) -> str:
+def _rules_text(rules: Sequence[str]) -> str:
     """``control_rules`` as stored: the chosen rules, comma-separated, each once, in a fixed order."""
     return ",".join(sorted(set(rules)))
 

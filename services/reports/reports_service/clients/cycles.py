@@ -44,6 +44,28 @@ class Measure(Read):
     value_type: str
     direction: str
     frequency: str
+    run_rules: str = "anhoj"
+
+
+class MeasurePhase(Read):
+    """A phase a person confirmed: from ``start_period`` on, the charts have a new centre line."""
+
+    id: str
+    start_period: date
+    reason: str
+    baseline_points: int | None
+    proposed: bool
+    confirmed_by_name: str
+    confirmed_at: str
+
+
+class PhaseDismissal(Read):
+    """A proposed phase a person dismissed, with the reason."""
+
+    start_period: date
+    reason: str
+    dismissed_by_name: str
+    dismissed_at: str
 
 
 class MeasurePoint(Read):
@@ -152,6 +174,8 @@ SCHOOL = Call("school", "/api/v1/schools/{school_id}", School)
 PERSON = Call("person", "/api/v1/people/{person_id}", Person)
 MEASURE = Call("measure", "/api/v1/measures/{measure_id}", Measure)
 MEASURE_POINTS = Call("measure_points", "/api/v1/measures/{measure_id}/points", Page[MeasurePoint])
+MEASURE_PHASES = Call("measure_phases", "/api/v1/measures/{measure_id}/phases", Page[MeasurePhase])
+PHASE_DISMISSALS = Call("phase_dismissals", "/api/v1/measures/{measure_id}/phase-dismissals", Page[PhaseDismissal])
 EVENTS = Call("events", "/api/v1/networks/{network_id}/events", Page[Event])
 AIMS = Call("aims", "/api/v1/networks/{network_id}/aims", Page[Aim])
 DIAGRAMS = Call("driver_diagrams", "/api/v1/networks/{network_id}/driver-diagrams", Page[DiagramSummary])
@@ -167,6 +191,8 @@ CALLS: list[Call[Any]] = [
     PERSON,
     MEASURE,
     MEASURE_POINTS,
+    MEASURE_PHASES,
+    PHASE_DISMISSALS,
     EVENTS,
     AIMS,
     DIAGRAMS,
@@ -210,6 +236,18 @@ async def measure_points(
     client: ServiceClient, measure_id: uuid.UUID, token: str, cancel: Cancellation | None = None
 ) -> list[MeasurePoint]:
     return await get_every_page(client, MEASURE_POINTS, token, cancel=cancel, measure_id=measure_id) or []
+
+
+async def measure_phases(
+    client: ServiceClient, measure_id: uuid.UUID, token: str, cancel: Cancellation | None = None
+) -> list[MeasurePhase]:
+    return await get_every_page(client, MEASURE_PHASES, token, cancel=cancel, measure_id=measure_id) or []
+
+
+async def phase_dismissals(
+    client: ServiceClient, measure_id: uuid.UUID, token: str, cancel: Cancellation | None = None
+) -> list[PhaseDismissal]:
+    return await get_every_page(client, PHASE_DISMISSALS, token, cancel=cancel, measure_id=measure_id) or []
 
 
 async def events(

@@ -15,13 +15,14 @@ from mejora_common.errors import not_found
 from ..cancellation import Cancellation
 from ..clients import Siblings
 from ..clients import cycles as cycles_client
-from ..clients.cycles import MeasurePoint
-from ..domain.spc import RunChartAnalysis, analyze_run_chart
+from ..clients.cycles import MeasurePhase, MeasurePoint
+from ..domain.spc import PhasedRunChart, RuleSet, RunChartAnalysis, analyze_phased_run_chart
 from ..render.fmt import local_date, long_date, month_label, number, percent, short_date
-from ..schemas.charts import ChartMarker
+from ..schemas.charts import ChartMarker, LineChartSpec
 from ..schemas.run_chart import ExcludedPoint, MeasureInfo, MeasureRunChart, RunChartEvent, RunChartPoint
 from ..schemas.spc import MAX_ABS_VALUE, RunChartResult
 from .charts import run_chart_spec
+from .phases import findings_read, phase_layout, phases_read, rule_set_of
 
 Scope = Literal["network", "school", "schools_combined"]
 
@@ -196,6 +197,48 @@ def interpret(analysis: RunChartAnalysis, values: Sequence[float], direction: st
     return lines
 
 
+async def charted_series(
+    siblings: Siblings,
+    measure: cycles_client.Measure,
+    token: str,
+    *,
+    school_id: uuid.UUID | None = None,
+    cancel: Cancellation | None = None,
+) -> tuple[list[SeriesPoint], list[MeasurePhase]]:
+    """The series a measure's charts draw (see :func:`select_series`) and the measure's confirmed phases."""
+    series, _, _ = await _series(siblings, measure, token, school_id, cancel)
+    phases = await cycles_client.measure_phases(siblings.cycles, measure.id, token, cancel)
+    return series, phases
+
+
+async def _series(
+    siblings: Siblings,
+    measure: cycles_client.Measure,
+    token: str,
+    school_id: uuid.UUID | None,
+    cancel: Cancellation | None,
+) -> tuple[list[SeriesPoint], list[ExcludedPoint], Scope]:
+    stored = await cycles_client.measure_points(siblings.cycles, measure.id, token, cancel)
+    raw_points, left_out = leave_out_odd(stored)
+    scope, series = select_series(raw_points, measure.value_type, school_id)
+    series, excluded = charted_in_range(scope, series, left_out, school_id)
+    return series, excluded, scope
+
+
+def _phased(
+    values: Sequence[float],
+    periods: Sequence[date],
+    phases: Sequence[MeasurePhase],
+    baseline: int | None,
+    rules: RuleSet,
+) -> tuple[PhasedRunChart, list[MeasurePhase | None]]:
+    """The phased analysis; ``baseline`` (the query's) freezes the first phase when it has no stored baseline."""
+    starts, baselines, stored = phase_layout(periods, phases)
+    if baseline is not None and baselines[0] is None:
+        baselines[0] = baseline
+    return analyze_phased_run_chart(values, starts, baselines, rules), stored
+
+
 async def build_run_chart(
     siblings: Siblings,
     measure_id: uuid.UUID,
@@ -203,25 +246,30 @@ async def build_run_chart(
     *,
     school_id: uuid.UUID | None = None,
     baseline: int | None = None,
+    rules: str | None = None,
     cancel: Cancellation | None = None,
 ) -> MeasureRunChart:
-    """Read the measure, its points and the network's learning sessions (caller's token) and analyse."""
+    """Read the measure, its points, its phases and the network's learning sessions (caller's token) and analyse.
+
+    Each phase confirmed by a person has its own median and rules (``domain.spc.analyze_phased_run_chart``);
+    the rule set is the measure's (``run_rules``) unless ``rules`` asks for another.
+    """
     measure = await cycles_client.measure(siblings.cycles, measure_id, token, cancel)
     if measure is None:
         raise not_found("La medida")
     network_id = measure.network_id
-    stored = await cycles_client.measure_points(siblings.cycles, measure_id, token, cancel)
-    raw_points, left_out = leave_out_odd(stored)
+    series, excluded, scope = await _series(siblings, measure, token, school_id, cancel)
+    stored_phases = await cycles_client.measure_phases(siblings.cycles, measure_id, token, cancel)
     events = await cycles_client.events(siblings.cycles, network_id, token, kind="learning_session", cancel=cancel)
+    rule_set = rule_set_of(measure.run_rules, rules)
 
     value_type = measure.value_type
     frequency = measure.frequency
-    scope, series = select_series(raw_points, value_type, school_id)
-    series, excluded = charted_in_range(scope, series, left_out, school_id)
     periods = [p.period for p in series]
     values = [p.value for p in series]
     labels = [period_label(d, frequency) for d in periods]
-    analysis = analyze_run_chart(values, baseline) if values else analyze_run_chart([])
+    phased, stored = _phased(values, periods, stored_phases, baseline, rule_set)
+    analysis = phased.combined
     percent_axis = value_type == "proportion" and all(0 <= v <= 1 for v in values)
 
     run_events: list[RunChartEvent] = []
@@ -261,6 +309,7 @@ async def build_run_chart(
         percent=percent_axis,
         notes=[p.note for p in series],
     )
+    _draw_phases(spec, phased, labels, stored)
     interpretation = interpret(analysis, values, direction, labels)
     if excluded:
         interpretation.append(
@@ -297,10 +346,27 @@ async def build_run_chart(
         points=points,
         excluded=excluded,
         analysis=RunChartResult.of(analysis),
+        rule_set=rule_set,
+        phases=phases_read(phased, periods, stored),
+        findings=findings_read(phased.findings),
         events=run_events,
         interpretation=interpretation,
         chart=spec,
     )
+
+
+def _draw_phases(
+    spec: LineChartSpec, phased: PhasedRunChart, labels: Sequence[str], stored: Sequence[MeasurePhase | None]
+) -> None:
+    """Each phase's own median on the chart, and a marker where each confirmed phase starts."""
+    if len(phased.phases) < 2:
+        return
+    for line in spec.lines:
+        if line.role == "centre":
+            line.values = list(phased.centre)
+    for phase, saved in zip(phased.phases[1:], stored[1:], strict=False):
+        reason = f": {saved.reason}" if saved and saved.reason else ""
+        spec.markers.append(ChartMarker(position=phase.start - 0.5, label=f"Fase desde {labels[phase.start]}{reason}"))
 
 
 def format_value(value: float, value_type: str) -> str:
