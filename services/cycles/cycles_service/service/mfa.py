@@ -6,7 +6,10 @@ single-use ``mfa_token`` (``MEJORA_MFA_CHALLENGE_MINUTES``), then ``POST /auth/m
 code (or a recovery code) gives the session. An account that must have one but has none is asked to enrol right
 there (``enrolment_required``): ``POST /auth/mfa/challenge/enrolment`` shows the secret and the first code
 confirms it. Wrong codes count as failed logins (``throttling``: the account locks after
-``MEJORA_LOGIN_MAX_FAILURES``) and a challenge is revoked after five.
+``MEJORA_LOGIN_MAX_FAILURES``) and a challenge is revoked after five. A right password resets the login counter, so
+wrong codes are also counted on their own: ``MEJORA_LOGIN_MAX_FAILURES`` wrong codes since the last successful
+second step, within ``MEJORA_LOGIN_LOCK_MINUTES``, refuse every new challenge with 429 until that window has passed
+(logging in again with the password does not buy new attempts).
 
 The TOTP secret must be read to check a code, so it is stored as is (base32), like the database's other secrets
 readable only by the service; recovery codes are stored as SHA-256 digests (they are random, 50 bits).
@@ -59,8 +62,8 @@ def _match(secret: str, code: str, last: int | None) -> int | None:
     """The time step ``code`` is accepted for (``domain.accepted_totp_step``), or ``None``."""
     totp = pyotp.TOTP(secret)
     current = totp.timecode(now())
-    given = code.strip().replace(" ", "")
-    steps = [s for s in range(current - 1, current + 2) if hmac.compare_digest(totp.generate_otp(s), given)]
+    given = code.strip().replace(" ", "").encode()  # bytes: compare_digest refuses non-ASCII text
+    steps = [s for s in range(current - 1, current + 2) if hmac.compare_digest(totp.generate_otp(s).encode(), given)]
     return accepted_totp_step(steps, current, last)
 
 
@@ -191,6 +194,26 @@ def disable(session: Session, principal: Principal, code: str, settings: Setting
 
 
 # --------------------------------------------------------------------------------------------- two-step login
+def _ensure_codes_not_guessed(session: Session, account_id: uuid.UUID, settings: Settings) -> None:
+    """429 while the wrong codes since the last successful second step, within the lock window, reach the limit."""
+    if settings.login_max_failures <= 0:
+        return
+    current = now()
+    window_start = current - timedelta(minutes=settings.login_lock_minutes)
+    rows = session.exec(
+        select(AccountToken).where(
+            AccountToken.account_id == account_id,
+            AccountToken.kind == MFA_CHALLENGE,
+            col(AccountToken.created_at) > window_start,
+        )
+    ).all()
+    last_success = max((r.used_at for r in rows if r.used_at is not None), default=None)
+    counted = [r for r in rows if last_success is None or r.created_at > last_success]
+    if sum(r.attempts for r in counted) >= settings.login_max_failures:
+        first = min(r.created_at for r in counted if r.attempts)
+        raise throttling.too_many_attempts(first + timedelta(minutes=settings.login_lock_minutes), current)
+
+
 def require_second_factor(session: Session, account: Account, settings: Settings) -> None:
     """Called by the login after a right password: 401 ``mfa_required`` (with a challenge) when the account needs
     a second factor; returns when it does not."""
@@ -198,6 +221,7 @@ def require_second_factor(session: Session, account: Account, settings: Settings
     enrolled = security is not None and security.totp_secret is not None
     if not requires_second_factor(enrolled, _roles(session, account.id), settings.mfa_roles()):
         return
+    _ensure_codes_not_guessed(session, account.id, settings)
     revoke_links(session, account.id, (MFA_CHALLENGE,))
     minutes = settings.mfa_challenge_minutes
     token = new_link(session, MFA_CHALLENGE, account.id, now() + timedelta(minutes=minutes))
@@ -237,6 +261,7 @@ def _failed(session: Session, link: AccountToken, account: Account, settings: Se
     session.add(link)
     session.commit()
     throttling.record_failure(session, account, settings)  # 429 once the account locks
+    _ensure_codes_not_guessed(session, account.id, settings)
     return code_invalid()
 
 

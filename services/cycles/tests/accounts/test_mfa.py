@@ -164,3 +164,29 @@ def test_disable_and_new_recovery_codes_need_a_code(client: TestClient, clock: C
     assert client.get(MFA, headers=headers).json()["enabled"] is False
     login = client.post("/api/v1/auth/token", data={"username": "educadora@demo.cl", "password": DEMO_PASSWORD})
     assert login.status_code == 200
+
+
+def test_any_text_as_a_code_is_a_400_not_a_500(make_client: Callable[..., TestClient], clock: Clock) -> None:
+    client = make_client(login_max_failures=0)  # many wrong codes on purpose
+    headers = bearer(client, COORDINATOR)
+    enrol(client, headers, clock)
+    for code in ("ñandú-12", "１２３４５６", "12 34 56 78"):
+        answer = client.post(f"{MFA}/recovery-codes", json={"code": code}, headers=headers)
+        assert answer.status_code == 400, (code, answer.text)
+        step = challenge(client, password_step(client)["mfa_token"], code=code)
+        assert step.status_code == 400, (code, step.text)
+        recovery = challenge(client, password_step(client)["mfa_token"], recovery_code=code)
+        assert recovery.status_code == 400, (code, recovery.text)
+
+
+def test_logging_in_again_gives_no_new_attempts_at_the_code(client: TestClient, clock: Clock) -> None:
+    totp, _ = enrol(client, bearer(client, COORDINATOR), clock)
+    wrong = wrong_code(totp, clock)
+    first = password_step(client)["mfa_token"]
+    assert [challenge(client, first, code=wrong).status_code for _ in range(3)] == [400, 400, 400]
+    second = password_step(client)["mfa_token"]  # the right password resets the login counter
+    assert challenge(client, second, code=wrong).status_code == 400
+    assert challenge(client, second, code=wrong).status_code == 429
+    refused = client.post("/api/v1/auth/token", data={"username": COORDINATOR, "password": DEMO_PASSWORD})
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "too_many_attempts"
