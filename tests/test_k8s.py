@@ -30,7 +30,9 @@ SETTINGS: dict[str, type[BaseSettings]] = {
     "observations": ObservationsSettings,
     "reports": ReportsSettings,
     "gateway": GatewaySettings,
+    "reports-worker": ReportsSettings,
 }
+WORKERS = {"reports-worker": ["python", "-m", "reports_service", "worker"]}
 # Read by the image's server (uvicorn), not by the settings classes.
 SERVER_VARIABLES = {"UVICORN_HOST", "UVICORN_PORT"}
 
@@ -84,7 +86,7 @@ def test_the_validator_rejects_an_invalid_document() -> None:
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_every_process_is_replicated_probed_bounded_and_hardened(overlay: str) -> None:
     deployments = of_kind(overlay, "Deployment")
-    assert set(deployments) == {*SERVICES, "gateway"}
+    assert set(deployments) == {*SERVICES, "gateway", *WORKERS}
     budgets = of_kind(overlay, "PodDisruptionBudget")
     for name, deployment in deployments.items():
         assert deployment["metadata"]["namespace"].startswith("mejora")
@@ -99,6 +101,11 @@ def test_every_process_is_replicated_probed_bounded_and_hardened(overlay: str) -
         if name in SERVICES:
             (migrate,) = pod["initContainers"]
             assert migrate["command"] == ["python", "-m", f"{name}_service", "migrate"]
+        if name in WORKERS:
+            # The reports image with the worker's command; reports' own init container migrates its database.
+            assert main["command"] == WORKERS[name]
+            (reports,) = deployments["reports"]["spec"]["template"]["spec"]["containers"]
+            assert main["image"] == reports["image"], "the reports image, tagged by the overlay like reports"
         assert budgets[name]["spec"]["selector"] == deployment["spec"]["selector"]
     assert set(of_kind(overlay, "HorizontalPodAutoscaler")) == {"gateway", "reports"}
 
@@ -129,6 +136,15 @@ def allowed_peers(rules: list[dict[str, Any]], direction: str) -> set[str]:
         if "matchLabels" in peer.get("podSelector", {})
         and "app.kubernetes.io/name" in peer["podSelector"]["matchLabels"]
     }
+
+
+def test_the_worker_reaches_only_dns_and_its_database() -> None:
+    policy = of_kind("production", "NetworkPolicy")["reports-worker"]["spec"]
+    assert policy["ingress"] == []
+    assert allowed_peers(policy["egress"], "to") == set()
+    ports = {port["port"] for rule in policy["egress"] for port in rule["ports"]}
+    assert ports == {53, 5432}
+    assert "reports-worker" not in of_kind("production", "Service")
 
 
 def test_network_policies_follow_the_call_graph() -> None:

@@ -3,8 +3,9 @@ generated from the service call graph (infra/gateway/gateway/topology.py, descri
 
 Run ``.venv/bin/python deploy/k8s/generate.py`` after changing the call graph or a service's settings here;
 tests/test_k8s.py fails when the committed files differ from what this writes. Overlays (staging, production)
-change replicas, resources, hosts and image tags with kustomize patches. There is no job worker yet (issue 14):
-it will be one more entry of PROCESSES.
+change replicas, resources, hosts and image tags with kustomize patches. The job worker (``WORKERS``) is the reports
+image with another command: a Deployment and a PodDisruptionBudget, no Service (nothing calls it), probes on its own
+``/ready`` and ``/health``, and a NetworkPolicy that lets it reach only DNS and the reports database.
 """
 
 from __future__ import annotations
@@ -40,7 +41,16 @@ SERVICE_ENV = {
     "observations": [],
     "reports": [],
     "gateway": ["MEJORA_GATEWAY_METRICS_PORT", "MEJORA_GATEWAY_METRICS_HOST"],
+    "reports-worker": [
+        "MEJORA_REPORTS_WORKER_PORT",
+        "MEJORA_REPORTS_WORKER_HOST",
+        "MEJORA_REPORTS_JOB_RETENTION_HOURS",
+    ],
 }
+# Background processes: name -> (the service whose image and database they use, their command).
+WORKERS = {"reports-worker": ("reports", ["python", "-m", "reports_service", "worker"])}
+# A worker finishes the document it renders on SIGTERM (its lease lets another take it if it cannot).
+WORKER_GRACE_SECONDS = 60
 # A stateless process: at least two replicas; reports and the gateway scale on CPU.
 AUTOSCALED = {"gateway": (2, 8), "reports": (2, 6)}
 RESOURCES = {
@@ -48,6 +58,8 @@ RESOURCES = {
     "cycles": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}},
     "observations": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}},
     "reports": {"requests": {"cpu": "200m", "memory": "384Mi"}, "limits": {"cpu": "2", "memory": "1Gi"}},
+    # WeasyPrint lays out the large PDFs here: CPU-bound, a few hundred MB for a 200-school document.
+    "reports-worker": {"requests": {"cpu": "250m", "memory": "384Mi"}, "limits": {"cpu": "2", "memory": "1Gi"}},
 }
 
 
@@ -64,6 +76,14 @@ def config_env(name: str) -> dict[str, Any]:
 
 
 def environment(process: str) -> list[dict[str, Any]]:
+    if process in WORKERS:
+        # No token to verify, no sibling to call: only its database and its own settings.
+        owner = WORKERS[process][0]
+        env = [
+            config_env("MEJORA_LOG_LEVEL"),
+            secret_env(f"MEJORA_{owner.upper()}_DATABASE_URL", f"{owner}-database-url"),
+        ]
+        return env + [config_env(name) for name in SERVICE_ENV[process]]
     env = [secret_env("MEJORA_JWT_SECRET", "jwt-secret"), config_env("MEJORA_LOG_LEVEL")]
     env += [config_env(f"MEJORA_{service.upper()}_URL") for service in SERVICES]
     if process in SERVICES:
@@ -93,7 +113,7 @@ def probe(path: str, period: int) -> dict[str, Any]:
 def container(process: str, command: list[str] | None = None) -> dict[str, Any]:
     spec: dict[str, Any] = {
         "name": process,
-        "image": f"{APP}/{process}:local",
+        "image": f"{APP}/{WORKERS[process][0] if process in WORKERS else process}:local",
         "imagePullPolicy": "IfNotPresent",
         "env": environment(process),
         "securityContext": {
@@ -110,7 +130,9 @@ def container(process: str, command: list[str] | None = None) -> dict[str, Any]:
 
 def deployment(process: str) -> dict[str, Any]:
     app = "gateway.main:create_app" if process == "gateway" else f"{process}_service.main:create_app"
-    main = container(process, ["uvicorn", "--factory", app, "--no-access-log", "--proxy-headers"])
+    command = WORKERS[process][1] if process in WORKERS else ["uvicorn", "--factory", app, "--no-access-log",
+                                                              "--proxy-headers"]  # fmt: skip
+    main = container(process, command)
     main["ports"] = [{"name": "http", "containerPort": PORT}]
     if process == "gateway":
         main["ports"].append({"name": "metrics", "containerPort": GATEWAY_METRICS_PORT})
@@ -139,6 +161,11 @@ def deployment(process: str) -> dict[str, Any]:
         migrate["name"] = "migrate"
         migrate["resources"] = RESOURCES[process]
         pod["initContainers"] = [migrate]
+    if process in WORKERS:
+        pod["terminationGracePeriodSeconds"] = WORKER_GRACE_SECONDS
+    template_metadata: dict[str, Any] = {"labels": labels(process)}
+    if process not in WORKERS:  # the worker serves no metrics
+        template_metadata["annotations"] = scrape_annotations(process)
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -147,10 +174,7 @@ def deployment(process: str) -> dict[str, Any]:
             "replicas": 2,
             "selector": {"matchLabels": labels(process)},
             "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
-            "template": {
-                "metadata": {"labels": labels(process), "annotations": scrape_annotations(process)},
-                "spec": pod,
-            },
+            "template": {"metadata": template_metadata, "spec": pod},
         },
     }
 
@@ -250,6 +274,22 @@ def network_policies() -> list[dict[str, Any]]:
                 },
             }
         )
+    for process in WORKERS:
+        # No ingress at all (the kubelet's probes are not subject to NetworkPolicies); out: DNS and the database.
+        database = {"to": [{"ipBlock": {"cidr": DATABASE_CIDR}}], "ports": [{"protocol": "TCP", "port": 5432}]}
+        policies.append(
+            {
+                "apiVersion": "networking.k8s.io/v1",
+                "kind": "NetworkPolicy",
+                "metadata": {"name": process, "labels": labels(process)},
+                "spec": {
+                    "podSelector": {"matchLabels": labels(process)},
+                    "policyTypes": ["Ingress", "Egress"],
+                    "ingress": [],
+                    "egress": [dns, database],
+                },
+            }
+        )
     return policies
 
 
@@ -260,6 +300,8 @@ def documents() -> dict[str, list[dict[str, Any]]]:
         if process in AUTOSCALED:
             docs.append(autoscaler(process))
         files[f"{process}.yaml"] = docs
+    for process in WORKERS:
+        files[f"{process}.yaml"] = [deployment(process), disruption_budget(process)]
     files["network-policies.yaml"] = network_policies()
     return files
 

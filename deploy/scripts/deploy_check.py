@@ -135,7 +135,7 @@ def leftovers() -> list[str]:
 
 
 def exercise(env: dict[str, str]) -> None:
-    log("starting the stack (PostgreSQL, cycles, observations, reports x2, gateway)")
+    log("starting the stack (PostgreSQL, cycles, observations, reports x2, the job worker, gateway)")
     run([*COMPOSE, "up", "-d", "--no-build"], env, timeout=STACK_WAIT_SECONDS + 60)
     wait_for("the gateway's system health", lambda: answers(f"{GATEWAY}/api/v1/health"), STACK_WAIT_SECONDS)
     password = secrets.token_urlsafe(18)

@@ -1,11 +1,13 @@
 """The smoke suite of ``make deploy-check``, through the gateway of a freshly bootstrapped installation.
 
 Login as the bootstrapped coordinator, the networks list, a school and a teacher created, an observation saved
-and submitted, its feedback as a PDF, the network's results. Standard library + httpx (the project's venv).
+and submitted, its feedback as a PDF, the network's results, and their PDF as a background job rendered by the
+job worker (created, followed until done, downloaded). Standard library + httpx (the project's venv).
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -14,6 +16,8 @@ import httpx
 SCORES = {"PC": 5, "NC": 2, "TS": 5, "RSP": 4, "BM": 5, "PD": 5, "ILF": 4, "CD": 2, "QF": 2, "LM": 2}
 WAVE = "2026-1"
 INSTRUMENT = "class-prek-k3"
+#: How long the worker may take to render the results PDF before the smoke suite fails.
+JOB_SECONDS = 120.0
 
 
 class SmokeError(AssertionError):
@@ -93,6 +97,7 @@ def run_smoke(base_url: str, email: str, password: str) -> dict[str, str]:
         )
         if results["network_results"]["n_classrooms"] is not None and results["network_results"]["n_classrooms"] < 1:
             raise SmokeError(f"the network results miss the submitted observation: {results['network_results']}")
+        results_pdf_job(client, auth, network_id)
     return {"network_id": network_id, "observation_id": observation_id}
 
 
@@ -104,3 +109,26 @@ def reports_answer(base_url: str, email: str, password: str, network_id: str) ->
             expect(
                 client.get(f"/api/v1/reports/networks/{network_id}/results", params={"wave": WAVE}, headers=auth), 200
             )
+
+
+def results_pdf_job(client: httpx.Client, auth: dict[str, str], network_id: str) -> None:
+    """The results PDF as a background job: the worker takes it, the file downloads (issue 12, point 2)."""
+    job = expect(
+        client.post(
+            f"/api/v1/reports/networks/{network_id}/results/jobs",
+            json={"wave": WAVE, "format": "pdf"},
+            headers={**auth, "Idempotency-Key": str(uuid.uuid4())},
+        ),
+        202,
+    )
+    deadline = time.monotonic() + JOB_SECONDS
+    while job["state"] in ("queued", "running"):
+        if time.monotonic() > deadline:
+            raise SmokeError(f"the job worker did not finish the results PDF in {JOB_SECONDS:.0f} s: {job}")
+        time.sleep(0.5)
+        job = expect(client.get(f"/api/v1/reports/jobs/{job['id']}", headers=auth), 200)
+    if job["state"] != "done":
+        raise SmokeError(f"the results PDF job ended {job['state']}: {job.get('error')}")
+    pdf = expect(client.get(job["file_url"], headers=auth), 200)
+    if not pdf.startswith(b"%PDF"):
+        raise SmokeError("the results job's file is not a PDF")
