@@ -150,14 +150,16 @@ def request_password_reset(
 ) -> tuple[PasswordResetAccepted, Mail | None]:
     """The same answer whether or not the address has an account (``RESET_ANSWER``); the mail, when it has one.
 
-    Both paths do the same work before answering (one lookup, a secret drawn and hashed, one commit); the mail is
-    sent after the answer, so its delivery time tells nothing either.
+    Both paths do nearly the same work before answering (one lookup, a secret drawn and hashed, the same UPDATE that
+    revokes earlier links — matching no row for an unknown address — and one commit; only the INSERT of the link is
+    missing); the mail is sent after the answer, so its delivery time tells nothing either.
     """
     account = _account_by_email(session, email)
     token = secrets.token_urlsafe(32)
     digest(token)
     answer = PasswordResetAccepted(detail=RESET_ANSWER)
     if account is None or not account.is_active:
+        revoke_links(session, uuid.uuid4(), (PASSWORD_RESET,))
         session.commit()
         return answer, None
     revoke_links(session, account.id, (PASSWORD_RESET,))
