@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import * as accounts from "../features/accounts/messages";
 import * as cycles from "../features/cycles/messages";
 import * as integrations from "../features/cycles/integrationsMessages";
 import * as observations from "../features/observations/messages";
@@ -47,6 +48,7 @@ describe("the app's catalogs", () => {
     ["integrations", integrations],
     ["observations", observations],
     ["reports", reports],
+    ["accounts", accounts],
   ];
 
   it.each(pairs)("%s: every English text keeps the Spanish placeholders", (_name, catalogs) => {
