@@ -197,10 +197,11 @@ def test_next_cycle_and_ramp(client: TestClient, bearer: Any) -> None:
     first = create(client, headers)
     early = client.post(f"/api/v1/cycles/{first['id']}/next", headers=matching(headers, first))
     assert early.status_code == 409
-    first = patch(client, headers, first, {**PLAN, **DO, **STUDY, **ACT})
+    first = patch(client, headers, first, {**PLAN, **DO, **STUDY})
     for _ in range(3):
         first = advance(client, headers, first).json()
     assert first["stage"] == "act"
+    first = patch(client, headers, first, ACT)
     assert client.post(f"/api/v1/cycles/{first['id']}/next", headers=headers).status_code == 428
     second = client.post(f"/api/v1/cycles/{first['id']}/next", headers=matching(headers, first))
     assert second.status_code == 201
@@ -212,9 +213,10 @@ def test_next_cycle_and_ramp(client: TestClient, bearer: Any) -> None:
     assert client.post(f"/api/v1/cycles/{first['id']}/next", headers=matching(headers, first)).status_code == 412
     first = client.get(f"/api/v1/cycles/{first['id']}", headers=headers).json()
     assert client.post(f"/api/v1/cycles/{first['id']}/next", headers=matching(headers, first)).status_code == 409
-    second_body = patch(client, headers, second_body, {**PLAN, **DO, **STUDY, **ACT})
+    second_body = patch(client, headers, second_body, {**PLAN, **DO, **STUDY})
     for _ in range(3):
         second_body = advance(client, headers, second_body).json()
+    second_body = patch(client, headers, second_body, ACT)
     third = client.post(
         f"/api/v1/cycles/{second_body['id']}/next",
         json={"title": "Grupos pequeños"},
@@ -291,3 +293,36 @@ def test_a_nul_character_is_never_a_500(client: TestClient, bearer: Any, databas
         assert response.json()["code"] == "invalid_data"
     else:
         assert response.status_code == 201
+
+
+def test_the_decision_waits_for_act(client: TestClient, bearer: Any) -> None:
+    # Issue 15, point 7: adopt/adapt/abandon answers the study of the data, so it is refused before Act.
+    headers = bearer("educadora@demo.cl")
+    cycle = create(client, headers)
+    early = client.patch(
+        f"/api/v1/cycles/{cycle['id']}",
+        json={"act_decision": "adopt"},
+        headers={**headers, "If-Match": f'"{cycle["revision"]}"'},
+    )
+    assert early.status_code == 422 and early.json()["errors"][0]["field"] == "act_decision"
+    assert early.json()["code"] == "decision_before_act" and "Actuar" in early.json()["errors"][0]["message"]
+    cycle = patch(client, headers, cycle, {**PLAN, "act_decision": None})
+    cycle = patch(client, headers, cycle, {**DO, **STUDY})
+    for _ in range(3):
+        cycle = advance(client, headers, cycle).json()
+    assert cycle["stage"] == "act"
+    cycle = patch(client, headers, cycle, {"act_decision": "adopt"})
+    assert cycle["act_decision"] == "adopt"
+    reopened = client.post(
+        f"/api/v1/cycles/{cycle['id']}/reopen", json={"to_stage": "study"}, headers=matching(headers, cycle)
+    )
+    assert reopened.status_code == 200, reopened.text
+    # A reopened cycle keeps its decision and can be edited; a different decision waits for Act again.
+    kept = patch(client, headers, reopened.json(), {"study_learning": "Revisado", "act_decision": "adopt"})
+    assert kept["act_decision"] == "adopt"
+    changed = client.patch(
+        f"/api/v1/cycles/{cycle['id']}",
+        json={"act_decision": "abandon"},
+        headers={**headers, "If-Match": f'"{kept["revision"]}"'},
+    )
+    assert changed.status_code == 422

@@ -69,6 +69,7 @@ __all__ = [
     "Stage",
     "can_advance",
     "can_reopen",
+    "decision_error",
     "may_reopen",
     "missing_for_stage",
     "next_stage",
@@ -320,6 +321,21 @@ def reopen_error(stage_from: Stage, stage_to: Stage) -> str | None:
             f"debe ser una etapa anterior a «{STAGE_LABELS[stage_from]}»"
         )
     return None
+
+
+def decision_error(stage: Stage, current: str | None, new: str | None) -> str | None:
+    """Spanish reason why the decision (adopt, adapt, abandon) cannot be set now; ``None`` when it can.
+
+    The decision belongs to the Act stage: it answers the study of the data against the prediction, so it can
+    be set only once the cycle reaches Act (issue 15, point 7). Clearing it, or leaving it as stored (a cycle
+    reopened after Act keeps its decision), is always allowed.
+    """
+    if new is None or new == current or _ORDER[stage] >= _ORDER["act"]:
+        return None
+    return (
+        f"La decisión (adoptar, adaptar o abandonar) se toma en la etapa «{STAGE_LABELS['act']}»; "
+        f"el ciclo está en «{STAGE_LABELS[stage]}»"
+    )
 
 
 def can_reopen(stage_from: Stage, stage_to: Stage) -> bool:

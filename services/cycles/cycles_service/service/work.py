@@ -13,7 +13,7 @@ from mejora_common.db import utcnow
 from mejora_common.errors import ProblemError, conflict, id_unavailable, invalid
 
 from ..domain.access import Actor
-from ..domain.cycle_stages import STAGE_LABELS, can_advance, next_stage, parse_stage, reopen_error
+from ..domain.cycle_stages import STAGE_LABELS, can_advance, decision_error, next_stage, parse_stage, reopen_error
 from ..models import Cycle, CycleTransition, DiagramNode, DriverDiagram
 from ..schemas.work import CycleCreate, CycleUpdate, NextCycleRequest, ReopenRequest
 from .access import require
@@ -101,6 +101,10 @@ def update_cycle(session: Session, actor: Actor, cycle: Cycle, body: CycleUpdate
         person_in_network(session, cycle.network_id, changes["owner_id"], "owner_id")
     if "change_idea_id" in changes:
         _check_change_idea(session, cycle.network_id, changes["change_idea_id"])
+    if "act_decision" in changes:
+        refused = decision_error(parse_stage(cycle.stage), cycle.act_decision, changes["act_decision"])
+        if refused is not None:
+            raise invalid("act_decision", refused + ".", "decision_before_act")
     if apply(cycle, changes):
         _bump(cycle)
         session.add(cycle)
