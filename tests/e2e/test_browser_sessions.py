@@ -103,7 +103,9 @@ def test_logout_with_an_unsent_draft_warns_and_keeps_it(page: Any, log_in: Any) 
     expect(page.get_by_test_id("current-user")).to_be_visible()
 
     page.get_by_role("button", name="Cerrar sesión").click()
-    page.get_by_role("button", name="Cerrar sesión de todos modos").click()
+    with page.expect_response("**/api/v1/auth/logout") as logout:
+        page.get_by_role("button", name="Cerrar sesión de todos modos").click()
+    assert logout.value.status == 204
     expect(page.get_by_role("heading", name="Iniciar sesión")).to_be_visible()
     stored = page.evaluate(STORAGE)["local"]
     assert draft_id in stored["mejora.observations.drafts"]  # kept until sent

@@ -162,7 +162,9 @@ const authMiddleware: Middleware = {
   },
   async onResponse({ response }) {
     if (response.status === 401) {
-      window.dispatchEvent(new CustomEvent(SESSION_EXPIRED_EVENT));
+      // The access token may just have expired: the session ends only when the cookie cannot renew it either.
+      const renewed = hasSession() && (await refreshSession()) !== "expired";
+      if (!renewed) window.dispatchEvent(new CustomEvent(SESSION_EXPIRED_EVENT));
     } else if ([502, 503, 504].includes(response.status)) {
       const problem = (await response
         .clone()
