@@ -101,6 +101,8 @@ def system(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     try:
         for service in (*SERVICES, "gateway"):
             running.start(service)
+        # The job worker, as under `make run`: it renders the documents asked for in the background (results PDFs).
+        running.processes["reports-worker"] = launcher.spawn(["-m", "reports_service", "worker"], env)
         yield running
     finally:
         launcher.stop_all(list(running.processes.values()))

@@ -1231,6 +1231,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/observations:aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Puntajes guardados de una ola, compactos y agregados en SQL (servicio de reportes)
+         * @description Los puntajes guardados al enviar o enmendar cada observación ENVIADA de la red (y ola): `observations`, una lista compacta (arreglos con las columnas de `observation_columns`: id y versión —las unidades que congela una publicación—, establecimiento, docente, nivel, fecha, instrumento, medias y ajustados de las dimensiones y medias de los dominios, en el orden del instrumento), y `groups`, sumas por establecimiento, nivel, instrumento e ítem calculadas en SQL sobre la última observación de cada aula (docente en un nivel). Por omisión excluye las segundas codificaciones. Sin redondear. Regla de puntaje: la `mean` de una dimensión es el promedio de sus puntajes en los ciclos; su `adjusted` es igual a la media, salvo en una dimensión inversa (Clima negativo), que entra como `min + max − media` (NC 2 en la escala 1–7 cuenta como 6). La `mean` de un dominio es el promedio de los `adjusted` de sus dimensiones. `band`: `low` si el valor es < 2,5; `mid` si 2,5 ≤ valor < 5,5; `high` si ≥ 5,5 en la escala 1–7 (los rangos 1–2, 3–5 y 6–7 de CLASS aplicados a un promedio); en otra escala `min..max` los umbrales son `min + (t − 1)·(max − min)/6` con t = 2,5 y 5,5. La banda de una dimensión es la de su media SIN ajustar (un Clima negativo bajo es bueno y su banda es `low`); la de un dominio, la de su media. Las bandas se calculan con los valores exactos; los valores se redondean a 2 decimales (mitad hacia arriba) solo en la respuesta, y `rounded=false` los entrega sin redondear.
+         */
+        get: operations["observation_aggregate_api_v1_observations_aggregate_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/observations:export": {
         parameters: {
             query?: never;
@@ -1663,6 +1683,10 @@ export interface paths {
          *     * `p` y `u`: `values` = numeradores y `denominators`; límites por punto, recortados al rango posible.
          *     * `xbar` y `s`: `subgroups`; constantes basadas en c4.
          *     * `baseline` (freeze): centro y límites con los primeros k puntos; `parts`: fases calculadas por separado.
+         *     * `rules`: reglas de sensibilidad, en `findings` (Western Electric 1956: 2 de 3 más allá de 2σ del mismo lado,
+         *       4 de 5 más allá de 1σ del mismo lado, 8 seguidos de un lado; Nelson 1984: 15 seguidos dentro de 1σ); nunca cruzan
+         *       de una fase a otra.
+         *     * `laney` (p y u): p′/u′ de Laney (2002), límites × σz de la fase; `auto` los usa cuando σz > 1,2.
          */
         post: operations["control_chart_endpoint_api_v1_spc_control_chart_post"];
         delete?: never;
@@ -1681,7 +1705,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Análisis de un gráfico de corrida (Anhøj e IHI)
+         * Análisis de un gráfico de corrida (Anhøj o IHI, por fases)
          * @description Análisis de un gráfico de corrida (sin acceso a datos; solo calcula sobre los valores enviados).
          *
          *     * **Reglas de Anhøj** (como las implementa qicharts2): se excluyen los puntos sobre la mediana;
@@ -1693,7 +1717,12 @@ export interface paths {
          *       seguidos a un mismo lado de la mediana (los puntos sobre la mediana ni cortan ni suman); `trends` = **5 o
          *       más puntos** seguidos todos subiendo o todos bajando (los valores repetidos ni cortan ni suman). La regla de
          *       tendencia cuenta 5 PUNTOS, como el IHI y Provost y Murray, no 5 aumentos.
-         *     * `baseline` = k: la mediana se calcula con los primeros k puntos y se aplica a toda la serie.
+         *     * `baseline` = k: la mediana se calcula con los primeros k puntos y se aplica a toda la serie (o a la primera fase).
+         *     * `parts`: fases (índices de inicio); cada una con su mediana y sus reglas, descritas en `phases`.
+         *     * `rules` = `anhoj` o `ihi`: `findings` dice qué regla se cumplió en qué puntos. IHI completo: desplazamiento,
+         *       tendencia, **pocas o demasiadas corridas** (tabla 1 de Perla, Provost y Murray 2011, de 10 a 40 puntos útiles) y
+         *       `proxy_3_sigma`: el punto astronómico es un juicio del equipo; aquí se ofrece una **aproximación** rotulada como
+         *       tal (fuera de media ± 3σ, σ del rango móvil promedio / 1,128).
          *
          *     `format=svg|png` devuelve el gráfico en vez del análisis (hasta 10.000 puntos; el análisis, hasta 100.000).
          */
@@ -1738,6 +1767,41 @@ export interface components {
         AccountStatusUpdate: {
             /** Is Active */
             is_active: boolean;
+        };
+        /** AggregateDimension */
+        AggregateDimension: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Domain */
+            domain: string;
+            /** Reverse */
+            reverse: boolean;
+        };
+        /** AggregateDomain */
+        AggregateDomain: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+        };
+        /** AggregateInstrument */
+        AggregateInstrument: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Code */
+            code: string;
+            /** Version */
+            version: number;
+            scale: components["schemas"]["Scale"];
+            /** Dimensions */
+            dimensions: components["schemas"]["AggregateDimension"][];
+            /** Domains */
+            domains: components["schemas"]["AggregateDomain"][];
         };
         /** AgreementRead */
         AgreementRead: {
@@ -2326,6 +2390,18 @@ export interface components {
              * @default true
              */
             screen: boolean;
+            /**
+             * Rules
+             * @description Reglas de sensibilidad además del punto fuera de los límites: western_electric (2 de 3 más allá de 2σ, 4 de 5 más allá de 1σ, 8 seguidos de un lado; Western Electric 1956) y nelson_15 (15 seguidos dentro de 1σ; Nelson 1984)
+             */
+            rules?: ("western_electric" | "nelson_15")[];
+            /**
+             * Laney
+             * @description Gráficos p y u: p′/u′ de Laney (2002). auto: cuando σz supera 1,2; never (por defecto aquí, como qicharts2): p/u de siempre
+             * @default never
+             * @enum {string}
+             */
+            laney: "auto" | "always" | "never";
         };
         /** ControlChartResponse */
         ControlChartResponse: {
@@ -2366,6 +2442,21 @@ export interface components {
             part: number[];
             /** Parts */
             parts: components["schemas"]["ChartPartResult"][];
+            /**
+             * Findings
+             * @description Reglas de sensibilidad que se cumplieron
+             */
+            findings?: components["schemas"]["FindingResult"][];
+            /**
+             * Sigma Z
+             * @description p y u: σz de Laney de cada fase
+             */
+            sigma_z?: (number | null)[];
+            /**
+             * Laney
+             * @description p y u: si la fase usa límites p′/u′
+             */
+            laney?: boolean[];
         };
         /** CursorPage[ObservationRead] */
         CursorPage_ObservationRead_: {
@@ -3232,6 +3323,19 @@ export interface components {
             chart: components["schemas"]["BarChartSpec"];
             /** Closing */
             closing: string;
+        };
+        /**
+         * FindingResult
+         * @description A rule that fired and the points (0-based indices) it fired on.
+         */
+        FindingResult: {
+            /**
+             * Rule
+             * @description long_run, few_crossings (Anhøj); shift, trend, too_few_runs, too_many_runs, proxy_3_sigma (IHI; proxy_3_sigma es una aproximación documentada del punto astronómico, no el juicio de una persona); we_2_of_3_beyond_2_sigma, we_4_of_5_beyond_1_sigma, we_8_one_side (Western Electric), nelson_15_within_1_sigma (Nelson)
+             */
+            rule: string;
+            /** Points */
+            points: number[];
         };
         /** FlagRead */
         FlagRead: {
@@ -4254,6 +4358,57 @@ export interface components {
             counts: {
                 [key: string]: number;
             };
+        };
+        /** NetworkAggregate */
+        NetworkAggregate: {
+            /**
+             * Network Id
+             * Format: uuid
+             */
+            network_id: string;
+            /** Wave */
+            wave: string | null;
+            /** Instruments */
+            instruments: components["schemas"]["AggregateInstrument"][];
+            /** Observation Columns */
+            observation_columns: string[];
+            /**
+             * Observations
+             * @description Cada observación enviada: id, versión, establecimiento, docente, nivel, fecha, índice del instrumento, medias de dimensiones, valores ajustados y medias de dominios (orden del instrumento).
+             */
+            observations: [
+                string,
+                number,
+                string,
+                string,
+                string,
+                string,
+                number,
+                number[],
+                number[],
+                number[]
+            ][];
+            /** Group Columns */
+            group_columns: string[];
+            /**
+             * Groups
+             * @description Sumas por establecimiento, nivel, instrumento e ítem sobre la última observación de cada aula.
+             */
+            groups: [
+                string,
+                string,
+                number,
+                string,
+                string,
+                number,
+                number,
+                number,
+                number,
+                number,
+                number,
+                number,
+                number
+            ][];
         };
         /** NetworkRead */
         NetworkRead: {
@@ -5684,6 +5839,70 @@ export interface components {
             /** Points */
             points: number[];
         };
+        /**
+         * RunChartAnswer
+         * @description The analysis (all phases; the last phase's median), the rule set's findings and each phase.
+         */
+        RunChartAnswer: {
+            /**
+             * N
+             * @description Cantidad de puntos
+             */
+            n: number;
+            /**
+             * N Useful
+             * @description Puntos que no están sobre la mediana
+             */
+            n_useful: number;
+            /**
+             * Median
+             * @description Línea central (mediana, o la de la línea base)
+             */
+            median: number | null;
+            /** Longest Run */
+            longest_run: number | null;
+            /**
+             * Longest Run Max
+             * @description round(log2(n_useful)) + 3
+             */
+            longest_run_max: number | null;
+            /** Crossings */
+            crossings: number | null;
+            /**
+             * Crossings Min
+             * @description qbinom(0.05, n_useful - 1, 0.5)
+             */
+            crossings_min: number | null;
+            /**
+             * Runs Signal
+             * @description Corrida demasiado larga o muy pocos cruces (Anhøj)
+             */
+            runs_signal: boolean;
+            /**
+             * Shifts
+             * @description Desplazamientos: 6 o más puntos seguidos a un lado de la mediana
+             */
+            shifts: components["schemas"]["IndexRange"][];
+            /**
+             * Trends
+             * @description Tendencias: 5 o más puntos seguidos subiendo o bajando
+             */
+            trends: components["schemas"]["IndexRange"][];
+            /**
+             * Signals
+             * @description Por punto: forma parte de un desplazamiento o de una tendencia
+             */
+            signals: boolean[];
+            /**
+             * Rule Set
+             * @enum {string}
+             */
+            rule_set: "anhoj" | "ihi";
+            /** Findings */
+            findings: components["schemas"]["FindingResult"][];
+            /** Phases */
+            phases: components["schemas"]["RunChartPhaseResult"][];
+        };
         /** RunChartEvent */
         RunChartEvent: {
             /** Id */
@@ -5761,6 +5980,29 @@ export interface components {
              */
             runs_upper: number | null;
         };
+        /** RunChartPhaseResult */
+        RunChartPhaseResult: {
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+            /** Median */
+            median: number | null;
+            /**
+             * Runs
+             * @description Corridas (regla 3 del IHI)
+             */
+            runs: number;
+            /**
+             * Runs Lower
+             * @description Perla, Provost y Murray (2011), tabla 1; null fuera de 10 a 40
+             */
+            runs_lower: number | null;
+            /** Runs Upper */
+            runs_upper: number | null;
+            /** @description Análisis de la fase (índices relativos a `start`) */
+            analysis: components["schemas"]["RunChartResult"];
+        };
         /** RunChartPoint */
         RunChartPoint: {
             /**
@@ -5800,6 +6042,18 @@ export interface components {
              * @description Línea base: la mediana se calcula con los primeros k puntos (freeze de qicharts2)
              */
             baseline?: number | null;
+            /**
+             * Rules
+             * @description Reglas cuyos hallazgos se informan en `findings`: anhoj (corrida más larga, cruces) o ihi (desplazamiento, tendencia, pocas o demasiadas corridas, aproximación 3σ del punto astronómico)
+             * @default anhoj
+             * @enum {string}
+             */
+            rules: "anhoj" | "ihi";
+            /**
+             * Parts
+             * @description Índices donde empieza una fase nueva; cada fase tiene su mediana y sus reglas (`baseline` se aplica a la primera)
+             */
+            parts?: number[] | null;
         };
         /**
          * RunChartResult
@@ -6474,7 +6728,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Falta el token o no es válido */
+            /** @description Credenciales no válidas */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6570,7 +6824,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Falta el token o no es válido */
+            /** @description Credenciales no válidas */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7489,7 +7743,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Falta el token o no es válido */
+            /** @description Credenciales no válidas */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7583,7 +7837,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Falta el token o no es válido */
+            /** @description Credenciales no válidas */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15206,6 +15460,86 @@ export interface operations {
             };
         };
     };
+    observation_aggregate_api_v1_observations_aggregate_get: {
+        parameters: {
+            query: {
+                network_id: string;
+                wave?: string | null;
+                include_double_coding?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NetworkAggregate"];
+                };
+            };
+            /** @description Solicitud mal formada */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Falta el token o no es válido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No tienes permiso para esta acción */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No existe o no tienes acceso */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Datos inválidos (los campos con error en `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Servicio sobrecargado o una dependencia no disponible; reintenta tras `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Segundos a esperar antes de reintentar */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     export_observations_api_v1_observations_export_get: {
         parameters: {
             query: {
@@ -17221,7 +17555,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RunChartResult"];
+                    "application/json": components["schemas"]["RunChartAnswer"];
                     "image/svg+xml": unknown;
                     "image/png": unknown;
                 };

@@ -5,6 +5,7 @@ import type { components } from "../../api/schema";
 import { useAuth } from "../../auth/AuthContext";
 import { ChartView, DownloadButton, Loaded, num, signedNum, useLoad, useT, type T } from "./common";
 import { ReleaseControls } from "./ReleaseControls";
+import { ResultsPdfJob } from "./ResultsPdfJob";
 
 type Report = components["schemas"]["NetworkResultsReport"];
 type Group = components["schemas"]["GroupOut"];
@@ -144,7 +145,7 @@ function Results({
           </p>
           <p className="muted">{t("resultsIntro", { k: r.k })}</p>
           <p className="actions">
-            <DownloadButton url={`${base}&format=pdf`} filename={`${name}.pdf`} label={t("downloadPdf")} />
+            <ResultsPdfJob networkId={networkId} wave={wave} compare={compare} release={release} />
             <DownloadButton url={`${base}&format=xlsx`} filename={`${name}.xlsx`} label={t("downloadXlsx")} />
             <DownloadButton url={`${base}&format=csv`} filename={`${name}.csv`} label={t("downloadCsv")} />
           </p>

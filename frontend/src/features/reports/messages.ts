@@ -121,6 +121,13 @@ export const es = {
   decision: "Decisión",
   stage: "Etapa {stage}",
   totalCycles: "{count} ciclos",
+  // the results PDF as a background job
+  jobProgress: "Avance del PDF",
+  jobWorking: "Generando el PDF…",
+  jobReady: "El PDF está listo.",
+  jobDownload: "Descargar el PDF",
+  jobFailed: "No se pudo generar el PDF.",
+  jobRetry: "Volver a generarlo",
 };
 
 export type Messages = typeof es;
@@ -241,4 +248,10 @@ export const en: Partial<Messages> = {
   decision: "Decision",
   stage: "Stage {stage}",
   totalCycles: "{count} cycles",
+  jobProgress: "PDF progress",
+  jobWorking: "Generating the PDF…",
+  jobReady: "The PDF is ready.",
+  jobDownload: "Download the PDF",
+  jobFailed: "The PDF could not be generated.",
+  jobRetry: "Generate it again",
 };
