@@ -95,7 +95,18 @@ def create_service_app(
     return app
 
 
-PUBLIC_API_PATHS = ("/api/v1/auth/token", "/api/v1/auth/refresh", "/api/v1/auth/logout")
+PUBLIC_API_PATHS = (
+    "/api/v1/auth/token",
+    "/api/v1/auth/refresh",
+    "/api/v1/auth/logout",
+    # The account lifecycle (cycles): authorised by the link or the login challenge they carry.
+    "/api/v1/auth/invitation/check",
+    "/api/v1/auth/invitation/accept",
+    "/api/v1/auth/password-reset",
+    "/api/v1/auth/password-reset/confirm",
+    "/api/v1/auth/mfa/challenge",
+    "/api/v1/auth/mfa/challenge/enrolment",
+)
 
 
 def _declare_problem_answers(app: FastAPI, *, idempotent: bool) -> None:
