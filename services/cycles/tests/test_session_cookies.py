@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -110,3 +111,15 @@ def test_cookie_logout_needs_csrf_revokes_and_clears_the_cookies(client: TestCli
     assert all(attributes(header)["max-age"] == "0" for header in cleared.values())
     # The family is revoked server-side, not only forgotten by the browser.
     assert client.post("/api/v1/auth/refresh", json={"refresh_token": token}).status_code == 401
+
+
+def test_tabs_refreshing_through_the_cookie_at_once_all_get_the_same_successor(client: TestClient) -> None:
+    cookie_login(client)
+    token, csrf = client.cookies.get("mejora_refresh"), str(client.cookies.get("mejora_csrf"))
+    client.cookies.clear()
+    headers = {"Cookie": f"mejora_refresh={token}", "X-CSRF-Token": csrf}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: client.post("/api/v1/auth/refresh", headers=headers), range(4)))
+    assert [a.status_code for a in answers] == [200] * 4, [a.text for a in answers]
+    successors = {set_cookies(a)["mejora_refresh"].split(";")[0] for a in answers}
+    assert len(successors) == 1

@@ -152,6 +152,9 @@ def _cookie_session(request: Request, session: DbSession) -> str:
     if found is None:
         raise sessions.invalid_session()
     require_csrf(request, sessions.csrf_token(found[1]))
+    # The rotation's claim starts its own transaction: were this read still open (a driver that begins one on
+    # SELECT), SQLite could not turn it into a write after another tab's refresh committed.
+    session.rollback()
     return token
 
 
