@@ -11,13 +11,23 @@ from fastapi.responses import Response
 from mejora_common.auth import CurrentPrincipal
 from mejora_common.errors import ProblemError, invalid
 
-from ..domain.spc import analyze_run_chart, control_chart
+from ..domain.spc import PhasedRunChart, analyze_phased_run_chart, control_chart
+from ..domain.spc.inputs import part_bounds
+from ..domain.spc.sensitising import sensitising_findings, with_laney
 from ..render.fmt import short_date
 from ..render.png import svg_to_png
 from ..render.responses import PNG_TYPE, SVG_TYPE, png_response, svg_response
 from ..render.svg import render_svg
 from ..schemas.charts import LineChartSpec
-from ..schemas.spc import ControlChartRequest, ControlChartResponse, RunChartRequest, RunChartResult
+from ..schemas.spc import (
+    ControlChartRequest,
+    ControlChartResponse,
+    FindingResult,
+    RunChartAnswer,
+    RunChartPhaseResult,
+    RunChartRequest,
+    RunChartResult,
+)
 from ..service.chart_bounds import MAX_POINTS as MAX_DRAWN_POINTS
 from ..service.charts import control_chart_spec, run_chart_spec
 from .deps import COMPUTATION_503
@@ -44,7 +54,12 @@ Análisis de un gráfico de corrida (sin acceso a datos; solo calcula sobre los 
   seguidos a un mismo lado de la mediana (los puntos sobre la mediana ni cortan ni suman); `trends` = **5 o
   más puntos** seguidos todos subiendo o todos bajando (los valores repetidos ni cortan ni suman). La regla de
   tendencia cuenta 5 PUNTOS, como el IHI y Provost y Murray, no 5 aumentos.
-* `baseline` = k: la mediana se calcula con los primeros k puntos y se aplica a toda la serie.
+* `baseline` = k: la mediana se calcula con los primeros k puntos y se aplica a toda la serie (o a la primera fase).
+* `parts`: fases (índices de inicio); cada una con su mediana y sus reglas, descritas en `phases`.
+* `rules` = `anhoj` o `ihi`: `findings` dice qué regla se cumplió en qué puntos. IHI completo: desplazamiento,
+  tendencia, **pocas o demasiadas corridas** (tabla 1 de Perla, Provost y Murray 2011, de 10 a 40 puntos útiles) y
+  `proxy_3_sigma`: el punto astronómico es un juicio del equipo; aquí se ofrece una **aproximación** rotulada como
+  tal (fuera de media ± 3σ, σ del rango móvil promedio / 1,128).
 
 `format=svg|png` devuelve el gráfico en vez del análisis (hasta 10.000 puntos; el análisis, hasta 100.000).
 """
@@ -60,6 +75,10 @@ Gráfico de control de Shewhart como `qic()` de qicharts2: línea central, lími
 * `p` y `u`: `values` = numeradores y `denominators`; límites por punto, recortados al rango posible.
 * `xbar` y `s`: `subgroups`; constantes basadas en c4.
 * `baseline` (freeze): centro y límites con los primeros k puntos; `parts`: fases calculadas por separado.
+* `rules`: reglas de sensibilidad, en `findings` (Western Electric 1956: 2 de 3 más allá de 2σ del mismo lado,
+  4 de 5 más allá de 1σ del mismo lado, 8 seguidos de un lado; Nelson 1984: 15 seguidos dentro de 1σ); nunca cruzan
+  de una fase a otra.
+* `laney` (p y u): p′/u′ de Laney (2002), límites × σz de la fase; `auto` los usa cuando σz > 1,2.
 """
 
 
@@ -120,21 +139,46 @@ def _spanish(message: str) -> str:
 
 @router.post(
     "/run-chart",
-    response_model=RunChartResult,
-    summary="Análisis de un gráfico de corrida (Anhøj e IHI)",
+    response_model=RunChartAnswer,
+    summary="Análisis de un gráfico de corrida (Anhøj o IHI, por fases)",
     description=RUN_CHART_DESCRIPTION,
     responses=IMAGE_RESPONSES,
 )
 def run_chart(body: RunChartRequest, _principal: CurrentPrincipal, format: ChartFormat = "json") -> Any:
     try:
-        analysis = analyze_run_chart(body.values, body.baseline)
+        part_bounds(body.parts, len(body.values))  # a part start outside the series is a 422 on `parts`
+        phased = analyze_phased_run_chart(body.values, body.parts or [], [body.baseline], body.rules)
     except (ValueError, TypeError) as exc:
         raise _spc_error(exc) from exc
+    analysis = phased.combined
     if format == "json":
-        return RunChartResult.of(analysis)
+        return _run_chart_answer(phased)
     labels = [short_date(d) for d in body.dates] if body.dates else [str(i + 1) for i in range(len(body.values))]
     spec = run_chart_spec("Gráfico de corrida", labels, body.values, analysis)
+    for line in spec.lines:
+        if line.role == "centre":
+            line.values = list(phased.centre)
     return _image(spec, format)
+
+
+def _run_chart_answer(phased: PhasedRunChart) -> RunChartAnswer:
+    return RunChartAnswer(
+        **RunChartResult.of(phased.combined).model_dump(),
+        rule_set=phased.rule_set,
+        findings=[FindingResult(rule=f.rule, points=list(f.points)) for f in phased.findings],
+        phases=[
+            RunChartPhaseResult(
+                start=p.start,
+                end=p.end,
+                median=p.analysis.median,
+                runs=p.runs.runs,
+                runs_lower=p.runs.lower,
+                runs_upper=p.runs.upper,
+                analysis=RunChartResult.of(p.analysis),
+            )
+            for p in phased.phases
+        ],
+    )
 
 
 @router.post(
@@ -159,8 +203,13 @@ def control_chart_endpoint(
             parts=body.parts,
             screen=body.screen,
         )
+        laney = with_laney(result, body.values or [], body.denominators or [], body.laney)
     except (ValueError, TypeError) as exc:
         raise _spc_error(exc) from exc
+    result = laney.result
+    findings = sensitising_findings(
+        result.values, result.centre, result.lower, result.upper, part=result.part, rules=body.rules
+    )
     if body.dates is not None and len(body.dates) != len(result.values):
         raise ProblemError(
             422,
@@ -169,7 +218,10 @@ def control_chart_endpoint(
             errors=[{"field": "dates", "message": "Debe tener una fecha por punto."}],
         )
     if format == "json":
-        return ControlChartResponse.of(result)
+        answer = ControlChartResponse.of(result)
+        answer.findings = [FindingResult(rule=f.rule, points=list(f.points)) for f in findings]
+        answer.sigma_z, answer.laney = laney.sigma_z, laney.used
+        return answer
     labels = [short_date(d) for d in body.dates] if body.dates else None
     return _image(control_chart_spec(result, labels), format)
 

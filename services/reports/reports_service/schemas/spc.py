@@ -37,6 +37,17 @@ class RunChartRequest(BaseModel):
         ge=1,
         description="Línea base: la mediana se calcula con los primeros k puntos (freeze de qicharts2)",
     )
+    rules: Literal["anhoj", "ihi"] = Field(
+        default="anhoj",
+        description="Reglas cuyos hallazgos se informan en `findings`: anhoj (corrida más larga, cruces) o ihi "
+        "(desplazamiento, tendencia, pocas o demasiadas corridas, aproximación 3σ del punto astronómico)",
+    )
+    parts: list[int] | None = Field(
+        default=None,
+        max_length=1000,
+        description="Índices donde empieza una fase nueva; cada fase tiene su mediana y sus reglas "
+        "(`baseline` se aplica a la primera)",
+    )
 
     @model_validator(mode="after")
     def _same_length(self) -> RunChartRequest:
@@ -77,6 +88,36 @@ class RunChartResult(BaseModel):
         )
 
 
+class FindingResult(BaseModel):
+    """A rule that fired and the points (0-based indices) it fired on."""
+
+    rule: str = Field(
+        description="long_run, few_crossings (Anhøj); shift, trend, too_few_runs, too_many_runs, proxy_3_sigma "
+        "(IHI; proxy_3_sigma es una aproximación documentada del punto astronómico, no el juicio de una persona); "
+        "we_2_of_3_beyond_2_sigma, we_4_of_5_beyond_1_sigma, we_8_one_side (Western Electric), "
+        "nelson_15_within_1_sigma (Nelson)"
+    )
+    points: list[int]
+
+
+class RunChartPhaseResult(BaseModel):
+    start: int
+    end: int
+    median: float | None
+    runs: int = Field(description="Corridas (regla 3 del IHI)")
+    runs_lower: int | None = Field(description="Perla, Provost y Murray (2011), tabla 1; null fuera de 10 a 40")
+    runs_upper: int | None
+    analysis: RunChartResult = Field(description="Análisis de la fase (índices relativos a `start`)")
+
+
+class RunChartAnswer(RunChartResult):
+    """The analysis (all phases; the last phase's median), the rule set's findings and each phase."""
+
+    rule_set: Literal["anhoj", "ihi"]
+    findings: list[FindingResult]
+    phases: list[RunChartPhaseResult]
+
+
 ChartName = Literal["i", "mr", "p", "u", "xbar", "s"]
 
 
@@ -105,6 +146,17 @@ class ControlChartRequest(BaseModel):
     screen: bool = Field(
         default=True,
         description="Gráfico i: excluir una vez los rangos móviles ≥ 3,267 × su promedio (como qicharts2)",
+    )
+    rules: list[Literal["western_electric", "nelson_15"]] = Field(
+        default_factory=list,
+        description="Reglas de sensibilidad además del punto fuera de los límites: western_electric (2 de 3 más "
+        "allá de 2σ, 4 de 5 más allá de 1σ, 8 seguidos de un lado; Western Electric 1956) y nelson_15 (15 seguidos "
+        "dentro de 1σ; Nelson 1984)",
+    )
+    laney: Literal["auto", "always", "never"] = Field(
+        default="never",
+        description="Gráficos p y u: p′/u′ de Laney (2002). auto: cuando σz supera 1,2; never (por defecto aquí, "
+        "como qicharts2): p/u de siempre",
     )
 
 
@@ -136,6 +188,9 @@ class ControlChartResponse(BaseModel):
     pattern_signal: list[bool] = Field(description="Parte de un desplazamiento o tendencia (IHI) de su fase")
     part: list[int]
     parts: list[ChartPartResult]
+    findings: list[FindingResult] = Field(default_factory=list, description="Reglas de sensibilidad que se cumplieron")
+    sigma_z: list[float | None] = Field(default_factory=list, description="p y u: σz de Laney de cada fase")
+    laney: list[bool] = Field(default_factory=list, description="p y u: si la fase usa límites p′/u′")
 
     @classmethod
     def of(cls, result: ControlChartResult) -> ControlChartResponse:

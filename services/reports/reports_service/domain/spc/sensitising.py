@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Literal
 
 from .constants import D2_MR
+from .control import ControlChartResult
 from .phases import RuleFinding
 
 SensitisingRule = Literal["western_electric", "nelson_15"]
@@ -155,3 +156,51 @@ def use_laney(sigma_z: float, choice: Literal["auto", "always", "never"] = "auto
     if choice == "never":
         return False
     return sigma_z > LANEY_THRESHOLD
+
+
+@dataclass(frozen=True, slots=True)
+class LaneyOutcome:
+    """A p or u chart after the Laney choice: the chart (p′/u′ limits where used) and σz of each phase."""
+
+    result: ControlChartResult
+    sigma_z: list[float | None]
+    used: list[bool]
+
+
+def with_laney(
+    result: ControlChartResult,
+    numerators: Sequence[float],
+    denominators: Sequence[float],
+    choice: Literal["auto", "always", "never"] = "auto",
+) -> LaneyOutcome:
+    """The p/u chart ``result`` with Laney's p′/u′ limits in each phase where :func:`use_laney` says so.
+
+    Each phase's σz is computed from its own points (:func:`laney_limits`); a phase with fewer than 2 points or a
+    centre line at 0 (or 1 for p) keeps its p/u limits and σz ``None``. Points beyond the new limits are the
+    ``sigma_signal`` of the answer. Other chart types are returned unchanged.
+    """
+    if result.chart not in ("p", "u"):
+        return LaneyOutcome(result, [None] * len(result.parts), [False] * len(result.parts))
+    lower, upper = list(result.lower), list(result.upper)
+    sigma_z: list[float | None] = []
+    used: list[bool] = []
+    chart: Literal["p", "u"] = "p" if result.chart == "p" else "u"
+    for part in result.parts:
+        span = range(part.start, part.end + 1)
+        try:
+            limits = laney_limits(chart, [numerators[i] for i in span], [denominators[i] for i in span])
+        except ValueError:
+            sigma_z.append(None)
+            used.append(False)
+            continue
+        sigma_z.append(limits.sigma_z)
+        apply = use_laney(limits.sigma_z, choice)
+        used.append(apply)
+        if apply:
+            for offset, i in enumerate(span):
+                lower[i], upper[i] = limits.lower[offset], limits.upper[offset]
+    signal = [
+        v is not None and ((up is not None and v > up) or (lo is not None and v < lo))
+        for v, lo, up in zip(result.values, lower, upper, strict=True)
+    ]
+    return LaneyOutcome(replace(result, lower=lower, upper=upper, sigma_signal=signal), sigma_z, used)
