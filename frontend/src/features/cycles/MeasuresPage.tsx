@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { api, unwrap, useIdempotencyKey } from "../../api/client";
+import { api, unwrap } from "../../api/client";
 import { offsetPage } from "../../api/pages";
-import { EditFresh, errorsOf, FieldError, formatMonth, Loaded, Pager, useLoad, useT } from "./common";
+import { EditFresh, formatMonth, Loaded, Pager, useLoad, useT } from "./common";
 import { useMembership } from "./EventPages";
-import { MeasureForm, PointsImport } from "./MeasureForms";
+import { MeasureForm, PointForm, PointsImport, pointValue } from "./MeasureForms";
+import { MeasurePhases } from "./MeasurePhases";
 import { RunChart } from "../reports/RunChart";
 
 const THEORY_EDITORS = ["coordinator", "facilitator"];
@@ -90,37 +91,12 @@ export function MeasurePage() {
         .then(offsetPage),
     [measureId, offset],
   );
-  const [form, setForm] = useState({ period: "", value: "", numerator: "", denominator: "", note: "" });
-  const [problem, setProblem] = useState<{ detail: string; fields: Record<string, string> } | null>(null);
-  const pointKey = useIdempotencyKey();
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setProblem(null);
-    const num = (s: string) => (s.trim() === "" ? null : Number(s.replace(",", ".")));
-    try {
-      unwrap(
-        await pointKey.send((headers) =>
-          api.POST("/api/v1/measures/{measure_id}/points", {
-            params: { path: { measure_id: measureId } },
-            body: {
-              period: form.period,
-              value: num(form.value),
-              numerator: num(form.numerator),
-              denominator: num(form.denominator),
-              note: form.note,
-            },
-            headers,
-          }),
-        ),
-      );
-      setForm({ period: "", value: "", numerator: "", denominator: "", note: "" });
-      points.reload();
-      measure.reload();
-    } catch (err) {
-      setProblem(errorsOf(err));
-    }
+  const [chartKey, setChartKey] = useState(0);
+  const pointSaved = () => {
+    points.reload();
+    measure.reload();
+    setChartKey((k) => k + 1);
   };
-  const fields = problem?.fields ?? {};
   return (
     <Loaded state={measure}>
       {(m) => (
@@ -183,7 +159,13 @@ export function MeasurePage() {
             </>
           )}
           {/* The run chart is drawn by the reports service (the same SVG as in the PDFs). */}
-          <RunChart measureId={m.id} />
+          <RunChart measureId={m.id} reloadKey={chartKey} />
+          <MeasurePhases
+            measureId={m.id}
+            canDecide={THEORY_EDITORS.includes(role)}
+            reloadKey={chartKey}
+            onChanged={() => setChartKey((k) => k + 1)}
+          />
           <h2>{t("dataTable")}</h2>
           <Loaded state={points}>
             {(page) =>
@@ -209,7 +191,7 @@ export function MeasurePage() {
                       {page.items.map((p) => (
                         <tr key={p.id}>
                           <td>{formatMonth(p.period)}</td>
-                          <td>{m.value_type === "proportion" ? `${(p.value * 100).toFixed(1)} %` : p.value}</td>
+                          <td>{pointValue(m, p.value)}</td>
                           {m.value_type === "proportion" && (
                             <>
                               <td>{p.numerator}</td>
@@ -226,76 +208,14 @@ export function MeasurePage() {
               )
             }
           </Loaded>
-          {[...THEORY_EDITORS, "leader"].includes(role) && (
-            <>
-              <h2>{t("addPoint")}</h2>
-              {problem && (
-                <p className="alert" role="alert">
-                  {problem.detail}
-                </p>
-              )}
-              <form onSubmit={submit} className="inline-form" noValidate>
-                <label>
-                  {t("period")}
-                  <input
-                    type="date"
-                    value={form.period}
-                    onChange={(e) => setForm({ ...form, period: e.target.value })}
-                    aria-invalid={!!fields.period}
-                  />
-                  <FieldError errors={fields} name="period" />
-                </label>
-                {m.value_type === "proportion" ? (
-                  <>
-                    <label>
-                      {t("numerator")}
-                      <input
-                        inputMode="decimal"
-                        value={form.numerator}
-                        onChange={(e) => setForm({ ...form, numerator: e.target.value })}
-                        aria-invalid={!!fields.numerator}
-                      />
-                      <FieldError errors={fields} name="numerator" />
-                    </label>
-                    <label>
-                      {t("denominator")}
-                      <input
-                        inputMode="decimal"
-                        value={form.denominator}
-                        onChange={(e) => setForm({ ...form, denominator: e.target.value })}
-                        aria-invalid={!!fields.denominator}
-                      />
-                      <FieldError errors={fields} name="denominator" />
-                    </label>
-                  </>
-                ) : (
-                  <label>
-                    {t("value")}
-                    <input
-                      inputMode="decimal"
-                      value={form.value}
-                      onChange={(e) => setForm({ ...form, value: e.target.value })}
-                      aria-invalid={!!fields.value}
-                    />
-                    <FieldError errors={fields} name="value" />
-                  </label>
-                )}
-                <label>
-                  {t("note")}
-                  <input value={form.note} onChange={(e) => setForm({ ...form, note: e.target.value })} />
-                </label>
-                <button type="submit">{t("addPoint")}</button>
-              </form>
-            </>
-          )}
+          {[...THEORY_EDITORS, "leader"].includes(role) && <PointForm measure={m} t={t} onSaved={pointSaved} />}
           {[...THEORY_EDITORS, "leader"].includes(role) && (
             <PointsImport
               measureId={m.id}
               t={t}
               onImported={() => {
                 setOffset(0);
-                points.reload();
-                measure.reload();
+                pointSaved();
               }}
             />
           )}

@@ -6,17 +6,18 @@ type RunChartData = components["schemas"]["MeasureRunChart"];
 
 /**
  * The run chart of a measure, as the reports service analyses it: points with their signals
- * highlighted (IHI shifts and trends), the median and the network's learning sessions marked.
+ * highlighted (IHI shifts and trends), the median of each phase confirmed by a person (a marker where each
+ * starts), which rule fired on which points, and the network's learning sessions marked.
  * The chart is the server's SVG — the same one the PDF reports carry.
  */
-export function RunChart({ measureId }: { measureId: string }) {
+export function RunChart({ measureId, reloadKey = 0 }: { measureId: string; reloadKey?: number }) {
   const t = useT();
   const state = useLoad(
     async () =>
       unwrap(
         await api.GET("/api/v1/measures/{measure_id}/run-chart", { params: { path: { measure_id: measureId } } }),
       ) as RunChartData,
-    [measureId],
+    [measureId, reloadKey],
   );
   return (
     <section className="run-chart" data-testid="run-chart" aria-label={t("runChartTitle")}>
@@ -46,6 +47,16 @@ function RunChartBody({ data }: { data: RunChartData }) {
           {t("signalPoints", { count: signalCount })}
         </span>
       </p>
+      {data.phases.length > 1 && (
+        <ul className="phase-medians" data-testid="run-chart-phases">
+          {data.phases.map((p) => (
+            <li key={p.start}>
+              {t("phaseMedian", { period: data.points[p.start]?.label ?? "", median: shown(p.median) })}
+              {p.reason && ` — ${p.reason}`}
+            </li>
+          ))}
+        </ul>
+      )}
       <h3>{t("signals")}</h3>
       <ul className="signal-list" data-testid="run-chart-signals">
         {data.interpretation.map((line) => (
@@ -60,6 +71,15 @@ function RunChartBody({ data }: { data: RunChartData }) {
           {placed.map((e) => (
             <li key={e.id}>
               {e.title} · {e.date_label}
+            </li>
+          ))}
+        </ul>
+      )}
+      {data.findings.length > 0 && (
+        <ul className="finding-list" data-testid="run-chart-findings">
+          {data.findings.map((f) => (
+            <li key={`${f.rule}-${f.points[0] ?? 0}`}>
+              {f.label}: {f.points.map((i) => data.points[i]?.label ?? String(i + 1)).join(", ")}
             </li>
           ))}
         </ul>

@@ -3,6 +3,7 @@ export const es = {
   loadError: "No se pudo cargar",
   // run chart
   runChartTitle: "Gráfico de corrida",
+  phaseMedian: "Fase desde {period}: mediana {median}",
   runChartLabel: "Gráfico de corrida de {name}",
   signals: "Señales",
   noPoints: "Esta medida aún no tiene datos: registra el primer punto para ver su gráfico de corrida.",
@@ -136,6 +137,7 @@ export const en: Partial<Messages> = {
   back: "Back",
   loadError: "Could not load",
   runChartTitle: "Run chart",
+  phaseMedian: "Phase from {period}: median {median}",
   runChartLabel: "Run chart of {name}",
   signals: "Signals",
   noPoints: "This measure has no data yet: record its first point to see its run chart.",
