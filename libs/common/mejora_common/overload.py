@@ -15,7 +15,10 @@ thread or a connection.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import collections
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -70,6 +73,42 @@ def classify(method: str, path: str) -> str | None:
     if _EXPENSIVE.search(path):
         return "expensive"
     return "read" if method.upper() in _SAFE_METHODS else "write"
+
+
+EXPENSIVE_CALLERS = frozenset({"reports"})
+"""Services whose calls to a sibling are gated as ``expensive`` there, whatever the path: reports serves only
+expensive routes (results, charts, PDFs), so every read it makes is part of expensive work. Gated as ordinary reads,
+a burst of network results took the read slots (and the CPU) of the service that answers everyone's cheap reads and
+logins — the cheap reads' p95 under load was 4-5x their floor (docs/benchmarks.md)."""
+
+
+def calling_service(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The ``service`` claim of the request's bearer token, read without verifying it.
+
+    Only for choosing a gate: the service still verifies the token itself. A forged claim can only put a request
+    in the smaller ``expensive`` gate, never give it more than it would have had.
+    """
+    for name, value in headers:
+        if name != b"authorization" or value[:7].lower() != b"bearer ":
+            continue
+        parts = value[7:].split(b".")
+        if len(parts) != 3 or len(parts[1]) > 8192:
+            return None
+        try:
+            claims = json.loads(base64.urlsafe_b64decode(parts[1] + b"=" * (-len(parts[1]) % 4)))
+        except (ValueError, binascii.Error):
+            return None
+        service = claims.get("service") if isinstance(claims, dict) else None
+        return service if isinstance(service, str) else None
+    return None
+
+
+def gate_of(method: str, path: str, headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The gate a request waits at: its route class, or ``expensive`` for a read made for expensive work."""
+    name = classify(method, path)
+    if name == "read" and calling_service(headers) in EXPENSIVE_CALLERS:
+        return "expensive"
+    return name
 
 
 def total_concurrency() -> int:
@@ -130,7 +169,7 @@ class LoadSheddingMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        name = classify(scope["method"], scope["path"])
+        name = gate_of(scope["method"], scope["path"], scope.get("headers", []))
         if name is None:
             await self.app(scope, receive, send)
             return

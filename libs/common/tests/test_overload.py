@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from mejora_common.app import create_service_app
 from mejora_common.overload import ROUTE_CLASSES, Gate, LoadSheddingMiddleware, classify, total_concurrency
 from mejora_common.settings import CommonSettings
+from mejora_common.testing import TEST_KEYS
 
 
 class Body(BaseModel):
@@ -39,7 +40,7 @@ def build_app(release: threading.Event) -> FastAPI:
     async def import_things(request: Request) -> dict[str, int]:
         return {"length": len(await request.body())}
 
-    settings = CommonSettings(jwt_secret="x" * 40)
+    settings = CommonSettings(**TEST_KEYS.settings("cycles"))
     return create_service_app(
         service="cycles",
         title="t",
@@ -178,3 +179,40 @@ def test_bodies_within_the_limit_are_served(app_and_release: tuple[FastAPI, thre
     imported = _post(app, "/api/v1/things:import", two_mb, {"content-type": "text/csv"})
     assert imported.status_code == 200
     assert imported.json() == {"length": len(two_mb)}
+
+
+def test_reads_made_for_reports_wait_at_the_expensive_gate_and_nobody_else_s_do() -> None:
+    from mejora_common.auth import issue_service_token
+    from mejora_common.overload import gate_of
+    from mejora_common.testing import TEST_KEYS, make_token
+
+    def bearer(token: str) -> list[tuple[bytes, bytes]]:
+        return [(b"authorization", f"Bearer {token}".encode())]
+
+    people = "/api/v1/networks/x/people"
+    assert (
+        gate_of("GET", people, bearer(issue_service_token("reports", TEST_KEYS.signer("reports"), audience="cycles")))
+        == "expensive"
+    )
+    assert (
+        gate_of(
+            "GET",
+            people,
+            bearer(issue_service_token("observations", TEST_KEYS.signer("observations"), audience="cycles")),
+        )
+        == "read"
+    )
+    assert gate_of("GET", people, bearer(make_token())) == "read"  # a person's own read
+    assert gate_of("GET", people, bearer("no.es-un.token")) == "read"
+    assert gate_of("GET", people, []) == "read"
+    # Only reads move: a write, a login or a health check keeps its own gate.
+    assert (
+        gate_of("POST", people, bearer(issue_service_token("reports", TEST_KEYS.signer("reports"), audience="cycles")))
+        == "write"
+    )
+    assert (
+        gate_of(
+            "GET", "/health", bearer(issue_service_token("reports", TEST_KEYS.signer("reports"), audience="cycles"))
+        )
+        is None
+    )
