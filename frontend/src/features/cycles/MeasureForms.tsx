@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { api, ApiError, unwrap, useIdempotencyKey } from "../../api/client";
+import { api, unwrap, useIdempotencyKey, withEtag } from "../../api/client";
 import type { components } from "../../api/schema";
 import {
   errorsOf,
@@ -303,29 +303,30 @@ export function PointForm({ measure, t, onSaved }: { measure: Measure; t: T; onS
     setProblem(null);
     const num = (s: string) => (s.trim() === "" ? null : Number(s.replace(",", ".")));
     try {
-      unwrap(
-        await pointKey.send((headers) =>
-          api.POST("/api/v1/measures/{measure_id}/points", {
-            params: { path: { measure_id: measure.id } },
-            body: {
-              period: form.period,
-              value: num(form.value),
-              numerator: num(form.numerator),
-              denominator: num(form.denominator),
-              note: form.note,
-            },
-            headers: replacing ? { ...headers, ...matchHeaders(tagOf(replacing)) } : headers,
-          }),
-        ),
+      const result = await pointKey.send((headers) =>
+        api.POST("/api/v1/measures/{measure_id}/points", {
+          params: { path: { measure_id: measure.id } },
+          body: {
+            period: form.period,
+            value: num(form.value),
+            numerator: num(form.numerator),
+            denominator: num(form.denominator),
+            note: form.note,
+          },
+          headers: replacing ? { ...headers, ...matchHeaders(tagOf(replacing)) } : headers,
+        }),
       );
+      // 409 point_exists carries the stored point in `current` (a problem extension ApiError does not keep).
+      const current = (result.error as { code?: string; current?: Point } | undefined)?.current;
+      if (result.response.status === 409 && current) {
+        setExisting(withEtag(current, result.response.headers.get("ETag")));
+        return;
+      }
+      unwrap(result);
       setForm(EMPTY_POINT);
       setExisting(null);
       onSaved();
     } catch (err) {
-      if (err instanceof ApiError && err.problem.status === 409 && err.problem.code === "point_exists") {
-        setExisting((err.problem as unknown as { current: Point }).current);
-        return;
-      }
       setExisting(null);
       setProblem(errorsOf(err));
     }
