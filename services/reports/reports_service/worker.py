@@ -5,8 +5,9 @@ thread keeps its lease, stores the file or a readable failure, and every minute 
 retention. Any number of workers may run (replicas, ``make run``'s one): a job is taken by exactly one, and a job
 whose worker died is taken again when its lease ends. SIGTERM lets the current job finish, then the worker exits.
 
-With ``MEJORA_REPORTS_WORKER_PORT`` set it answers, on ``MEJORA_REPORTS_WORKER_HOST``, ``GET /health`` (the process is up) and ``GET /ready`` (the
-database is migrated and the loop has turned recently) for compose's healthcheck and Kubernetes' probes.
+With ``MEJORA_REPORTS_WORKER_PORT`` set it answers, on ``MEJORA_REPORTS_WORKER_HOST``, ``GET /health`` (the
+process is up) and ``GET /ready`` (the database is migrated and the loop has turned recently) for compose's
+healthcheck and Kubernetes' probes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from .db import build_engine, check_ready
 from .domain.jobs import RENDER_FAILED
@@ -59,7 +61,12 @@ class Heartbeat:
 
     def _beat(self) -> None:
         while not self._stop.wait(self.lease_seconds / 3):
-            if not job_queue.heartbeat(self.engine, self.job_id, self.owner, lease_seconds=self.lease_seconds):
+            try:
+                held = job_queue.heartbeat(self.engine, self.job_id, self.owner, lease_seconds=self.lease_seconds)
+            except OperationalError:  # a busy or briefly unreachable database: the next beat tries again
+                log.warning("heartbeat of job %s failed", self.job_id, exc_info=True)
+                continue
+            if not held:
                 self.lost = True
                 return
 

@@ -126,8 +126,11 @@ def get_job(session: Session, principal: Principal, job_id: uuid.UUID) -> JobOut
 def get_job_file(session: Session, principal: Principal, job_id: uuid.UUID) -> tuple[bytes, str, str]:
     """The finished file, its content type and file name; 409 while not done (410 once expired)."""
     job = _readable(session, principal, job_id, with_file=True)
-    refusal = download_refusal(_state(job))
+    state = _state(job)
+    if state is JobState.done and job.result is None:
+        state = JobState.expired  # the clean-up deleted the file between the two reads
+    refusal = download_refusal(state)
     if refusal is not None or job.result is None:
-        status, code, detail = refusal or download_refusal(JobState.expired) or (410, "job_expired", "")
-        raise ProblemError(status, code, detail, extra={"state": _state(job).value})
+        status, code, detail = refusal or (410, "job_expired", "")
+        raise ProblemError(status, code, detail, extra={"state": state.value})
     return job.result, job.content_type or "application/octet-stream", job.filename
