@@ -95,3 +95,13 @@ def test_a_repeated_period_shows_the_current_value_before_replacing(page: Any, l
     asked.get_by_role("button", name="Reemplazar").click()
     expect(asked).to_have_count(0)
     expect(page.get_by_test_id("points-table").locator("tbody tr").first).to_contain_text("50,0 %")
+    # Deleting asks first; the history says who replaced and deleted which value.
+    first_row = page.get_by_test_id("points-table").locator("tbody tr").first
+    first_row.get_by_role("button", name="Eliminar").click()
+    first_row.get_by_role("button", name="Sí, eliminar").click()
+    expect(page.get_by_test_id("points-table").locator("tbody tr").first).not_to_contain_text("50,0 %")
+    history = page.get_by_test_id("points-history")
+    history.get_by_text("Historial de cambios de los datos").click()
+    expect(history).to_contain_text("eliminado · 50,0 % → —")
+    expect(history).to_contain_text("reemplazado · 36,0 % → 50,0 %")
+    expect(history).to_contain_text("Carolina Muñoz Rojas")

@@ -4,7 +4,9 @@ import { api, unwrap } from "../../api/client";
 import { offsetPage } from "../../api/pages";
 import { EditFresh, formatMonth, Loaded, Pager, useLoad, useT } from "./common";
 import { useMembership } from "./EventPages";
-import { MeasureForm, PointForm, PointsImport, pointValue } from "./MeasureForms";
+import { MeasureForm, PointsImport } from "./MeasureForms";
+import { PointForm, pointValue } from "./PointForm";
+import { DeletePoint, PointHistory } from "./PointHistory";
 import { MeasurePhases } from "./MeasurePhases";
 import { RunChart } from "../reports/RunChart";
 
@@ -92,6 +94,7 @@ export function MeasurePage() {
     [measureId, offset],
   );
   const [chartKey, setChartKey] = useState(0);
+  const canRecord = [...THEORY_EDITORS, "leader"].includes(role);
   const pointSaved = () => {
     points.reload();
     measure.reload();
@@ -185,6 +188,7 @@ export function MeasurePage() {
                           </>
                         )}
                         <th>{t("note")}</th>
+                        {canRecord && <th>{t("actions")}</th>}
                       </tr>
                     </thead>
                     <tbody>
@@ -199,6 +203,11 @@ export function MeasurePage() {
                             </>
                           )}
                           <td>{p.note}</td>
+                          {canRecord && (
+                            <td>
+                              <DeletePoint measureId={m.id} point={p} t={t} onDeleted={pointSaved} />
+                            </td>
+                          )}
                         </tr>
                       ))}
                     </tbody>
@@ -208,7 +217,8 @@ export function MeasurePage() {
               )
             }
           </Loaded>
-          {[...THEORY_EDITORS, "leader"].includes(role) && <PointForm measure={m} t={t} onSaved={pointSaved} />}
+          <PointHistory measure={m} reloadKey={chartKey} t={t} />
+          {canRecord && <PointForm measure={m} t={t} onSaved={pointSaved} />}
           {[...THEORY_EDITORS, "leader"].includes(role) && (
             <PointsImport
               measureId={m.id}

@@ -271,6 +271,15 @@ export const es = {
   reasonRequired: "Escribe la razón: queda registrada con tu nombre.",
   confirmPhase: "Confirmar la fase",
   dismissProposal: "Descartar la propuesta",
+  deletePoint: "Eliminar",
+  deletePointAsk: "¿Eliminar este dato? Queda en el historial.",
+  deletePointYes: "Sí, eliminar",
+  pointsHistory: "Historial de cambios de los datos",
+  noHistory: "Sin cambios registrados.",
+  change_created: "registrado",
+  change_replaced: "reemplazado",
+  change_edited: "editado",
+  change_deleted: "eliminado",
 };
 
 export const en: Partial<typeof es> = {
@@ -317,4 +326,13 @@ export const en: Partial<typeof es> = {
   reasonRequired: "Write the reason: it is recorded with your name.",
   confirmPhase: "Confirm the phase",
   dismissProposal: "Dismiss the proposal",
+  deletePoint: "Delete",
+  deletePointAsk: "Delete this value? It stays in the history.",
+  deletePointYes: "Yes, delete",
+  pointsHistory: "History of the data",
+  noHistory: "No changes recorded.",
+  change_created: "recorded",
+  change_replaced: "replaced",
+  change_edited: "edited",
+  change_deleted: "deleted",
 };
