@@ -20,6 +20,8 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -27,7 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from .db import build_engine, check_ready
-from .domain.jobs import RENDER_FAILED
+from .domain.jobs import RENDER_FAILED, pdf_layout_step
 from .service import job_queue
 from .service.job_render import STEPS, render
 from .settings import Settings
@@ -36,6 +38,10 @@ log = logging.getLogger("reports_service.worker")
 
 #: Seconds between clean-ups of expired files.
 CLEANUP_EVERY = 60.0
+#: Seconds between two progress writes while a PDF is laid out.
+PROGRESS_EVERY = 0.5
+#: WeasyPrint's progress log (its steps and pages), read for the progress bar and kept out of the worker's output.
+WEASYPRINT_PROGRESS = logging.getLogger("weasyprint.progress")
 
 
 class LeaseLostError(Exception):
@@ -70,6 +76,21 @@ class Heartbeat:
                 self.lost = True
                 return
 
+    def progress(self, percent: int, message: str) -> None:
+        """Store the progress; never raises (a lost lease is only recorded)."""
+        try:
+            held = job_queue.heartbeat(
+                self.engine,
+                self.job_id,
+                self.owner,
+                lease_seconds=self.lease_seconds,
+                progress=percent,
+                message=message,
+            )
+        except OperationalError:
+            return
+        self.lost = self.lost or not held
+
     def step(self, percent: int, message: str) -> None:
         if self.lost or not job_queue.heartbeat(
             self.engine,
@@ -81,6 +102,40 @@ class Heartbeat:
         ):
             self.lost = True
             raise LeaseLostError(str(self.job_id))
+
+
+class PdfProgress(logging.Handler):
+    """Turns WeasyPrint's progress log into the job's progress while a PDF is laid out (at most every
+    :data:`PROGRESS_EVERY` seconds; a lost lease is noticed at the next step, since a log handler must not raise)."""
+
+    def __init__(self, beat: Heartbeat) -> None:
+        super().__init__(level=logging.INFO)
+        self.beat = beat
+        self.last = 0.0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        step = pdf_layout_step(record.getMessage())
+        now = time.monotonic()
+        if step is None or self.beat.lost or now - self.last < PROGRESS_EVERY:
+            return
+        self.last = now
+        self.beat.progress(step.percent, step.message)
+
+
+@contextmanager
+def pdf_progress(beat: Heartbeat) -> Iterator[None]:
+    """WeasyPrint's progress log read into the job while it renders, and kept out of the worker's output."""
+    handler = PdfProgress(beat)
+    level, propagate = WEASYPRINT_PROGRESS.level, WEASYPRINT_PROGRESS.propagate
+    WEASYPRINT_PROGRESS.setLevel(logging.INFO)
+    WEASYPRINT_PROGRESS.propagate = False
+    WEASYPRINT_PROGRESS.addHandler(handler)
+    try:
+        yield
+    finally:
+        WEASYPRINT_PROGRESS.removeHandler(handler)
+        WEASYPRINT_PROGRESS.setLevel(level)
+        WEASYPRINT_PROGRESS.propagate = propagate
 
 
 def run_one(engine: Engine, settings: Settings, owner: str) -> bool:
@@ -101,7 +156,8 @@ def run_one(engine: Engine, settings: Settings, owner: str) -> bool:
                 if step:
                     beat.step(step.percent, step.message)
 
-            body, content_type = render(job.kind, job.format, job.payload, on_step)
+            with pdf_progress(beat):
+                body, content_type = render(job.kind, job.format, job.payload, on_step)
             store = steps.get("store")
             if store:
                 beat.step(store.percent, store.message)

@@ -15,6 +15,7 @@ from reports_service.domain.jobs import (
     gives_up,
     is_expired,
     may_read,
+    pdf_layout_step,
     result_expiry,
 )
 
@@ -52,3 +53,16 @@ def test_expiry_and_progress() -> None:
     assert (clamp_progress(-3), clamp_progress(42), clamp_progress(180)) == (0, 42, 100)
     percents = [step.percent for step in RESULTS_STEPS.values()]
     assert all(0 < p < 100 for p in percents)
+
+
+def test_weasyprint_progress_moves_the_bar_within_the_layout() -> None:
+    first = pdf_layout_step("Step 1 - Fetching and parsing HTML - HTML string")
+    page = pdf_layout_step("Step 5 - Creating layout - Page 3")
+    many = pdf_layout_step("Step 5 - Creating layout - Page 400")
+    last = pdf_layout_step("Step 7 - Adding PDF metadata")
+    assert first and page and many and last
+    assert RESULTS_STEPS["layout"].percent < first.percent < page.percent < many.percent < last.percent
+    assert last.percent < RESULTS_STEPS["store"].percent
+    assert page.message == "Componiendo las páginas del PDF (página 3)"
+    assert pdf_layout_step("something else") is None
+    assert pdf_layout_step("Step 9 - Unknown") is None

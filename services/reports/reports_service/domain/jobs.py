@@ -17,6 +17,7 @@ than its creator could read.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -60,6 +61,26 @@ RESULTS_STEPS: dict[str, Step] = {
     "tabular": Step(40, "Escribiendo la planilla"),
     "store": Step(95, "Guardando el archivo"),
 }
+
+
+#: WeasyPrint's own progress (its ``weasyprint.progress`` log: steps 1 to 7, step 5 once per laid-out page) mapped
+#: into the "layout" part of a PDF job, between :data:`RESULTS_STEPS` "layout" (40) and "store" (95).
+_PDF_STEP = re.compile(r"^Step (\d) - .*?(?:Page (\d+))?$")
+_PDF_PERCENT = {1: 42, 2: 44, 3: 46, 4: 50, 5: 55, 6: 88, 7: 92}
+#: Page ``n`` of the layout adds ``n`` points, up to this (a 200-school PDF has a few hundred pages).
+_PDF_PAGES_MAX = 30
+
+
+def pdf_layout_step(log_message: str) -> Step | None:
+    """The job's progress at a WeasyPrint progress message, or ``None`` for a message it does not know."""
+    found = _PDF_STEP.match(log_message)
+    if found is None or int(found.group(1)) not in _PDF_PERCENT:
+        return None
+    step, page = int(found.group(1)), found.group(2)
+    if step == 5 and page:
+        percent = _PDF_PERCENT[5] + min(_PDF_PAGES_MAX, int(page))
+        return Step(percent, f"Componiendo las páginas del PDF (página {page})")
+    return Step(_PDF_PERCENT[step], RESULTS_STEPS["layout"].message)
 
 
 def clamp_progress(percent: int) -> int:
