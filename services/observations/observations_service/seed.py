@@ -22,6 +22,7 @@ from mejora_common.db import make_engine
 
 from .instruments import instrument_uuid
 from .models import Instrument, Observation
+from .service import stored_scores  # noqa: F401 - the seed's submitted observations get their stored scores
 
 NAMESPACE = uuid.UUID("0b5e7a3c-3f0e-5d7c-9a1f-6f6273657276")
 SANTIAGO = ZoneInfo("America/Santiago")

@@ -22,7 +22,8 @@ from ..schemas import (
     ScoresRead,
     Status,
 )
-from ..service import amendments, drafts, observations, scores
+from ..schemas.aggregates import NetworkAggregate
+from ..service import aggregates, amendments, drafts, observations, scores
 from ..service.access import require_coordinator
 from ..service.scores import SCORES_RULE
 from .preconditions import ETAG_HEADER, PRECONDITIONS, IfMatch, IfNoneMatch, set_etag, with_etag
@@ -138,6 +139,35 @@ def observation_scores(
     )
     # Built as JSON directly (thousands of rows; the shape is ``Page[ObservationScoresRow]``, or ``CursorPage``).
     return JSONResponse(page)
+
+
+@actions.get(
+    "/api/v1/observations:aggregate",
+    response_model=NetworkAggregate,
+    summary="Puntajes guardados de una ola, compactos y agregados en SQL (servicio de reportes)",
+    description=(
+        "Los puntajes guardados al enviar o enmendar cada observación ENVIADA de la red (y ola): `observations`, "
+        "una lista compacta (arreglos con las columnas de `observation_columns`: id y versión —las unidades que "
+        "congela una publicación—, establecimiento, docente, nivel, fecha, instrumento, medias y ajustados de las "
+        "dimensiones y medias de los dominios, en el orden del instrumento), y `groups`, sumas por establecimiento, "
+        "nivel, instrumento e ítem calculadas en SQL sobre la última observación de cada aula (docente en un nivel). "
+        "Por omisión excluye las segundas codificaciones. Sin redondear. " + SCORES_RULE
+    ),
+)
+def observation_aggregate(
+    *,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    network_id: uuid.UUID,
+    wave: str | None = None,
+    include_double_coding: bool = False,
+) -> Any:
+    require_coordinator(principal, network_id, "read")
+    answer = aggregates.network_aggregate(
+        session, principal, network_id, wave=wave, include_double_coding=include_double_coding
+    )
+    # Built as JSON directly (many rows; the shape is ``NetworkAggregate``).
+    return JSONResponse(answer)
 
 
 @router.put(
