@@ -50,7 +50,7 @@ from .release_snapshot import (
     shown_documents,
     unit_of,
 )
-from .results import DEFAULT_SCALE, choose_instrument, structure_of, viewer_role, wave_rows
+from .results import DEFAULT_SCALE, choose_instrument, structure_of, viewer_role, wave_scores
 
 
 def require_coordinator(principal: Principal, network_id: uuid.UUID) -> None:
@@ -107,12 +107,12 @@ async def build_release(
     set by the caller)."""
     token = siblings.service_token()
     async with all_or_nothing() as group:
-        rows_read = group.create_task(wave_rows(siblings, network_id, wave, token, cancel))
-        versions_read = group.create_task(
-            releases_support.observation_versions(siblings.observations, network_id, wave, token, cancel)
-        )
+        rows_read = group.create_task(wave_scores(siblings, network_id, wave, token, cancel))
         schools_read = group.create_task(cycles_client.schools(siblings.cycles, network_id, token, cancel))
-    rows, versions, schools = rows_read.result(), versions_read.result(), schools_read.result()
+    (rows, known_versions), schools = rows_read.result(), schools_read.result()
+    versions = known_versions
+    if versions is None:  # an observations service without ``observations:aggregate``: the versions listed apart
+        versions = await releases_support.observation_versions(siblings.observations, network_id, wave, token, cancel)
     instrument = choose_instrument(rows, None)
     chosen = latest_per_classroom(rows, instrument)
     if not chosen:

@@ -75,10 +75,21 @@ def viewer_role(principal: Principal, network_id: uuid.UUID) -> tuple[str, uuid.
     return membership.role, membership.school_id
 
 
+async def wave_scores(
+    siblings: Siblings, network_id: uuid.UUID, wave: str, token: str, cancel: Cancellation | None = None
+) -> tuple[list[ScoresRow], dict[uuid.UUID, int] | None]:
+    """Stored scores of every submitted observation of a wave and their versions, read as the reports service in one
+    compact answer (``observations:aggregate``); from an observations service without it, the scores alone."""
+    answer = await observations_client.network_aggregate(siblings.observations, network_id, wave, token, cancel)
+    if answer is not None:
+        return observations_client.aggregate_rows(answer)
+    return await wave_rows(siblings, network_id, wave, token, cancel), None
+
+
 async def wave_rows(
     siblings: Siblings, network_id: uuid.UUID, wave: str, token: str, cancel: Cancellation | None = None
 ) -> list[ScoresRow]:
-    """Scores of every submitted observation of a wave, read as the reports service."""
+    """Scores of every submitted observation of a wave, read as the reports service (without the aggregate)."""
     rows = await observations_client.network_scores(siblings.observations, network_id, wave, token, cancel)
     if rows is not None:
         return rows
@@ -241,20 +252,20 @@ async def live_results(
     """The live view (coordinators only: they may read every observation one by one anyway), marked as live."""
     token = siblings.service_token()
 
-    async def nothing() -> list[ScoresRow]:
-        return []
+    async def nothing() -> tuple[list[ScoresRow], None]:
+        return [], None
 
     # The first failure (a stop, a sibling down) cancels the other reads.
     async with all_or_nothing() as group:
         # The network itself is read as the caller (a member): its name is theirs to see.
         network_read = group.create_task(cycles_client.network(siblings.cycles, network_id, caller_token, cancel))
-        now_read = group.create_task(wave_rows(siblings, network_id, wave, token, cancel))
+        now_read = group.create_task(wave_scores(siblings, network_id, wave, token, cancel))
         before_read = group.create_task(
-            wave_rows(siblings, network_id, compare, token, cancel) if compare else nothing()
+            wave_scores(siblings, network_id, compare, token, cancel) if compare else nothing()
         )
         cycles_read = group.create_task(cycles_client.cycles_of(siblings.cycles, network_id, token, cancel))
         schools_read = group.create_task(cycles_client.schools(siblings.cycles, network_id, token, cancel))
-    network, rows_now, rows_before = network_read.result(), now_read.result(), before_read.result()
+    network, (rows_now, _), (rows_before, _) = network_read.result(), now_read.result(), before_read.result()
     cycles, schools = cycles_read.result(), schools_read.result()
     if network is None:
         raise not_found("La red")
