@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from mejora_common.app import create_service_app
+from mejora_common.priority import lower_cpu_priority
 
 from .api import charts, cycles_log, feedback, jobs, releases, results, run_chart, spc
 from .clients import connect
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        lower_cpu_priority()  # only expensive routes here: the cheap reads of the other processes go first
         siblings = connect(settings, app.state.jwt_secret)
         app.state.siblings = siblings
         # The demo seed's releases, once the siblings answer (not ready until then; see seed.py).
