@@ -59,7 +59,11 @@ def base_env() -> dict[str, str]:
     env["MEJORA_DATA_DIR"] = str(data_dir)
     env.setdefault("MEJORA_PORT", "8000")
     settings = CommonSettings.model_validate({"data_dir": data_dir, "port": int(env["MEJORA_PORT"])})
-    env["MEJORA_JWT_SECRET"] = env.get("MEJORA_JWT_SECRET") or settings.resolved_jwt_secret()
+    # Keys (docs/adr/0009-asymmetric-tokens.md): each service makes its own key pair in <data_dir> at first
+    # start and the others fetch its public keys. One key handed to every process would let any of them mint
+    # cycles' tokens, so a signing key in the environment is not passed on to all of them.
+    for name in ("MEJORA_SIGNING_KEY", "MEJORA_SIGNING_KEY_FILE", "MEJORA_PREVIOUS_PUBLIC_KEYS"):
+        env.pop(name, None)
     for service in SERVICES:
         key = f"MEJORA_{service.upper()}_URL"
         env[key] = env.get(key) or settings.service_url(service)

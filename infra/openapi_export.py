@@ -26,7 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def service_documents() -> dict[str, dict[str, Any]]:
     """Each service's own OpenAPI document, keyed by service name."""
-    os.environ.setdefault("MEJORA_JWT_SECRET", "solo-para-exportar-openapi")
     os.environ.setdefault("MEJORA_DATA_DIR", tempfile.mkdtemp(prefix="mejora-openapi-"))
     return {
         "cycles": cycles_app().openapi(),

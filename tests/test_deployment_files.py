@@ -106,7 +106,25 @@ def test_the_job_worker_is_the_reports_image_with_its_own_command() -> None:
     environment = worker["environment"]
     assert environment["MEJORA_REPORTS_DATABASE_URL"] == reports["environment"]["MEJORA_REPORTS_DATABASE_URL"]
     assert set(environment) <= variables_read(ReportsSettings)
-    assert "MEJORA_JWT_SECRET" not in environment, "the worker verifies no token and calls no service"
+    assert "MEJORA_SIGNING_KEY_FILE" not in environment, "the worker verifies no token and calls no service"
+    assert "secrets" not in worker
+
+
+def test_each_service_gets_only_its_own_signing_key() -> None:
+    """Issue 11: cycles' private key (it signs every user token) is in no other container's configuration."""
+    data = compose()
+    for service in ("cycles", "observations", "reports"):
+        spec = data["services"][service]
+        assert spec["secrets"] == [f"{service}_signing_key"]
+        assert spec["environment"]["MEJORA_SIGNING_KEY_FILE"] == f"/run/secrets/{service}_signing_key"
+        assert data["secrets"][f"{service}_signing_key"]["file"] == f"./secrets/{service}-signing-key.pem"
+    assert "secrets" not in data["services"]["gateway"]
+    assert not any(name.startswith("MEJORA_SIGNING") for name in data["services"]["gateway"]["environment"])
+    assert "MEJORA_JWT_SECRET" not in COMPOSE.read_text(encoding="utf-8")
+    for process in ("gateway", "cycles", "observations", "reports", "reports-worker"):
+        text = (ROOT / "deploy" / "k8s" / "base" / f"{process}.yaml").read_text(encoding="utf-8")
+        keys = set(re.findall(r"(\w+)-signing-key", text))
+        assert keys == ({process} if process in ("cycles", "observations", "reports") else set()), process
 
 
 def test_only_the_gateway_is_published_and_on_loopback() -> None:

@@ -25,7 +25,7 @@ from mejora_common.app import create_service_app
 from mejora_common.db import make_engine
 from mejora_common.metrics import find_shedding
 from mejora_common.settings import CommonSettings
-from mejora_common.testing import TEST_SECRET, ServerThread, auth_header, free_port, make_token
+from mejora_common.testing import TEST_KEYS, ServerThread, auth_header, free_port, make_token
 
 ROOT = Path(__file__).resolve().parents[1]
 LEAK = "métricas internas de un servicio"
@@ -60,7 +60,7 @@ def service_app(tmp_path: Path, release: asyncio.Event | None = None) -> FastAPI
         service="cycles",
         title="t",
         description="d",
-        settings=CommonSettings(jwt_secret="x" * 40),
+        settings=CommonSettings(**TEST_KEYS.settings("cycles")),
         routers=[router],
         ready_check=lambda: (True, "ok"),
         configure_logs=False,
@@ -126,7 +126,7 @@ def leaky_service() -> Starlette:
 
 def gateway_settings(tmp_path: Path, upstream: str) -> GatewaySettings:
     return GatewaySettings(
-        jwt_secret=TEST_SECRET,
+        **TEST_KEYS.settings("gateway"),
         data_dir=tmp_path,
         frontend_dir=tmp_path / "dist",
         cycles_url=upstream,

@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from gateway.openapi import GATEWAY_PATHS, merge_openapi
-from gateway.routes import API_PREFIX, PUBLIC_PATHS, ROUTES, owning_rule, resolve, segments
+from gateway.routes import API_PREFIX, PUBLIC_PATHS, ROUTES, is_public, owning_rule, resolve, segments
 from gateway.topology import SERVICES, package
-from mejora_common.testing import TEST_SECRET
+from mejora_common.keys import JWKS_PATH, PUBLIC_JWKS_PATH
+from mejora_common.testing import TEST_KEYS
 
 PUBLIC_PREFIX = "/api/"
 # Served by the gateway itself (gateway/main.py), not by a service.
@@ -32,7 +33,7 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, A
         main = importlib.import_module(f"{package(service)}.main")
         settings_module = importlib.import_module(f"{package(service)}.settings")
         data_dir: Path = tmp_path_factory.mktemp(f"openapi-{service}")
-        settings = settings_module.Settings(jwt_secret=TEST_SECRET, data_dir=data_dir)
+        settings = settings_module.Settings(**TEST_KEYS.settings(service), data_dir=data_dir)
         docs[service] = main.create_app(settings).openapi()
     return docs
 
@@ -133,3 +134,14 @@ def test_template_helpers() -> None:
     concrete = instantiations("/api/v1/measures/{measure_id}/{view}")
     assert "/api/v1/measures/x1/run-chart" in concrete and resolve("/api/v1/measures/x1/run-chart") == "reports"
     assert segments("/api/v1/measures/1/run-chart") == ["measures", "1", "run-chart"]
+
+
+def test_cycles_public_keys_are_public_and_each_service_s_own_jwks_stays_internal(
+    documents: dict[str, dict[str, Any]],
+) -> None:
+    # docs/adr/0009-asymmetric-tokens.md: anyone may fetch what verifies a user token; only cycles serves it.
+    assert resolve(PUBLIC_JWKS_PATH) == "cycles" and is_public(PUBLIC_JWKS_PATH)
+    assert PUBLIC_JWKS_PATH in documents["cycles"]["paths"]
+    # Each service's own JWKS is for its siblings: outside /api/, so the gateway routes it nowhere.
+    assert not JWKS_PATH.startswith(API_PREFIX) and resolve(JWKS_PATH) is None
+    assert all(JWKS_PATH not in documents[service]["paths"] for service in SERVICES)

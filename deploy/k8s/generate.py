@@ -84,7 +84,10 @@ def environment(process: str) -> list[dict[str, Any]]:
             secret_env(f"MEJORA_{owner.upper()}_DATABASE_URL", f"{owner}-database-url"),
         ]
         return env + [config_env(name) for name in SERVICE_ENV[process]]
-    env = [secret_env("MEJORA_JWT_SECRET", "jwt-secret"), config_env("MEJORA_LOG_LEVEL")]
+    env = [config_env("MEJORA_LOG_LEVEL")]
+    if process in SERVICES:
+        # Its own private key only: cycles' (which signs every user token) is in no other process's environment.
+        env.insert(0, secret_env("MEJORA_SIGNING_KEY", f"{process}-signing-key"))
     env += [config_env(f"MEJORA_{service.upper()}_URL") for service in SERVICES]
     if process in SERVICES:
         env.append(secret_env(f"MEJORA_{process.upper()}_DATABASE_URL", f"{process}-database-url"))
@@ -246,12 +249,16 @@ def network_policies() -> list[dict[str, Any]]:
         ingress = (
             [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}]}]
             if process == "gateway"
-            else [{"from": [peer(c) for c in sorted(called[process])]}]
+            # ... and the siblings it calls, which fetch its public keys (JWKS) to verify its service tokens.
+            else [{"from": [peer(c) for c in sorted(called[process] | CALL_GRAPH[process])]}]
         )
         ingress[0]["ports"] = [{"protocol": "TCP", "port": PORT}]
         monitoring = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": MONITORING_NAMESPACE}}}
         ingress.append({"from": [monitoring], "ports": [{"protocol": "TCP", "port": metrics_port(process)}]})
-        callees = sorted(SERVICES) if process == "gateway" else sorted(CALL_GRAPH[process])
+        # Out: the siblings it calls, and those that call it (their JWKS, to verify the service tokens they send).
+        callees = (
+            sorted(SERVICES) if process == "gateway" else sorted(CALL_GRAPH[process] | called[process] - {"gateway"})
+        )
         egress: list[dict[str, Any]] = [dns]
         if callees:
             egress.append({"to": [peer(c) for c in callees], "ports": [{"protocol": "TCP", "port": PORT}]})

@@ -70,13 +70,32 @@ def answers(url: str) -> bool:
 def stack_env(password: str) -> dict[str, str]:
     return {
         **os.environ,
-        "MEJORA_JWT_SECRET": secrets.token_urlsafe(48),
         "POSTGRES_PASSWORD": password,
         "MEJORA_CYCLES_URL": "http://127.0.0.1:18001",
         "MEJORA_OBSERVATIONS_URL": "http://127.0.0.1:18002",
         "MEJORA_REPORTS_URL": "http://127.0.0.1:18003",
         "MEJORA_DATABASE_HOST": "127.0.0.1:55432",
     }
+
+
+def write_signing_keys() -> None:
+    """One throwaway Ed25519 key per service in ./secrets/, where docker-compose.yml mounts them from (kept if there).
+
+    0644: the containers run as user 10001 and read the bind-mounted file; a real installation gives each key to
+    that user only (docs/deployment.md)."""
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415 - only here
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: PLC0415
+
+    folder = ROOT / "secrets"
+    folder.mkdir(mode=0o755, exist_ok=True)
+    for service in ("cycles", "observations", "reports"):
+        path = folder / f"{service}-signing-key.pem"
+        if not path.exists():
+            pem = Ed25519PrivateKey.generate().private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            path.write_bytes(pem)
+        path.chmod(0o644)
 
 
 def container_id(env: dict[str, str], service: str) -> str:
@@ -157,6 +176,7 @@ def main() -> int:
     engine = run(["deploy/scripts/engine.sh", "start"]).strip()
     log(f"engine: {engine}")
     env = stack_env(secrets.token_urlsafe(24))
+    write_signing_keys()
     failure: BaseException | None = None
     try:
         log("building the images (make images)")

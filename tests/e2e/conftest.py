@@ -17,7 +17,6 @@ import pytest
 
 from mejora_common.testing import (
     DEMO_PASSWORD,
-    TEST_SECRET,
     create_postgres_database,
     drop_postgres_database,
     free_port,
@@ -80,7 +79,6 @@ def system(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         {
             "MEJORA_DATA_DIR": str(data_dir),
             "MEJORA_PORT": str(free_port()),
-            "MEJORA_JWT_SECRET": TEST_SECRET,
             "MEJORA_FRONTEND_DIR": str(ROOT / "frontend" / "dist"),
             "MEJORA_LOG_LEVEL": "WARNING",
         }

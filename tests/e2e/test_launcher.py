@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mejora_common.testing import TEST_SECRET, free_port
+from mejora_common.testing import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,7 +45,7 @@ def start_launcher(tmp_path: Path) -> tuple[subprocess.Popen[bytes], str]:
         env.pop(f"MEJORA_{service}_URL", None)
         env.pop(f"MEJORA_{service}_DATABASE_URL", None)
         env[f"MEJORA_{service}_URL"] = f"http://127.0.0.1:{free_port()}"
-    env.update({"MEJORA_PORT": str(port), "MEJORA_DATA_DIR": str(tmp_path / "var"), "MEJORA_JWT_SECRET": TEST_SECRET})
+    env.update({"MEJORA_PORT": str(port), "MEJORA_DATA_DIR": str(tmp_path / "var")})
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "infra" / "launcher.py")],
         env=env,
@@ -70,7 +70,8 @@ def start_launcher(tmp_path: Path) -> tuple[subprocess.Popen[bytes], str]:
 def test_ctrl_c_or_a_killed_launcher_leaves_no_orphans(tmp_path: Path, stop_signal: signal.Signals) -> None:
     process, url = start_launcher(tmp_path)
     children = children_of(process.pid)
-    assert len(children) == 4  # three services and the gateway
+    assert len(children) == 5  # three services, the job worker and the gateway
+    assert child_running(process.pid, "worker") in children  # python -m reports_service worker
     login = httpx.post(f"{url}/api/v1/auth/token", data={"username": "educadora@demo.cl", "password": "mejora2024"})
     assert login.status_code == 200
     if stop_signal == signal.SIGINT:

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from mejora_common.keys import SigningKey
 from mejora_common.testing import auth_header, expired_token, make_token
 
 NETWORK_NAME = "Red de Educadoras y Docentes de NT1 a 2° básico"
@@ -37,7 +38,8 @@ def test_login_me_and_networks_through_the_gateway(system: Any) -> None:
 def test_unauthenticated_requests_are_401_at_the_gateway_and_at_each_service(system: Any) -> None:
     good = system.token("educadora@demo.cl")
     header, payload, signature = good.split(".")
-    bad_tokens = [None, "basura", f"{header}.{payload}.{signature[::-1]}", expired_token(), make_token(secret="x" * 40)]
+    other_key = make_token(key=SigningKey.generate())  # not cycles' key (nor, here, the test key cycles lacks)
+    bad_tokens = [None, "basura", f"{header}.{payload}.{signature[::-1]}", expired_token(), other_key]
     with system.client() as client:
         for token in bad_tokens:
             headers = auth_header(token) if token else {}

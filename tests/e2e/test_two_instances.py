@@ -24,7 +24,7 @@ from mejora_common.auth import Membership, Principal
 from mejora_common.testing import (
     DEMO_FILE,
     DEMO_NETWORK_ID,
-    TEST_SECRET,
+    TEST_KEYS,
     auth_header,
     create_postgres_database,
     drop_postgres_database,
@@ -63,7 +63,7 @@ def two_instances(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     env = {
         **os.environ,
         "MEJORA_DATA_DIR": str(tmp_path_factory.mktemp("two-instances")),
-        "MEJORA_JWT_SECRET": TEST_SECRET,
+        **TEST_KEYS.environment("cycles"),  # both instances sign with the one cycles key
         "MEJORA_LOG_LEVEL": "WARNING",
         "MEJORA_CYCLES_DATABASE_URL": database_url,
     }

@@ -28,7 +28,6 @@ import schemathesis
 from gateway.routes import resolve
 from mejora_common.testing import (
     DEMO_PASSWORD,
-    TEST_SECRET,
     create_postgres_database,
     drop_postgres_database,
     free_port,
@@ -155,7 +154,6 @@ def system_env(data_dir: Path) -> dict[str, str]:
         {
             "MEJORA_DATA_DIR": str(data_dir),
             "MEJORA_PORT": str(free_port()),
-            "MEJORA_JWT_SECRET": TEST_SECRET,
             "MEJORA_FRONTEND_DIR": str(ROOT / "frontend" / "dist"),
             # Warnings and errors only: tracebacks of 5xx stay in the logs, the run does not drown in access lines.
             "MEJORA_LOG_LEVEL": "WARNING",

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from mejora_common.auth import bearer_token, verify_access_token
@@ -71,7 +72,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.jwt_secret = settings.resolved_jwt_secret()
+    app.state.token_keys = settings.token_keys("gateway", signs=False)  # verifies with cycles' JWKS only
     install_problem_handlers(app)
     # Outermost last: request id, odd paths refused, the deadline (counting the wait for a slot), load
     # shedding, then the body limit, counted while the body streams through to the service.
@@ -149,7 +150,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             raise ProblemError(404, "not_found", "La ruta solicitada no existe en la API.")
         if not is_public(request.url.path):
             # Authenticate at the edge; each service verifies the token again.
-            verify_access_token(bearer_token(request), request.app.state.jwt_secret)
+            # In a thread: on an unknown kid the check fetches cycles' JWKS (at most once every few seconds).
+            await run_in_threadpool(verify_access_token, bearer_token(request), request.app.state.token_keys)
         return await forward(
             request,
             request.app.state.client,

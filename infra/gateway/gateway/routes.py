@@ -55,6 +55,8 @@ PUBLIC_PATHS |= {
     "auth/mfa/challenge",
     "auth/mfa/challenge/enrolment",
 }
+# Cycles' public keys (JWKS): what verifies a user token is no secret (docs/adr/0009-asymmetric-tokens.md).
+PUBLIC_PATHS |= {"auth/jwks.json"}
 
 
 def segments(path: str) -> list[str]:

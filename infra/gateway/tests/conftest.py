@@ -9,12 +9,12 @@ import pytest
 
 from gateway.main import create_app
 from gateway.settings import GatewaySettings
-from mejora_common.testing import TEST_SECRET, ServerThread, free_port
+from mejora_common.testing import TEST_KEYS, ServerThread, free_port
 
 
 def gateway_settings(tmp_path: Path, read_timeout: float = 2.0, **urls: str) -> GatewaySettings:
     return GatewaySettings(
-        jwt_secret=TEST_SECRET,
+        **TEST_KEYS.settings("gateway"),
         data_dir=tmp_path,
         frontend_dir=tmp_path / "dist",
         read_timeout=read_timeout,

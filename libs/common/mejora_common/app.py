@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from .body_limit import BodyLimitMiddleware
@@ -14,6 +14,7 @@ from .deadlines import DeadlineMiddleware
 from .disconnect import DisconnectMiddleware, StoppedWork
 from .errors import install_problem_handlers, problem_response
 from .idempotency import IdempotencyMiddleware, IdempotencyRecordBase, is_exempt
+from .keys import JWKS_PATH, PUBLIC_JWKS_PATH, jwks
 from .maintenance import MaintenanceMiddleware
 from .metrics import install_metrics
 from .observability import RequestIdMiddleware, configure_logging
@@ -26,6 +27,11 @@ ReadyCheck = Callable[[], tuple[bool, str]]
 
 def health_router(service: str, ready_check: ReadyCheck) -> APIRouter:
     router = APIRouter(tags=["salud"])
+
+    @router.get(JWKS_PATH, include_in_schema=False)  # internal: siblings read it, the gateway does not route it
+    def own_jwks(request: Request) -> dict[str, list[dict[str, str]]]:
+        """The current key and the earlier ones still accepted (``mejora_common.keys``); siblings fetch it."""
+        return jwks(request.app.state.token_keys.own_keys())
 
     @router.get("/health", summary="El proceso está vivo")
     def health() -> dict[str, str]:
@@ -71,7 +77,7 @@ def create_service_app(
 
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=_lifespan)
     app.state.settings = settings
-    app.state.jwt_secret = settings.resolved_jwt_secret()
+    app.state.token_keys = settings.token_keys(service)
     app.state.service = service
     install_problem_handlers(app)
     # Outermost last: request id, the disconnect watch (a client that leaves cancels everything below it: the wait
@@ -106,6 +112,7 @@ PUBLIC_API_PATHS = (
     "/api/v1/auth/password-reset/confirm",
     "/api/v1/auth/mfa/challenge",
     "/api/v1/auth/mfa/challenge/enrolment",
+    PUBLIC_JWKS_PATH,  # cycles' public keys: anyone may verify a user token
 )
 
 

@@ -1,6 +1,7 @@
 """Access tokens: issued by the cycles service, verified by every process.
 
-Tokens are HS256 JWTs signed with ``MEJORA_JWT_SECRET``. They carry the
+Tokens are EdDSA (Ed25519) JWTs with a ``kid`` (``mejora_common.keys``): user and integration tokens are signed
+by cycles' key alone, service tokens by the calling service's own key. They carry the
 account, its highest role and its memberships (network, person, role,
 school), so a service can authorise a request without calling another
 service. Access tokens are short-lived, which bounds how stale a membership
@@ -25,7 +26,10 @@ Service tokens (role ``service``) are minted by a sibling service for one call, 
   person may not read row by row and applies the aggregate rules itself; such reads are not views of one
   teacher's data and are not logged.
 
-Every token is signed by :func:`encode_token` alone, so moving to asymmetric keys changes one function.
+A service token is addressed to one service (``aud``), lives a few minutes and is verified against the keys of
+the service it names (``service``); any other token is verified against cycles' keys only. So a service can act
+for a person it already authorised, but cannot mint a person's token, and a token meant for one sibling is
+refused by another (docs/adr/0009-asymmetric-tokens.md). Every token is signed by :func:`encode_token` alone.
 """
 
 from __future__ import annotations
@@ -41,8 +45,8 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from .errors import ProblemError
+from .keys import ALGORITHM, USER_TOKEN_SIGNER, SigningKey, TokenKeys
 
-ALGORITHM = "HS256"
 ISSUER = "mejora-en-red"
 SERVICE_ROLE = "service"
 INTEGRATION_ROLE = "integration"
@@ -188,14 +192,15 @@ def _membership_claims(memberships: tuple[Membership, ...]) -> list[dict[str, An
     ]
 
 
-def encode_token(claims: dict[str, Any], secret: str) -> str:
-    """Sign a token's claims: the one place that knows the algorithm and the key (HS256 today)."""
-    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+def encode_token(claims: dict[str, Any], key: SigningKey) -> str:
+    """Sign a token's claims: the one place that knows the algorithm (EdDSA) and names the key (``kid``)."""
+    return jwt.encode(claims, key.private, algorithm=ALGORITHM, headers={"kid": key.kid})
 
 
 def issue_access_token(
-    principal: Principal, secret: str, minutes: int, *, extra: dict[str, Any] | None = None
+    principal: Principal, key: SigningKey, minutes: int, *, extra: dict[str, Any] | None = None
 ) -> tuple[str, datetime]:
+    """A user or integration token; only cycles' key makes one that other services accept."""
     now = datetime.now(UTC)
     expires = now + timedelta(minutes=minutes)
     claims: dict[str, Any] = {
@@ -213,18 +218,20 @@ def issue_access_token(
     if principal.scopes:
         claims["scopes"] = list(principal.scopes)
     claims.update(extra or {})
-    return encode_token(claims, secret), expires
+    return encode_token(claims, key), expires
 
 
 def issue_service_token(
     service: str,
-    secret: str,
+    key: SigningKey,
     minutes: int = 5,
     *,
+    audience: str,
     actor: Actor | Principal | None = None,
     purpose: str | None = None,
 ) -> str:
-    """A short-lived token a service uses to call a sibling: on behalf of ``actor``, or for itself.
+    """A short-lived token ``service`` (signing with its own ``key``) uses to call the sibling ``audience``: on
+    behalf of ``actor``, or for itself. No other service accepts it.
 
     With ``actor`` (the person being served) the token carries the ``act`` claim and the sibling authorises that
     person's rights and logs the view naming them (see the module docstring). Without it, the service reads for
@@ -238,13 +245,13 @@ def issue_service_token(
         name=f"{SERVICE_NAME_PREFIX}{service}",
         role=SERVICE_ROLE,
     )
-    extra: dict[str, Any] = {"service": service}
+    extra: dict[str, Any] = {"service": service, "aud": audience}
     if actor is not None:
         person = actor if isinstance(actor, Actor) else Actor.of(actor)
         extra["act"] = person.claims()
     if purpose is not None:
         extra["purpose"] = purpose
-    token, _ = issue_access_token(principal, secret, minutes, extra=extra)
+    token, _ = issue_access_token(principal, key, minutes, extra=extra)
     return token
 
 
@@ -252,22 +259,47 @@ def _unauthorized(code: str, detail: str) -> ProblemError:
     return ProblemError(401, code, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def verify_access_token(token: str, secret: str) -> Principal:
-    """Decode and check signature, expiry, issuer and shape; 401 problem otherwise."""
+def _invalid() -> ProblemError:
+    return _unauthorized("token_invalid", "El token de acceso no es válido.")
+
+
+def token_signer(token: str) -> tuple[str, str, bool]:
+    """Who must have signed ``token`` (its ``kid`` and whether it is a service token), read before verifying it.
+
+    A service token (``role: service``) names its signer in ``service``; every other token is cycles'. The
+    signature is then checked with that signer's key alone, so the claims that chose the key are verified too.
+    """
+    try:
+        header = jwt.get_unverified_header(token)
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as exc:
+        raise _invalid() from exc
+    if header.get("alg") != ALGORITHM or not isinstance(header.get("kid"), str):
+        raise _invalid()  # never HS256 (the old shared secret) nor "none"
+    if claims.get("role") == SERVICE_ROLE:
+        return str(claims.get("service") or ""), header["kid"], True
+    return USER_TOKEN_SIGNER, header["kid"], False
+
+
+def verify_access_token(token: str, keys: TokenKeys) -> Principal:
+    """Decode and check signer, signature, expiry, issuer, audience and shape; 401 problem otherwise."""
+    signer, kid, is_service = token_signer(token)
+    public = keys.public_key(signer, kid)
+    if public is None:
+        raise _invalid()
     try:
         claims = jwt.decode(
             token,
-            secret,
+            public,
             algorithms=[ALGORITHM],
             issuer=ISSUER,
-            options={"require": ["exp", "sub", "iss"]},
+            audience=keys.service if is_service else None,
+            options={"require": ["exp", "sub", "iss", "aud"] if is_service else ["exp", "sub", "iss"]},
         )
     except jwt.ExpiredSignatureError as exc:
         raise _unauthorized("token_expired", "La sesión expiró. Vuelve a iniciar sesión.") from exc
-    except jwt.InvalidSignatureError as exc:
-        raise _unauthorized("token_invalid", "El token de acceso no es válido.") from exc
     except jwt.PyJWTError as exc:
-        raise _unauthorized("token_invalid", "El token de acceso no es válido.") from exc
+        raise _invalid() from exc
     if claims.get("typ") != "access":
         raise _unauthorized("token_invalid", "El token de acceso no es válido.")
     try:
@@ -278,6 +310,23 @@ def verify_access_token(token: str, secret: str) -> Principal:
         return _principal_from(claims)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise _unauthorized("token_invalid", "El token de acceso no es válido.") from exc
+
+
+def readdress_service_token(token: str, keys: TokenKeys, audience: str) -> str:
+    """A service token ``keys.service`` minted (for any sibling) minted again for ``audience``: same person (``act``),
+    same purpose, a fresh expiry. Only this service's own tokens: it checks the signature with its own keys."""
+    signer, kid, is_service = token_signer(token)
+    public = keys.public_key(keys.service, kid) if is_service and signer == keys.service else None
+    if public is None:
+        raise _invalid()
+    try:
+        claims = jwt.decode(token, public, algorithms=[ALGORITHM], issuer=ISSUER, options={"verify_aud": False})
+        act = claims.get("act")
+        actor = Actor.of(_principal_from(act)) if isinstance(act, dict) else None
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise _invalid() from exc
+    purpose = str(claims["purpose"]) if claims.get("purpose") else None
+    return issue_service_token(keys.service, keys.signer, audience=audience, actor=actor, purpose=purpose)
 
 
 def _principal_from(claims: dict[str, Any]) -> Principal:
@@ -340,13 +389,13 @@ def missing_scope(scope: str) -> ProblemError:
 
 
 def current_principal(request: Request, _token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
-    """FastAPI dependency: the verified caller. The secret comes from ``app.state.jwt_secret``.
+    """FastAPI dependency: the verified caller, checked with ``app.state.token_keys`` (:class:`TokenKeys`).
 
     Integration clients are refused (403) unless the endpoint is marked with :func:`accepts_integrations`:
     what they may reach is opt-in, endpoint by endpoint.
     """
-    secret: str = request.app.state.jwt_secret
-    principal = verify_access_token(bearer_token(request), secret)
+    keys: TokenKeys = request.app.state.token_keys
+    principal = verify_access_token(bearer_token(request), keys)
     if principal.is_integration and not getattr(request.scope.get("endpoint"), _ACCEPTS_INTEGRATIONS, False):
         raise ProblemError(
             403, "integration_forbidden", "Este recurso no está disponible para integraciones (clientes de API)."

@@ -166,7 +166,7 @@ def _caller(scope: Scope) -> str | None:
     for name, value in scope["headers"]:
         if name == b"authorization" and value[:7].lower() == b"bearer ":
             try:
-                principal = verify_access_token(value[7:].decode("latin-1"), scope["app"].state.jwt_secret)
+                principal = verify_access_token(value[7:].decode("latin-1"), scope["app"].state.token_keys)
             except Exception:  # noqa: BLE001 - any invalid token: not ours to answer
                 return None
             return str(principal.account_id)

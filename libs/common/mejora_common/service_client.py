@@ -8,12 +8,14 @@ OPTIONS), after a jittered exponential backoff ("full jitter"), and only while t
 client's retry budget lasts — a token bucket that earns a tenth of a retry per
 request, so in a burst at most about 10 % more requests reach the sibling.
 
-**On whose behalf.** A client built with ``delegate_as`` (this service's name) and the token secret never
-forwards a person's own token: it verifies it and sends instead a short service token whose ``act`` claim
+**On whose behalf.** A client built with ``delegate_as`` (this service's name) and the process's
+:class:`~mejora_common.keys.TokenKeys` never forwards a person's own token: it verifies it and sends instead a
+short service token, signed with this service's own key and addressed to the sibling (``aud``), whose ``act`` claim
 names that person (:func:`mejora_common.auth.issue_service_token`). The sibling then authorises the person's
 rights and its view log names both the person and the service the call came through; what the service reads for
 (:data:`delegation_purpose`, e.g. ``feedback``) goes in the token's ``purpose``. A service token handed to the
-client (e.g. reports' aggregate token) is sent as it is.
+client (e.g. reports' aggregate token) is re-addressed to the sibling it goes to when this service minted it (a
+client given ``keys``), and sent as it is otherwise.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from typing import Any
 import httpx
 
 from . import deadlines
-from .auth import issue_service_token, verify_access_token
+from .auth import issue_service_token, readdress_service_token, token_signer, verify_access_token
 from .errors import ProblemError
+from .keys import TokenKeys
 from .observability import REQUEST_ID_HEADER, current_request_id
 
 SERVICE_NAMES_ES = {
@@ -101,13 +104,13 @@ class ServiceClient:
         transport: httpx.AsyncBaseTransport | None = None,
         budget: RetryBudget | None = None,
         delegate_as: str | None = None,
-        secret: str | None = None,
+        keys: TokenKeys | None = None,
     ) -> None:
-        if delegate_as is not None and not secret:
-            raise ValueError("delegate_as needs the secret that signs service tokens")
+        if delegate_as is not None and keys is None:
+            raise ValueError("delegate_as needs the keys that sign service tokens")
         self.service = service
         self.delegate_as = delegate_as
-        self._secret = secret
+        self._keys = keys
         self.get_retries = get_retries
         self.budget = budget or RetryBudget()
         self._configured_timeout = timeout
@@ -122,13 +125,19 @@ class ServiceClient:
 
     def outgoing_token(self, token: str | None) -> str | None:
         """The token sent for ``token``: with ``delegate_as``, a person's token becomes a service token acting for
-        them (verified first: an invalid one is a 401 here, as it would be there); a service token is kept."""
-        if token is None or self.delegate_as is None or self._secret is None:
+        them (verified first: an invalid one is a 401 here, as it would be there); a service token this service
+        minted is minted again for this sibling (``aud``); any other token goes as it is."""
+        if token is None or self._keys is None:
             return token
-        caller = verify_access_token(token, self._secret)
-        if caller.is_service:
+        signer, _kid, is_service = token_signer(token)
+        if is_service and signer == self._keys.service:
+            return readdress_service_token(token, self._keys, self.service)
+        if self.delegate_as is None or is_service:
             return token
-        return issue_service_token(self.delegate_as, self._secret, actor=caller, purpose=delegation_purpose.get())
+        caller = verify_access_token(token, self._keys)
+        return issue_service_token(
+            self.delegate_as, self._keys.signer, audience=self.service, actor=caller, purpose=delegation_purpose.get()
+        )
 
     def _headers(self, token: str | None) -> dict[str, str]:
         headers = {"Accept": "application/json"}

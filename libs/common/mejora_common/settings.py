@@ -6,13 +6,13 @@ README's configuration table.
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .keys import JWKS_PATH, TokenKeys, load_signing_key, public_keys_from_pem, trusted_keys
 
 DEFAULT_PORT = 8000
 
@@ -34,7 +34,10 @@ class CommonSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     data_dir: Path = env_field("MEJORA_DATA_DIR", Path("var"), "Directorio de datos")
-    jwt_secret: str = env_field("MEJORA_JWT_SECRET", "")
+    signing_key: str = env_field("MEJORA_SIGNING_KEY", "", "Clave privada Ed25519 (PEM) de este servicio")
+    signing_key_file: str = env_field("MEJORA_SIGNING_KEY_FILE", "", "Archivo con esa clave (secreto montado)")
+    previous_public_keys: str = env_field("MEJORA_PREVIOUS_PUBLIC_KEYS", "", "Claves públicas anteriores (PEM)")
+    trusted_keys: str = env_field("MEJORA_TRUSTED_KEYS", "", "Claves públicas fijadas por servicio (JSON)")
     log_level: str = env_field("MEJORA_LOG_LEVEL", "INFO")
     port: int = env_field("MEJORA_PORT", DEFAULT_PORT)
     cycles_url: str = env_field("MEJORA_CYCLES_URL", "")
@@ -58,22 +61,16 @@ class CommonSettings(BaseSettings):
     def sqlite_url(self, name: str) -> str:
         return f"sqlite:///{(self.data_dir / f'{name}.db').resolve()}"
 
-    def resolved_jwt_secret(self) -> str:
-        """The signing secret: from the environment, else a file in the data directory.
-
-        The file is created once (development default) so that every process
-        started by ``make run`` shares it; production sets MEJORA_JWT_SECRET.
-        """
-        if self.jwt_secret:
-            return self.jwt_secret
-        path = self.data_dir / "jwt-secret"
-        if not path.exists():
-            self.ensure_data_dir()
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass
-            else:
-                with os.fdopen(fd, "w") as handle:
-                    handle.write(secrets.token_urlsafe(48))
-        return path.read_text().strip()
+    def token_keys(self, service: str, *, signs: bool = True) -> TokenKeys:
+        """This process's keys (``mejora_common.keys``): its own signing key (unless ``signs`` is False, as in the
+        gateway), its earlier public keys, the pinned keys of others, and where to fetch the rest (each sibling's
+        :data:`~mejora_common.keys.JWKS_PATH`)."""
+        return TokenKeys(
+            service=service,
+            signing_key=load_signing_key(self.signing_key, self.signing_key_file, self.data_dir, service)
+            if signs
+            else None,
+            previous=tuple(public_keys_from_pem(self.previous_public_keys)),
+            trusted=trusted_keys(self.trusted_keys),
+            jwks_url=lambda signer: self.service_url(signer) + JWKS_PATH,
+        )

@@ -7,6 +7,7 @@ again on a throwaway PostgreSQL database created and dropped for it.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -24,14 +25,15 @@ import pytest
 import uvicorn
 from sqlalchemy.engine import make_url
 
-from .auth import ALGORITHM, ISSUER, Membership, Principal, issue_access_token
+from .auth import ISSUER, Membership, Principal, issue_access_token, issue_service_token
 from .db import normalize_url
+from .keys import ALGORITHM, SigningKey, TokenKeys, public_pem
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEMO_FILE = REPO_ROOT / "infra" / "demo" / "directory.json"
 DEMO_NETWORK_ID = uuid.UUID("4a9780fa-d5cc-58ce-a135-00cda17974df")
 DEMO_PASSWORD = "mejora2024"  # noqa: S105 - the documented demo password
-TEST_SECRET = "secreto-de-pruebas-no-usar-en-produccion"  # noqa: S105 - tests only
+OLD_SHARED_SECRET = "secreto-de-pruebas-no-usar-en-produccion"  # noqa: S105 - the HS256 scheme, refused now
 POSTGRES_ENV = "TEST_DATABASE_URL"
 
 
@@ -157,12 +159,70 @@ def make_principal(
     )
 
 
-def make_token(principal: Principal | None = None, *, secret: str = TEST_SECRET, minutes: int = 15) -> str:
-    token, _ = issue_access_token(principal or make_principal(), secret, minutes)
+SERVICE_NAMES = ("cycles", "observations", "reports")
+
+
+class TestKeys:
+    """Throwaway Ed25519 key pairs, one per service, made in memory once per test session (no files).
+
+    :meth:`settings` gives a service's settings the way production does: its own private key and only the
+    *public* keys of the others (pinned, so nothing is fetched); :meth:`verifier` is a process's
+    :class:`~mejora_common.keys.TokenKeys` for code that verifies tokens directly.
+    """
+
+    __test__ = False  # not a test class
+
+    def __init__(self) -> None:
+        self.keys = {name: SigningKey.generate() for name in SERVICE_NAMES}
+
+    def signer(self, service: str = "cycles") -> SigningKey:
+        """``service``'s private key (made on first use for a name other than the three services')."""
+        return self.keys.setdefault(service, SigningKey.generate())
+
+    @property
+    def cycles(self) -> SigningKey:
+        """The key that signs user and integration tokens."""
+        return self.keys["cycles"]
+
+    def trusted_json(self, service: str) -> str:
+        """``MEJORA_TRUSTED_KEYS`` for ``service``: the other services' public keys."""
+        return json.dumps({name: public_pem(key.public) for name, key in self.keys.items() if name != service})
+
+    def settings(self, service: str) -> dict[str, Any]:
+        """Settings fields for ``service`` (``Settings(**TEST_KEYS.settings("cycles"), …)``)."""
+        return {"signing_key": self.signer(service).private_pem(), "trusted_keys": self.trusted_json(service)}
+
+    def environment(self, service: str) -> dict[str, str]:
+        """The same as environment variables, for a real process of ``service``."""
+        return {
+            "MEJORA_SIGNING_KEY": self.keys[service].private_pem(),
+            "MEJORA_TRUSTED_KEYS": self.trusted_json(service),
+        }
+
+    def verifier(self, service: str = "gateway") -> TokenKeys:
+        """What ``service`` verifies with (its own key when it has one, the others' public keys)."""
+        return TokenKeys(
+            service=service,
+            signing_key=self.keys.get(service),
+            trusted={name: {key.kid: key.public} for name, key in self.keys.items() if name != service},
+        )
+
+
+TEST_KEYS = TestKeys()
+
+
+def make_token(principal: Principal | None = None, *, key: SigningKey | None = None, minutes: int = 15) -> str:
+    """A user token signed by cycles' test key (or by ``key``, to check that it is refused)."""
+    token, _ = issue_access_token(principal or make_principal(), key or TEST_KEYS.cycles, minutes)
     return token
 
 
-def expired_token(secret: str = TEST_SECRET) -> str:
+def service_token(caller: str, audience: str, *, actor: Principal | None = None, purpose: str | None = None) -> str:
+    """A service token ``caller`` signs with its own test key for a call to ``audience``."""
+    return issue_service_token(caller, TEST_KEYS.signer(caller), audience=audience, actor=actor, purpose=purpose)
+
+
+def expired_token(key: SigningKey | None = None) -> str:
     now = datetime.now(UTC)
     claims: dict[str, Any] = {
         "iss": ISSUER,
@@ -172,7 +232,8 @@ def expired_token(secret: str = TEST_SECRET) -> str:
         "iat": int((now - timedelta(hours=2)).timestamp()),
         "exp": int((now - timedelta(hours=1)).timestamp()),
     }
-    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+    signer = key or TEST_KEYS.cycles
+    return jwt.encode(claims, signer.private, algorithm=ALGORITHM, headers={"kid": signer.kid})
 
 
 def auth_header(token: str) -> dict[str, str]:

@@ -18,20 +18,21 @@ from mejora_common.auth import (
     verify_access_token,
 )
 from mejora_common.errors import ProblemError
+from mejora_common.keys import SigningKey
 from mejora_common.service_client import ServiceClient, delegation_purpose
-from mejora_common.testing import TEST_SECRET, make_principal, make_token
+from mejora_common.testing import TEST_KEYS, make_principal, make_token
 
 NETWORK = uuid.uuid4()
 
 
 def test_a_token_on_behalf_of_a_person_is_verified_as_that_person_through_the_service() -> None:
     person = make_principal("coach", NETWORK)
-    token = issue_service_token("reports", TEST_SECRET, actor=person)
-    claims = jwt.decode(token, TEST_SECRET, algorithms=[ALGORITHM], options={"verify_iss": False})
+    token = issue_service_token("reports", TEST_KEYS.signer("reports"), audience="cycles", actor=person)
+    claims = jwt.decode(token, TEST_KEYS.signer("reports").public, algorithms=[ALGORITHM], audience="cycles")
     assert claims["role"] == "service" and claims["service"] == "reports"
     assert claims["act"]["sub"] == str(person.account_id) and claims["act"]["role"] == "coach"
 
-    seen = verify_access_token(token, TEST_SECRET)
+    seen = verify_access_token(token, TEST_KEYS.verifier("cycles"))
     # The person's rights, never a service's: a sibling that forgets about ``act`` still applies them.
     assert not seen.is_service
     assert seen.account_id == person.account_id and seen.name == person.name
@@ -49,23 +50,36 @@ def test_an_integration_client_acted_for_keeps_its_scopes() -> None:
         memberships=(Membership(NETWORK, client_id, INTEGRATION_ROLE),),
         scopes=("aggregates:read",),
     )
-    seen = verify_access_token(issue_service_token("reports", TEST_SECRET, actor=Actor.of(integration)), TEST_SECRET)
+    seen = verify_access_token(
+        issue_service_token("reports", TEST_KEYS.signer("reports"), audience="cycles", actor=Actor.of(integration)),
+        TEST_KEYS.verifier("cycles"),
+    )
     assert seen.is_integration and seen.has_scope("aggregates:read") and seen.via == "reports"
 
 
 def test_an_aggregate_token_names_no_person_and_says_its_purpose() -> None:
-    seen = verify_access_token(issue_service_token("reports", TEST_SECRET, purpose=AGGREGATE_PURPOSE), TEST_SECRET)
+    seen = verify_access_token(
+        issue_service_token("reports", TEST_KEYS.signer("reports"), audience="cycles", purpose=AGGREGATE_PURPOSE),
+        TEST_KEYS.verifier("cycles"),
+    )
     assert seen.is_service and seen.computes_aggregates and seen.via is None
     assert seen.client == "service:reports"
-    plain = verify_access_token(issue_service_token("reports", TEST_SECRET), TEST_SECRET)
+    plain = verify_access_token(
+        issue_service_token("reports", TEST_KEYS.signer("reports"), audience="cycles"), TEST_KEYS.verifier("cycles")
+    )
     assert plain.is_service and not plain.computes_aggregates
 
 
 def test_client_names_web_and_integrations() -> None:
-    assert verify_access_token(make_token(make_principal("teacher", NETWORK)), TEST_SECRET).client == "web"
+    assert (
+        verify_access_token(make_token(make_principal("teacher", NETWORK)), TEST_KEYS.verifier("cycles")).client
+        == "web"
+    )
     client_id = uuid.uuid4()
     integration = Principal(client_id, "", "SIGE", INTEGRATION_ROLE, (Membership(NETWORK, client_id, "integration"),))
-    assert verify_access_token(make_token(integration), TEST_SECRET).client == f"integration:{client_id}"
+    assert (
+        verify_access_token(make_token(integration), TEST_KEYS.verifier("cycles")).client == f"integration:{client_id}"
+    )
 
 
 def test_a_person_token_cannot_claim_a_purpose() -> None:
@@ -73,18 +87,21 @@ def test_a_person_token_cannot_claim_a_purpose() -> None:
     token = jwt.encode(
         {**jwt.decode(make_token(make_principal("coordinator", NETWORK)), options={"verify_signature": False})}
         | {"purpose": AGGREGATE_PURPOSE},
-        TEST_SECRET,
+        TEST_KEYS.cycles.private,
         algorithm=ALGORITHM,
+        headers={"kid": TEST_KEYS.cycles.kid},
     )
-    seen = verify_access_token(token, TEST_SECRET)
+    seen = verify_access_token(token, TEST_KEYS.verifier("cycles"))
     assert not seen.computes_aggregates and seen.purpose is None
 
 
 def test_an_act_claim_naming_a_service_is_refused() -> None:
-    service = verify_access_token(issue_service_token("cycles", TEST_SECRET), TEST_SECRET)
-    token = issue_service_token("reports", TEST_SECRET, actor=service)
+    service = verify_access_token(
+        issue_service_token("cycles", TEST_KEYS.signer("cycles"), audience="cycles"), TEST_KEYS.verifier("cycles")
+    )
+    token = issue_service_token("reports", TEST_KEYS.signer("reports"), audience="cycles", actor=service)
     with pytest.raises(ProblemError) as info:
-        verify_access_token(token, TEST_SECRET)
+        verify_access_token(token, TEST_KEYS.verifier("cycles"))
     assert info.value.status == 401
 
 
@@ -98,14 +115,17 @@ def _client_seeing(seen: list[str], *, delegate: bool) -> ServiceClient:
         "http://o",
         transport=httpx.MockTransport(handler),
         delegate_as="reports" if delegate else None,
-        secret=TEST_SECRET if delegate else None,
+        keys=TEST_KEYS.verifier("reports") if delegate else None,
     )
 
 
 def test_a_delegating_client_sends_a_service_token_acting_for_the_caller() -> None:
     person = make_principal("teacher", NETWORK)
     own = make_token(person)
-    aggregate = issue_service_token("reports", TEST_SECRET, purpose=AGGREGATE_PURPOSE)
+    aggregate = issue_service_token(
+        "reports", TEST_KEYS.signer("reports"), audience="cycles", purpose=AGGREGATE_PURPOSE
+    )
+    elsewhere = issue_service_token("cycles", TEST_KEYS.signer("cycles"), audience="observations")
     sent: list[str] = []
 
     async def scenario() -> None:
@@ -113,15 +133,20 @@ def test_a_delegating_client_sends_a_service_token_acting_for_the_caller() -> No
         try:
             await client.get_json("/a", token=own)
             await client.get_json("/b", token=aggregate)
+            await client.get_json("/c", token=elsewhere)
         finally:
             await client.aclose()
 
     asyncio.run(scenario())
-    on_behalf, kept = sent
+    on_behalf, readdressed, kept = sent
     assert on_behalf != own
-    seen = verify_access_token(on_behalf, TEST_SECRET)
+    observations = TEST_KEYS.verifier("observations")
+    seen = verify_access_token(on_behalf, observations)
     assert seen.account_id == person.account_id and seen.via == "reports"
-    assert kept == aggregate
+    # Its own service token (addressed to cycles) goes to observations addressed to observations, still an aggregate.
+    assert jwt.decode(readdressed, options={"verify_signature": False})["aud"] == "observations"
+    assert verify_access_token(readdressed, observations).computes_aggregates
+    assert kept == elsewhere  # another service's token is not this client's to re-sign
 
 
 def test_a_plain_client_forwards_the_token_unchanged() -> None:
@@ -143,7 +168,7 @@ def test_a_delegating_client_refuses_an_invalid_caller_token() -> None:
     async def scenario() -> None:
         client = _client_seeing([], delegate=True)
         try:
-            await client.get_json("/a", token=make_token(make_principal("teacher"), secret="otro"))
+            await client.get_json("/a", token=make_token(make_principal("teacher"), key=SigningKey.generate()))
         finally:
             await client.aclose()
 
@@ -152,7 +177,7 @@ def test_a_delegating_client_refuses_an_invalid_caller_token() -> None:
     assert info.value.status == 401
 
 
-def test_delegating_needs_the_secret() -> None:
+def test_delegating_needs_the_keys() -> None:
     with pytest.raises(ValueError):
         ServiceClient("observations", "http://o", delegate_as="reports")
 
@@ -179,8 +204,12 @@ def test_the_purpose_of_a_delegated_read_travels_in_the_token_and_never_makes_it
             await client.aclose()
 
     asyncio.run(scenario())
-    with_purpose, without = (verify_access_token(token, TEST_SECRET) for token in sent)
+    with_purpose, without = (verify_access_token(token, TEST_KEYS.verifier("observations")) for token in sent)
     assert (with_purpose.purpose, with_purpose.via) == ("feedback", "reports")
     assert without.purpose is None
-    aggregate = issue_service_token("reports", TEST_SECRET, actor=person, purpose=AGGREGATE_PURPOSE)
-    assert not verify_access_token(aggregate, TEST_SECRET).computes_aggregates  # a person's read is always a view
+    aggregate = issue_service_token(
+        "reports", TEST_KEYS.signer("reports"), audience="cycles", actor=person, purpose=AGGREGATE_PURPOSE
+    )
+    assert not verify_access_token(
+        aggregate, TEST_KEYS.verifier("cycles")
+    ).computes_aggregates  # a person's read is always a view

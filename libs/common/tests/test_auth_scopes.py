@@ -16,7 +16,7 @@ from mejora_common.auth import (
     verify_access_token,
 )
 from mejora_common.errors import install_problem_handlers
-from mejora_common.testing import TEST_SECRET, auth_header, make_principal, make_token
+from mejora_common.testing import TEST_KEYS, auth_header, make_principal, make_token
 
 NETWORK = uuid.uuid4()
 
@@ -34,18 +34,18 @@ def integration(*scopes: str) -> Principal:
 
 
 def test_scopes_round_trip_and_user_tokens_have_none() -> None:
-    principal = verify_access_token(make_token(integration("roster:import")), TEST_SECRET)
+    principal = verify_access_token(make_token(integration("roster:import")), TEST_KEYS.verifier("cycles"))
     assert principal.is_integration and principal.scopes == ("roster:import",)
     assert principal.has_scope("roster:import") and not principal.has_scope("aggregates:read")
-    user_token, _ = issue_access_token(make_principal("coordinator", NETWORK), TEST_SECRET, 5)
+    user_token, _ = issue_access_token(make_principal("coordinator", NETWORK), TEST_KEYS.cycles, 5)
     assert "scopes" not in jwt.decode(user_token, options={"verify_signature": False})  # tokens as before
-    user = verify_access_token(user_token, TEST_SECRET)
+    user = verify_access_token(user_token, TEST_KEYS.verifier("cycles"))
     assert user.scopes == () and not user.is_integration and not user.has_scope("roster:import")
 
 
 def test_integrations_reach_only_endpoints_that_opt_in() -> None:
     app = FastAPI()
-    app.state.jwt_secret = TEST_SECRET
+    app.state.token_keys = TEST_KEYS.verifier("cycles")
     install_problem_handlers(app)
 
     @app.get("/closed")

@@ -14,6 +14,7 @@ from mejora_common.db import make_engine
 from mejora_common.errors import ProblemError
 from mejora_common.service_client import ServiceClient
 from mejora_common.settings import CommonSettings
+from mejora_common.testing import TEST_KEYS
 
 SLOW_SQL = {
     "sqlite": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000000) "
@@ -39,7 +40,7 @@ def build_app(database_url: str) -> FastAPI:
         service="cycles",
         title="t",
         description="d",
-        settings=CommonSettings(jwt_secret="x" * 40),
+        settings=CommonSettings(**TEST_KEYS.settings("cycles")),
         routers=[router],
         ready_check=lambda: (True, "ok"),
         configure_logs=False,

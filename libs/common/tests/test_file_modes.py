@@ -72,13 +72,13 @@ def test_files_an_older_version_left_readable_are_tightened(tmp_path: Path) -> N
 
 
 @pytest.mark.usefixtures("permissive_umask")
-def test_the_data_directory_and_the_secret_file(tmp_path: Path) -> None:
-    settings = CommonSettings(data_dir=tmp_path / "var", jwt_secret="")
-    secret = settings.resolved_jwt_secret()
-    assert len(secret) > 40
+def test_the_data_directory_and_the_generated_key_file(tmp_path: Path) -> None:
+    settings = CommonSettings(data_dir=tmp_path / "var")
+    key = settings.token_keys("cycles").signer
     assert mode(tmp_path / "var") == 0o700
-    assert mode(tmp_path / "var" / "jwt-secret") == 0o600
-    assert settings.resolved_jwt_secret() == secret  # read again, not made anew
+    assert mode(tmp_path / "var" / "cycles-signing-key.pem") == 0o600
+    assert settings.token_keys("cycles").signer.kid == key.kid  # read again, not made anew
+    assert settings.token_keys("reports").signer.kid != key.kid  # each service its own key
     database = settings.sqlite_url("reports").removeprefix("sqlite:///")
     make_engine(settings.sqlite_url("reports")).dispose()
     assert mode(Path(database)) == 0o600

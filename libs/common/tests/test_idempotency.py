@@ -17,7 +17,7 @@ from mejora_common.app import create_service_app
 from mejora_common.db import make_engine
 from mejora_common.idempotency import KEEP_FOR, IdempotencyRecordBase, IdempotencyStore, canonical_hash
 from mejora_common.settings import CommonSettings
-from mejora_common.testing import TEST_SECRET, auth_header, make_principal, make_token
+from mejora_common.testing import TEST_KEYS, auth_header, make_principal, make_token
 
 COACH_TOKEN = make_token(make_principal("coach"))
 
@@ -61,7 +61,7 @@ def build_app(database_url: str, gate: threading.Event) -> FastAPI:
         service="cycles",
         title="t",
         description="d",
-        settings=CommonSettings(jwt_secret=TEST_SECRET),
+        settings=CommonSettings(**TEST_KEYS.settings("cycles")),
         routers=[router],
         ready_check=lambda: (True, "ok"),
         configure_logs=False,

@@ -14,6 +14,7 @@ from mejora_common import maintenance
 from mejora_common.app import create_service_app
 from mejora_common.db import make_engine
 from mejora_common.settings import CommonSettings
+from mejora_common.testing import TEST_KEYS
 
 
 def build_app(database_url: str) -> FastAPI:
@@ -35,7 +36,7 @@ def build_app(database_url: str) -> FastAPI:
         service="cycles",
         title="t",
         description="d",
-        settings=CommonSettings(jwt_secret="x" * 40),
+        settings=CommonSettings(**TEST_KEYS.settings("cycles")),
         routers=[router],
         ready_check=lambda: (True, "ok"),
         configure_logs=False,

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from mejora_common.app import create_service_app
 from mejora_common.idempotency import IdempotencyRecordBase
 from mejora_common.settings import CommonSettings
+from mejora_common.testing import TEST_KEYS
 
 
 class Item(BaseModel):
@@ -37,7 +38,7 @@ def document(idempotency: bool) -> dict[str, object]:
         service="cycles",
         title="t",
         description="d",
-        settings=CommonSettings(jwt_secret="x" * 40),
+        settings=CommonSettings(**TEST_KEYS.settings("cycles")),
         routers=[router],
         ready_check=lambda: (True, "ok"),
         configure_logs=False,
@@ -88,7 +89,7 @@ def test_a_list_with_cursors_declares_both_pages_and_consumers_read_the_offset_o
         service="cycles",
         title="t",
         description="d",
-        settings=CommonSettings(jwt_secret="x" * 40),
+        settings=CommonSettings(**TEST_KEYS.settings("cycles")),
         routers=[router],
         ready_check=lambda: (True, "ok"),
         configure_logs=False,

@@ -12,6 +12,7 @@ from .api import (
     calendar,
     directory,
     integrations,
+    keys,
     measure_phases,
     measures,
     mfa,
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         routers=[
             auth.router,
+            keys.router,
             networks.router,
             directory.router,
             work.router,

@@ -11,7 +11,7 @@ from cycles_service.main import create_app
 from cycles_service.seed import seed_demo
 from cycles_service.settings import Settings
 from mejora_common.db import upgrade
-from mejora_common.testing import DEMO_FILE, DEMO_PASSWORD, TEST_SECRET, DatabaseTemplates
+from mejora_common.testing import DEMO_FILE, DEMO_PASSWORD, TEST_KEYS, DatabaseTemplates
 
 
 def migrate_and_seed(url: str) -> None:
@@ -23,7 +23,7 @@ def migrate_and_seed(url: str) -> None:
 def client(database_url: str, tmp_path: Path, database_templates: DatabaseTemplates) -> Iterator[TestClient]:
     """The cycles service on a migrated database holding the demo network (a copy of a session template)."""
     database_templates.fill(database_url, "cycles-demo", migrate_and_seed)
-    app = create_app(Settings(database_url=database_url, jwt_secret=TEST_SECRET, data_dir=tmp_path))
+    app = create_app(Settings(database_url=database_url, **TEST_KEYS.settings("cycles"), data_dir=tmp_path))
     with TestClient(app) as test_client:
         yield test_client
     app.state.engine.dispose()

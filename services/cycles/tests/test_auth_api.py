@@ -2,7 +2,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from mejora_common.testing import DEMO_NETWORK_ID, TEST_SECRET, auth_header, expired_token, make_token
+from mejora_common.keys import SigningKey
+from mejora_common.testing import DEMO_NETWORK_ID, auth_header, expired_token, make_token
 
 
 def test_login_returns_access_and_refresh_tokens(client: TestClient, login: Any, bearer: Any) -> None:
@@ -76,7 +77,7 @@ def test_missing_malformed_tampered_expired_tokens_are_401(client: TestClient, l
     for token in (
         "x.y.z",
         f"{header}.{payload}.{signature[:-4]}AAAA",
-        make_token(secret=TEST_SECRET + "-otro"),
+        make_token(key=SigningKey.generate()),  # signed by a key that is not cycles'
         expired_token(),
     ):
         response = client.get("/api/v1/networks", headers=auth_header(token))

@@ -6,7 +6,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from mejora_common.auth import issue_service_token
-from mejora_common.testing import DEMO_NETWORK_ID, TEST_SECRET, auth_header, make_principal, make_token
+from mejora_common.testing import DEMO_NETWORK_ID, TEST_KEYS, auth_header, make_principal, make_token
 
 NET = str(DEMO_NETWORK_ID)
 AROMOS = "36110edf-0411-5139-acde-e69a973b3d36"
@@ -274,7 +274,7 @@ def test_other_networks_get_404_and_services_read(client: TestClient, bearer: An
     assert client.get(f"/api/v1/cycles?network_id={NET}", headers=outsider).status_code == 404
     assert client.post("/api/v1/cycles", json={"network_id": NET, "title": "x"}, headers=outsider).status_code == 404
     assert client.get("/api/v1/cycles", headers=outsider).json()["total"] == 0
-    service = auth_header(issue_service_token("reports", TEST_SECRET))
+    service = auth_header(issue_service_token("reports", TEST_KEYS.signer("reports"), audience="cycles"))
     assert client.get(f"/api/v1/cycles?network_id={NET}", headers=service).json()["total"] >= 1
     assert client.get(f"/api/v1/cycles/{cycle['id']}", headers=service).status_code == 200
     assert client.post(f"/api/v1/cycles/{cycle['id']}/advance", headers=matching(service, cycle)).status_code == 403

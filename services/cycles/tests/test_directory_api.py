@@ -6,7 +6,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from mejora_common.auth import issue_service_token
-from mejora_common.testing import DEMO_NETWORK_ID, TEST_SECRET, auth_header, make_principal, make_token
+from mejora_common.testing import DEMO_NETWORK_ID, TEST_KEYS, auth_header, make_principal, make_token
 
 NET = f"/api/v1/networks/{DEMO_NETWORK_ID}"
 AROMOS = "36110edf-0411-5139-acde-e69a973b3d36"
@@ -111,7 +111,7 @@ def test_other_network_gets_404_and_services_read(client: TestClient, bearer: An
     assert client.get(f"/api/v1/schools/{AROMOS}", headers=outsider).status_code == 404
     assert client.get(f"/api/v1/people/{TEACHER_ID}", headers=outsider).status_code == 404
     assert client.post(f"{NET}/schools", json={"rbd": 1, "name": "x"}, headers=outsider).status_code == 404
-    service = auth_header(issue_service_token("reports", TEST_SECRET))
+    service = auth_header(issue_service_token("reports", TEST_KEYS.signer("reports"), audience="cycles"))
     assert client.get(f"/api/v1/schools/{AROMOS}", headers=service).json()["rbd"] == 9102
     assert client.get(f"/api/v1/people/{TEACHER_ID}", headers=service).json()["run"] == "13679413-2"
     assert client.get(f"{NET}/people?role=coach", headers=service).json()["total"] == 2

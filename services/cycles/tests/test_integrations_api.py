@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from cycles_service.domain.access import INTEGRATION_SCOPES
 from cycles_service.schemas.integrations import IntegrationScope
 from mejora_common.auth import INTEGRATION_ROLE, verify_access_token
-from mejora_common.testing import DEMO_NETWORK_ID, TEST_SECRET, auth_header, make_principal, make_token
+from mejora_common.testing import DEMO_NETWORK_ID, TEST_KEYS, auth_header, make_principal, make_token
 
 NET = f"/api/v1/networks/{DEMO_NETWORK_ID}"
 OTHER_NET = uuid.UUID("00000000-0000-4000-8000-0000000000aa")
@@ -129,7 +129,7 @@ def test_client_credentials_grant_issues_a_scoped_integration_token(client: Test
     assert "refresh_token" not in body  # no refresh token for clients
     assert body["token_type"] == "bearer" and body["expires_in"] == 15 * 60
     assert body["scope"] == "directory:read roster:import"
-    principal = verify_access_token(body["access_token"], TEST_SECRET)
+    principal = verify_access_token(body["access_token"], TEST_KEYS.verifier("cycles"))
     assert principal.role == INTEGRATION_ROLE and principal.is_integration
     assert principal.scopes == ("directory:read", "roster:import")
     assert principal.has_scope("roster:import") and not principal.has_scope("aggregates:read")
@@ -150,7 +150,9 @@ def test_client_credentials_over_http_basic_and_a_narrower_scope(client: TestCli
         headers={"Authorization": f"Basic {basic}"},
     )
     assert response.status_code == 200, response.text
-    assert verify_access_token(response.json()["access_token"], TEST_SECRET).scopes == ("directory:read",)
+    assert verify_access_token(response.json()["access_token"], TEST_KEYS.verifier("cycles")).scopes == (
+        "directory:read",
+    )
     wider = client.post(
         "/api/v1/auth/token",
         data={"grant_type": "client_credentials", "scope": "aggregates:read"},
@@ -211,7 +213,7 @@ def test_password_grant_is_unchanged(client: TestClient) -> None:
         response = client.post("/api/v1/auth/token", data=data)
         assert response.status_code == 200, response.text
         assert set(response.json()) == {"access_token", "token_type", "expires_in", "refresh_token"}
-        assert verify_access_token(response.json()["access_token"], TEST_SECRET).scopes == ()
+        assert verify_access_token(response.json()["access_token"], TEST_KEYS.verifier("cycles")).scopes == ()
     wrong = client.post("/api/v1/auth/token", data={"username": "coordinacion@demo.cl", "password": "x"})
     assert wrong.status_code == 401 and wrong.json()["code"] == "invalid_credentials"
     missing = client.post("/api/v1/auth/token", data={})

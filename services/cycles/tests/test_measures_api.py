@@ -6,7 +6,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from mejora_common.auth import issue_service_token
-from mejora_common.testing import DEMO_NETWORK_ID, TEST_SECRET, auth_header, make_principal, make_token
+from mejora_common.testing import DEMO_NETWORK_ID, TEST_KEYS, auth_header, make_principal, make_token
 
 NET = f"/api/v1/networks/{DEMO_NETWORK_ID}"
 AROMOS = "36110edf-0411-5139-acde-e69a973b3d36"
@@ -132,5 +132,5 @@ def test_measures_authorisation_across_networks(client: TestClient, bearer: Any)
     assert client.get(f"/api/v1/measures/{measure['id']}", headers=outsider).status_code == 404
     assert client.get(f"/api/v1/measures/{measure['id']}/points", headers=outsider).status_code == 404
     assert client.get(f"{NET}/measures", headers=outsider).status_code == 404
-    service = auth_header(issue_service_token("reports", TEST_SECRET))
+    service = auth_header(issue_service_token("reports", TEST_KEYS.signer("reports"), audience="cycles"))
     assert client.get(f"/api/v1/measures/{measure['id']}", headers=service).status_code == 200

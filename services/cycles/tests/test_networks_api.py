@@ -43,9 +43,9 @@ def test_health_and_ready(client: TestClient, login: Any, bearer: Any) -> None:
 
 def test_service_token_reads_any_network(client: TestClient) -> None:
     from mejora_common.auth import issue_service_token
-    from mejora_common.testing import TEST_SECRET
+    from mejora_common.testing import TEST_KEYS
 
-    headers = auth_header(issue_service_token("reports", TEST_SECRET))
+    headers = auth_header(issue_service_token("reports", TEST_KEYS.signer("reports"), audience="cycles"))
     response = client.get(f"/api/v1/networks/{DEMO_NETWORK_ID}", headers=headers)
     assert response.status_code == 200
     assert response.json()["my_role"] == "service"

@@ -6,7 +6,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from mejora_common.auth import issue_service_token
-from mejora_common.testing import DEMO_NETWORK_ID, TEST_SECRET, auth_header, make_principal, make_token
+from mejora_common.testing import DEMO_NETWORK_ID, TEST_KEYS, auth_header, make_principal, make_token
 
 NET = f"/api/v1/networks/{DEMO_NETWORK_ID}"
 
@@ -156,7 +156,7 @@ def test_diagram_authorisation(client: TestClient, bearer: Any) -> None:
     outsider = auth_header(make_token(make_principal("coordinator", uuid.uuid4())))
     assert client.get(f"/api/v1/driver-diagrams/{diagram['id']}", headers=outsider).status_code == 404
     assert client.get(f"{NET}/driver-diagrams", headers=outsider).status_code == 404
-    service = auth_header(issue_service_token("reports", TEST_SECRET))
+    service = auth_header(issue_service_token("reports", TEST_KEYS.signer("reports"), audience="cycles"))
     assert client.get(f"/api/v1/driver-diagrams/{diagram['id']}", headers=service).status_code == 200
     empty_publish = client.post(
         f"/api/v1/driver-diagrams/{diagram['id']}/publish", headers={**headers, "If-Match": f'"{diagram["revision"]}"'}

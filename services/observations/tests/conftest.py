@@ -12,18 +12,19 @@ from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from mejora_common.auth import Membership, Principal, issue_service_token
+from mejora_common.auth import Membership, Principal
 from mejora_common.contracts import load_openapi, validate_response
 from mejora_common.db import upgrade
 from mejora_common.testing import (
     DEMO_FILE,
     DEMO_NETWORK_ID,
     REPO_ROOT,
-    TEST_SECRET,
+    TEST_KEYS,
     DatabaseTemplates,
     ServerThread,
     free_port,
     make_token,
+    service_token,
 )
 from observations_service.clients import cycles
 from observations_service.db import MIGRATIONS_DIR
@@ -150,7 +151,7 @@ def migrate(url: str) -> None:
 def build_app(database_url: str, tmp_path: Path, cycles_url: str) -> FastAPI:
     settings = Settings(
         database_url=database_url,
-        jwt_secret=TEST_SECRET,
+        **TEST_KEYS.settings("observations"),
         data_dir=tmp_path,
         cycles_url=cycles_url,
         service_timeout_seconds=3.0,
@@ -207,7 +208,7 @@ def headers() -> Callable[[str], dict[str, str]]:
 
     def make(email: str) -> dict[str, str]:
         if email == "service":
-            return {"Authorization": f"Bearer {issue_service_token('reports', TEST_SECRET)}"}
+            return {"Authorization": f"Bearer {service_token('reports', 'observations')}"}
         if email == "outsider":
             outsider = Principal(
                 account_id=uuid.uuid4(),

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from mejora_common.auth import AGGREGATE_PURPOSE, INTEGRATION_ROLE, Membership, Principal, issue_service_token
-from mejora_common.testing import DEMO_NETWORK_ID, TEST_SECRET, make_token
+from mejora_common.testing import DEMO_NETWORK_ID, TEST_KEYS, make_token, service_token
 from observations_service.domain.view_log import Shown, Viewer, entries, kind_of, retention_cutoff
 from observations_service.main import purge_view_log
 from observations_service.models import ViewLogEntry
@@ -88,7 +88,7 @@ def test_the_teacher_s_own_reads_and_aggregate_computations_are_not_logged(
     oid = submitted(client, headers, draft)
     client.get(f"/api/v1/observations/{oid}", headers=headers(TEACHER))
     client.get(f"/api/v1/observations/{oid}/scores", headers=headers(TEACHER))
-    aggregate = {"Authorization": f"Bearer {issue_service_token('reports', TEST_SECRET, purpose=AGGREGATE_PURPOSE)}"}
+    aggregate = {"Authorization": f"Bearer {service_token('reports', 'observations', purpose=AGGREGATE_PURPOSE)}"}
     assert client.get(f"/api/v1/observations:scores?network_id={DEMO_NETWORK_ID}", headers=aggregate).status_code == 200
     assert client.get(f"/api/v1/observations/{oid}/scores", headers=aggregate).status_code == 200
     assert my_log(client, headers) == []
@@ -99,14 +99,14 @@ def test_a_read_through_reports_names_the_person_and_the_client(
 ) -> None:
     oid = submitted(client, headers, draft)
     coach = demo_principal(COACH)
-    on_behalf = {"Authorization": f"Bearer {issue_service_token('reports', TEST_SECRET, actor=coach)}"}
+    on_behalf = {"Authorization": f"Bearer {service_token('reports', 'observations', actor=coach)}"}
     assert client.get(f"/api/v1/observations/{oid}/scores", headers=on_behalf).status_code == 200
     (entry,) = my_log(client, headers)
     assert entry["client"] == "reports" and entry["viewer"]["name"] == coach.name
     assert entry["viewer"]["role"] == "coach" and entry["viewer"]["account_id"] == str(coach.account_id)
     # ... with the person's rights, not a service's: another coach reading through reports gets 404, unlogged.
     other_coach = demo_principal("acompanante2@demo.cl")
-    other = {"Authorization": f"Bearer {issue_service_token('reports', TEST_SECRET, actor=other_coach)}"}
+    other = {"Authorization": f"Bearer {service_token('reports', 'observations', actor=other_coach)}"}
     assert client.get(f"/api/v1/observations/{oid}", headers=other).status_code == 404
     assert len(my_log(client, headers)) == 1
 
@@ -117,7 +117,9 @@ def test_a_read_for_a_feedback_or_a_trajectory_is_logged_as_such(
     oid = submitted(client, headers, draft)
     coordinator = demo_principal(COORDINATOR)
     for purpose in ("feedback", "trajectory", "something-else"):
-        token = issue_service_token("reports", TEST_SECRET, actor=coordinator, purpose=purpose)
+        token = issue_service_token(
+            "reports", TEST_KEYS.signer("reports"), audience="observations", actor=coordinator, purpose=purpose
+        )
         client.get(f"/api/v1/observations/{oid}/scores", headers={"Authorization": f"Bearer {token}"})
     # The purpose only names what a sibling read for; one the log does not know keeps the endpoint's kind.
     assert [e["kind"] for e in my_log(client, headers)] == ["scores", "trajectory", "feedback"]

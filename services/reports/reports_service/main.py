@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         lower_cpu_priority()  # only expensive routes here: the cheap reads of the other processes go first
-        siblings = connect(settings, app.state.jwt_secret)
+        siblings = connect(settings, app.state.token_keys)
         app.state.siblings = siblings
         # The demo seed's releases, once the siblings answer (not ready until then; see seed.py).
         demo_releases = asyncio.create_task(publish_pending(engine, siblings, settings.min_group_size))

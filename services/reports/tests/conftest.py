@@ -33,7 +33,7 @@ from starlette.routing import Route
 from mejora_common.auth import Principal, verify_access_token
 from mejora_common.db import upgrade
 from mejora_common.errors import ProblemError
-from mejora_common.testing import DEMO_NETWORK_ID, TEST_SECRET, ServerThread, auth_header, make_principal, make_token
+from mejora_common.testing import DEMO_NETWORK_ID, TEST_KEYS, ServerThread, auth_header, make_principal, make_token
 from reports_service.db import MIGRATIONS_DIR
 from reports_service.main import create_app
 from reports_service.settings import Settings
@@ -75,8 +75,6 @@ class FakeWorld:
     scores: dict[str, dict[str, Any]] = field(default_factory=dict)
     instruments: dict[str, dict[str, Any]] = field(default_factory=dict)
     scores_endpoint: bool = True
-    aggregate_endpoint: bool = False
-    """Whether ``observations:aggregate`` is served (off: reports reads ``observations:scores``, the fallback)."""
     page_delay: float = 0.0
     """Seconds each ``observations:scores`` page takes (a slow sibling, for deadline tests)."""
     calls: list[Call] = field(default_factory=list)
@@ -90,7 +88,7 @@ class FakeWorld:
     def _principal(self, request: Request, service: str) -> Principal:
         header = request.headers.get("authorization", "")
         try:
-            principal = verify_access_token(header.partition(" ")[2], TEST_SECRET)
+            principal = verify_access_token(header.partition(" ")[2], TEST_KEYS.verifier(service))
         except ProblemError as exc:
             raise _DeniedError(401) from exc
         self.calls.append(
@@ -318,62 +316,6 @@ class FakeWorld:
                 )
             return OBSERVATIONS.page("/api/v1/observations:scores", rows, request)
 
-        async def network_aggregate(request: Request) -> JSONResponse:
-            p = self._principal(request, "observations")
-            if not self.aggregate_endpoint or not p.is_service:
-                return _problem(404, "La ruta solicitada no existe.")
-            q = request.query_params
-            structures: dict[str, int] = {}
-            instruments: list[dict[str, Any]] = []
-            rows: list[list[Any]] = []
-            chosen = [
-                o
-                for o in self.observations.values()
-                if o["network_id"] == q["network_id"] and o["wave"] == q["wave"] and o["status"] == "submitted"
-            ]
-            for obs in sorted(chosen, key=lambda o: (o["observed_on"], o["id"])):
-                s = self.scores[obs["id"]]
-                shape = repr(([d["code"] for d in s["dimensions"]], [d["code"] for d in s["domains"]], s["scale"]))
-                if shape not in structures:  # the fake's rows may differ in items: one instrument entry per shape
-                    structures[shape] = len(instruments)
-                    instruments.append(
-                        {
-                            "id": obs["instrument_id"],
-                            "code": "class-k3",
-                            "version": 1,
-                            "scale": s["scale"],
-                            "dimensions": [
-                                {**{k: d[k] for k in ("code", "name", "domain")}, "reverse": d.get("reverse", False)}
-                                for d in s["dimensions"]
-                            ],
-                            "domains": [{k: d[k] for k in ("code", "name")} for d in s["domains"]],
-                        }
-                    )
-                rows.append(
-                    [
-                        obs["id"],
-                        obs.get("revision", 1),
-                        obs["school_id"],
-                        obs["teacher_id"],
-                        obs["level"],
-                        obs["observed_on"],
-                        structures[shape],
-                        [d["mean"] for d in s["dimensions"]],
-                        [d["adjusted"] for d in s["dimensions"]],
-                        [d["mean"] for d in s["domains"]],
-                    ]
-                )
-            answer = {
-                "network_id": q["network_id"],
-                "wave": q["wave"],
-                "instruments": instruments,
-                "observation_columns": [],
-                "observations": rows,
-                "group_columns": [],
-                "groups": [],
-            }
-            return OBSERVATIONS.answer("/api/v1/observations:aggregate", answer)
-
         async def instrument(request: Request) -> JSONResponse:
             self._principal(request, "observations")
             item = self.instruments.get(request.path_params["id"])
@@ -385,7 +327,6 @@ class FakeWorld:
             Starlette(
                 routes=[
                     Route("/api/v1/observations:scores", network_scores),
-                    Route("/api/v1/observations:aggregate", network_aggregate),
                     Route("/api/v1/observations", listing),
                     Route("/api/v1/observations/{id}", observation),
                     Route("/api/v1/observations/{id}/scores", scores),
@@ -434,7 +375,7 @@ def build_client(tmp_path: Path, cycles_url: str, observations_url: str, **setti
     app = create_app(
         Settings(
             database_url=url,
-            jwt_secret=TEST_SECRET,
+            **TEST_KEYS.settings("reports"),
             data_dir=tmp_path,
             cycles_url=cycles_url,
             observations_url=observations_url,

@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from mejora_common.auth import Principal, verify_access_token
 from mejora_common.testing import DEMO_NETWORK_ID as NETWORK
-from mejora_common.testing import TEST_SECRET, ServerThread, auth_header, make_principal, make_token
+from mejora_common.testing import TEST_KEYS, ServerThread, auth_header, make_principal, make_token
 
 Headers = Callable[..., dict[str, str]]
 
@@ -30,7 +30,7 @@ class Recorder:
     def app(self) -> Starlette:
         async def record(request: Request) -> JSONResponse:
             token = request.headers.get("authorization", "").partition(" ")[2]
-            self.seen.append((request.url.path, verify_access_token(token, TEST_SECRET), token))
+            self.seen.append((request.url.path, verify_access_token(token, TEST_KEYS.verifier("observations")), token))
             return JSONResponse({"status": 404, "code": "not_found", "detail": "No existe."}, status_code=404)
 
         return Starlette(routes=[Route("/{path:path}", record)])

@@ -18,7 +18,7 @@ from sqlalchemy import update
 
 from mejora_common.db import make_engine, upgrade
 from mejora_common.testing import DEMO_NETWORK_ID as NETWORK
-from mejora_common.testing import TEST_SECRET, auth_header, make_principal, make_token
+from mejora_common.testing import TEST_KEYS, auth_header, make_principal, make_token
 from reports_service.db import MIGRATIONS_DIR
 from reports_service.main import create_app
 from reports_service.models.jobs import ReportJob
@@ -44,7 +44,7 @@ def person(role: str, person_id: uuid.UUID | None = None) -> dict[str, str]:
 def settings_for(database_url: str, tmp_path: Path, siblings: Any) -> Settings:
     return Settings(
         database_url=database_url,
-        jwt_secret=TEST_SECRET,
+        **TEST_KEYS.settings("reports"),
         data_dir=tmp_path,
         cycles_url=siblings.cycles.url,
         observations_url=siblings.observations.url,
@@ -213,26 +213,3 @@ def test_an_expired_file_is_gone(client: TestClient, settings: Settings, results
     assert (row.state, row.result, row.payload) == ("expired", None, None)
     gone = client.get(f"{url}/file", headers=coordinator)
     assert (gone.status_code, gone.json()["code"]) == (410, "job_expired")
-
-
-def test_the_progress_follows_the_pdf_layout(
-    client: TestClient, settings: Settings, results: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Each step's progress is stored while the worker renders: the steps, then WeasyPrint's pages."""
-    stored: list[tuple[int, str]] = []
-    real = job_queue.heartbeat
-
-    def recording(*args: Any, **kwargs: Any) -> bool:
-        if kwargs.get("progress") is not None:
-            stored.append((kwargs["progress"], kwargs["message"]))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(job_queue, "heartbeat", recording)
-    monkeypatch.setattr("reports_service.worker.PROGRESS_EVERY", 0.0)
-    create(client, person("coordinator"))
-    assert work(settings)
-    percents = [p for p, _ in stored]
-    assert percents == sorted(percents) and percents[0] == 5 and percents[-1] == 95
-    messages = [m for _, m in stored]
-    assert "Armando las tablas y gráficos" in messages
-    assert "Componiendo las páginas del PDF (página 1)" in messages

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from mejora_common.db import upgrade
 from mejora_common.testing import DEMO_NETWORK_ID as NETWORK
-from mejora_common.testing import TEST_SECRET
+from mejora_common.testing import TEST_KEYS
 from reports_service.db import MIGRATIONS_DIR
 from reports_service.main import create_app
 from reports_service.settings import Settings
@@ -105,7 +105,7 @@ def client(database_url: str, tmp_path: Path, siblings: Any) -> Iterator[TestCli
     upgrade(MIGRATIONS_DIR, database_url)
     settings = Settings(
         database_url=database_url,
-        jwt_secret=TEST_SECRET,
+        **TEST_KEYS.settings("reports"),
         data_dir=tmp_path,
         cycles_url=siblings.cycles.url,
         observations_url=siblings.observations.url,

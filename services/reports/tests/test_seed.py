@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from mejora_common.db import make_engine, upgrade
-from mejora_common.testing import DEMO_FILE, TEST_SECRET, auth_header, make_principal, make_token
+from mejora_common.testing import DEMO_FILE, TEST_KEYS, auth_header, make_principal, make_token
 from reports_service.db import MIGRATIONS_DIR
 from reports_service.main import create_app
 from reports_service.models.releases import PendingPublication, Release
@@ -51,7 +51,7 @@ def test_the_service_publishes_the_pending_releases_at_start_and_is_ready_after(
     seed(database_url, DEMO_FILE)
     settings = Settings(
         database_url=database_url,
-        jwt_secret=TEST_SECRET,
+        **TEST_KEYS.settings("reports"),
         data_dir=tmp_path,
         cycles_url=siblings.cycles.url,
         observations_url=siblings.observations.url,

@@ -118,7 +118,7 @@ def client_credentials(request: Request, form: TokenForm) -> tuple[str, str]:
 def login(
     request: Request, response: Response, session: DbSession, form: Annotated[TokenForm, Depends(token_form)]
 ) -> TokenResponse:
-    settings, secret = request.app.state.settings, request.app.state.jwt_secret
+    settings, secret = request.app.state.settings, request.app.state.token_keys.signer
     if form.grant_type == CLIENT_CREDENTIALS:
         client_id, client_secret = client_credentials(request, form)
         client = integrations.authenticate_client(session, client_id, client_secret, settings)
@@ -172,7 +172,7 @@ def _cookie_session(request: Request, session: DbSession) -> str:
     responses=CSRF_REFUSED,
 )
 def refresh(request: Request, response: Response, session: DbSession, body: RefreshRequest | None = None) -> TokenPair:
-    settings, secret = request.app.state.settings, request.app.state.jwt_secret
+    settings, secret = request.app.state.settings, request.app.state.token_keys.signer
     cookie = body is None
     token = _cookie_session(request, session) if body is None else body.refresh_token
     issued = accounts.rotate_refresh_token(session, token, settings, secret)

@@ -101,7 +101,7 @@ def challenge_enrolment(session: DbSession, body: MfaChallenge) -> MfaEnrolment:
     },
 )
 def complete_login(request: Request, response: Response, session: DbSession, body: MfaChallengeCode) -> MfaLogin:
-    settings, secret = request.app.state.settings, request.app.state.jwt_secret
+    settings, secret = request.app.state.settings, request.app.state.token_keys.signer
     account, codes = mfa.complete_login(session, body.mfa_token, body.code, body.recovery_code, settings)
     issued = accounts.issue_tokens(session, account, settings, secret)
     pair = issued.pair

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from mejora_common.auth import Membership, Principal, highest_role, issue_access_token
 from mejora_common.errors import ProblemError
+from mejora_common.keys import SigningKey
 
 from ..models import Account, Network, Person, School
 from ..schemas import MembershipRead, MeRead, TokenPair
@@ -59,25 +60,25 @@ class IssuedTokens:
     csrf_token: str
 
 
-def _access_token(session: Session, account: Account, settings: Settings, secret: str) -> str:
-    access, _ = issue_access_token(principal_for(session, account), secret, settings.access_token_minutes)
+def _access_token(session: Session, account: Account, settings: Settings, key: SigningKey) -> str:
+    access, _ = issue_access_token(principal_for(session, account), key, settings.access_token_minutes)
     return access
 
 
-def issue_tokens(session: Session, account: Account, settings: Settings, secret: str) -> IssuedTokens:
+def issue_tokens(session: Session, account: Account, settings: Settings, key: SigningKey) -> IssuedTokens:
     """Login: a new session family (``service.sessions``) and an access token."""
     family, refresh = sessions.start_family(session, account.id, settings)
     csrf = sessions.csrf_token(family)
     session.commit()
     pair = TokenPair(
-        access_token=_access_token(session, account, settings, secret),
+        access_token=_access_token(session, account, settings, key),
         expires_in=settings.access_token_minutes * 60,
         refresh_token=refresh,
     )
     return IssuedTokens(pair, csrf)
 
 
-def rotate_refresh_token(session: Session, token: str, settings: Settings, secret: str) -> IssuedTokens:
+def rotate_refresh_token(session: Session, token: str, settings: Settings, key: SigningKey) -> IssuedTokens:
     """Refresh: the successor of ``token`` in its family (or the same one again within the grace period)."""
     account_id, family, successor = sessions.rotate(session, token, settings)
     csrf = sessions.csrf_token(family)
@@ -85,7 +86,7 @@ def rotate_refresh_token(session: Session, token: str, settings: Settings, secre
     if account is None or not account.is_active:
         raise sessions.invalid_session()
     pair = TokenPair(
-        access_token=_access_token(session, account, settings, secret),
+        access_token=_access_token(session, account, settings, key),
         expires_in=settings.access_token_minutes * 60,
         refresh_token=successor,
     )

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, select
 from mejora_common.auth import INTEGRATION_ROLE, Membership, Principal, issue_access_token
 from mejora_common.db import utcnow
 from mejora_common.errors import ProblemError, id_unavailable, not_found
+from mejora_common.keys import SigningKey
 
 from ..domain.access import Actor
 from ..models import Account, IntegrationClient
@@ -166,7 +167,7 @@ def principal_for_client(client: IntegrationClient, scopes: list[str]) -> Princi
 
 
 def issue_client_token(
-    session: Session, client: IntegrationClient, requested: str | None, settings: Settings, secret: str
+    session: Session, client: IntegrationClient, requested: str | None, settings: Settings, key: SigningKey
 ) -> TokenResponse:
     """An access token (no refresh token) with the granted scopes, or the requested subset of them."""
     scopes = list(client.scopes)
@@ -181,7 +182,7 @@ def issue_client_token(
                 errors=[{"field": "scope", "message": f"Permisos no concedidos: {', '.join(extra)}."}],
             )
         scopes = wanted
-    access, _ = issue_access_token(principal_for_client(client, scopes), secret, settings.access_token_minutes)
+    access, _ = issue_access_token(principal_for_client(client, scopes), key, settings.access_token_minutes)
     # Bookkeeping, not a change of the client: no new version, so a login never makes a coordinator's ETag stale.
     session.execute(
         update(IntegrationClient)

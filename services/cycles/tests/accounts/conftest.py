@@ -22,7 +22,7 @@ from cycles_service.main import create_app
 from cycles_service.seed import seed_demo
 from cycles_service.settings import Settings
 from mejora_common.db import upgrade
-from mejora_common.testing import DEMO_FILE, DEMO_NETWORK_ID, DEMO_PASSWORD, TEST_SECRET, DatabaseTemplates, free_port
+from mejora_common.testing import DEMO_FILE, DEMO_NETWORK_ID, DEMO_PASSWORD, TEST_KEYS, DatabaseTemplates, free_port
 
 NET = f"/api/v1/networks/{DEMO_NETWORK_ID}"
 COORDINATOR = "coordinacion@demo.cl"
@@ -79,7 +79,7 @@ def settings(database_url: str, tmp_path: Path, inbox: Inbox, database_templates
     database_templates.fill(database_url, "cycles-demo", migrate_and_seed)
     return Settings(
         database_url=database_url,
-        jwt_secret=TEST_SECRET,
+        **TEST_KEYS.settings("cycles"),
         data_dir=tmp_path,
         smtp_host="127.0.0.1",
         smtp_port=inbox.port,

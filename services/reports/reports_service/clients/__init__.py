@@ -20,39 +20,42 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mejora_common.auth import AGGREGATE_PURPOSE, issue_service_token
+from mejora_common.keys import TokenKeys
 from mejora_common.service_client import ServiceClient
 from mejora_common.settings import CommonSettings
 
 
 @dataclass
 class Siblings:
-    """The two sibling transports and the secret to sign service tokens."""
+    """The two sibling transports and the reports service's keys (it signs its service tokens with its own key)."""
 
     cycles: ServiceClient
     observations: ServiceClient
-    secret: str
+    keys: TokenKeys
 
     def service_token(self) -> str:
-        """The reports service's own token, for aggregate computations only (never to show one teacher's rows)."""
-        return issue_service_token("reports", self.secret, purpose=AGGREGATE_PURPOSE)
+        """The reports service's own token, for aggregate computations only (never to show one teacher's rows).
+
+        Minted for observations; each client re-addresses it (``aud``) to the sibling it is sent to."""
+        return issue_service_token("reports", self.keys.signer, audience="observations", purpose=AGGREGATE_PURPOSE)
 
     async def aclose(self) -> None:
         await self.cycles.aclose()
         await self.observations.aclose()
 
 
-def connect(settings: CommonSettings, secret: str) -> Siblings:
+def connect(settings: CommonSettings, keys: TokenKeys) -> Siblings:
     """The clients of cycles and observations for one app (close them on shutdown)."""
     # Literal service names: tests/test_architecture.py reads them to check the call graph.
     timeout = settings.service_timeout_seconds
     return Siblings(
-        cycles=ServiceClient("cycles", settings.service_url("cycles"), timeout=timeout),
+        cycles=ServiceClient("cycles", settings.service_url("cycles"), timeout=timeout, keys=keys),
         observations=ServiceClient(
             "observations",
             settings.service_url("observations"),
             timeout=timeout,
             delegate_as="reports",
-            secret=secret,
+            keys=keys,
         ),
-        secret=secret,
+        keys=keys,
     )
