@@ -75,6 +75,8 @@ class FakeWorld:
     scores: dict[str, dict[str, Any]] = field(default_factory=dict)
     instruments: dict[str, dict[str, Any]] = field(default_factory=dict)
     scores_endpoint: bool = True
+    aggregate_endpoint: bool = False
+    """Whether ``observations:aggregate`` is served (off: reports reads ``observations:scores``, the fallback)."""
     page_delay: float = 0.0
     """Seconds each ``observations:scores`` page takes (a slow sibling, for deadline tests)."""
     calls: list[Call] = field(default_factory=list)
@@ -316,6 +318,62 @@ class FakeWorld:
                 )
             return OBSERVATIONS.page("/api/v1/observations:scores", rows, request)
 
+        async def network_aggregate(request: Request) -> JSONResponse:
+            p = self._principal(request, "observations")
+            if not self.aggregate_endpoint or not p.is_service:
+                return _problem(404, "La ruta solicitada no existe.")
+            q = request.query_params
+            structures: dict[str, int] = {}
+            instruments: list[dict[str, Any]] = []
+            rows: list[list[Any]] = []
+            chosen = [
+                o
+                for o in self.observations.values()
+                if o["network_id"] == q["network_id"] and o["wave"] == q["wave"] and o["status"] == "submitted"
+            ]
+            for obs in sorted(chosen, key=lambda o: (o["observed_on"], o["id"])):
+                s = self.scores[obs["id"]]
+                shape = repr(([d["code"] for d in s["dimensions"]], [d["code"] for d in s["domains"]], s["scale"]))
+                if shape not in structures:  # the fake's rows may differ in items: one instrument entry per shape
+                    structures[shape] = len(instruments)
+                    instruments.append(
+                        {
+                            "id": obs["instrument_id"],
+                            "code": "class-k3",
+                            "version": 1,
+                            "scale": s["scale"],
+                            "dimensions": [
+                                {**{k: d[k] for k in ("code", "name", "domain")}, "reverse": d.get("reverse", False)}
+                                for d in s["dimensions"]
+                            ],
+                            "domains": [{k: d[k] for k in ("code", "name")} for d in s["domains"]],
+                        }
+                    )
+                rows.append(
+                    [
+                        obs["id"],
+                        obs.get("revision", 1),
+                        obs["school_id"],
+                        obs["teacher_id"],
+                        obs["level"],
+                        obs["observed_on"],
+                        structures[shape],
+                        [d["mean"] for d in s["dimensions"]],
+                        [d["adjusted"] for d in s["dimensions"]],
+                        [d["mean"] for d in s["domains"]],
+                    ]
+                )
+            answer = {
+                "network_id": q["network_id"],
+                "wave": q["wave"],
+                "instruments": instruments,
+                "observation_columns": [],
+                "observations": rows,
+                "group_columns": [],
+                "groups": [],
+            }
+            return OBSERVATIONS.answer("/api/v1/observations:aggregate", answer)
+
         async def instrument(request: Request) -> JSONResponse:
             self._principal(request, "observations")
             item = self.instruments.get(request.path_params["id"])
@@ -327,6 +385,7 @@ class FakeWorld:
             Starlette(
                 routes=[
                     Route("/api/v1/observations:scores", network_scores),
+                    Route("/api/v1/observations:aggregate", network_aggregate),
                     Route("/api/v1/observations", listing),
                     Route("/api/v1/observations/{id}", observation),
                     Route("/api/v1/observations/{id}/scores", scores),

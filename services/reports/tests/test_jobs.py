@@ -213,3 +213,26 @@ def test_an_expired_file_is_gone(client: TestClient, settings: Settings, results
     assert (row.state, row.result, row.payload) == ("expired", None, None)
     gone = client.get(f"{url}/file", headers=coordinator)
     assert (gone.status_code, gone.json()["code"]) == (410, "job_expired")
+
+
+def test_the_progress_follows_the_pdf_layout(
+    client: TestClient, settings: Settings, results: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each step's progress is stored while the worker renders: the steps, then WeasyPrint's pages."""
+    stored: list[tuple[int, str]] = []
+    real = job_queue.heartbeat
+
+    def recording(*args: Any, **kwargs: Any) -> bool:
+        if kwargs.get("progress") is not None:
+            stored.append((kwargs["progress"], kwargs["message"]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(job_queue, "heartbeat", recording)
+    monkeypatch.setattr("reports_service.worker.PROGRESS_EVERY", 0.0)
+    create(client, person("coordinator"))
+    assert work(settings)
+    percents = [p for p, _ in stored]
+    assert percents == sorted(percents) and percents[0] == 5 and percents[-1] == 95
+    messages = [m for _, m in stored]
+    assert "Armando las tablas y gráficos" in messages
+    assert "Componiendo las páginas del PDF (página 1)" in messages
