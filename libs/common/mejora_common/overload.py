@@ -56,7 +56,9 @@ ROUTE_CLASSES: dict[str, RouteClass] = {
 }
 
 # Reports, charts and exports read many rows or render; imports parse large files.
-_EXPENSIVE = re.compile(r"^/api/v1/(reports|spc|charts)(/|:|$)|:export$|/run-chart$|:scores$|^/api/v1/reliability")
+_EXPENSIVE = re.compile(
+    r"^/api/v1/(reports|spc|charts)(/|:|$)|:export$|/run-chart$|/phase-proposals$|:scores$|^/api/v1/reliability"
+)
 _IMPORT = re.compile(r":import$")
 _UNGATED = frozenset({"/health", "/ready"})
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

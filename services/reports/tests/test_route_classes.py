@@ -25,6 +25,7 @@ EXPECTED: dict[tuple[str, str], str | None] = {
     ("POST", "/api/v1/spc/run-chart"): "expensive",
     ("POST", "/api/v1/spc/control-chart"): "expensive",
     ("GET", "/api/v1/measures/{measure_id}/run-chart"): "expensive",
+    ("GET", "/api/v1/measures/{measure_id}/phase-proposals"): "expensive",
     ("GET", "/api/v1/reports/observations/{observation_id}/feedback"): "expensive",
     ("GET", "/api/v1/reports/teachers/{teacher_id}/trajectory"): "expensive",
     ("GET", "/api/v1/reports/networks/{network_id}/results"): "expensive",
