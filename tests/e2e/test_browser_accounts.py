@@ -139,3 +139,6 @@ def test_a_login_with_a_second_factor_asks_for_the_code(page: Any, system: Any) 
     step.get_by_label("Código").fill(totp.at(time.time() + 30))
     step.get_by_role("button", name="Verificar").click()
     expect(page.get_by_test_id("current-user")).to_contain_text("Berta Dos Pasos")
+    # The second step opened a browser session like the login does: a reload renews it through the cookie.
+    page.reload()
+    expect(page.get_by_test_id("current-user")).to_contain_text("Berta Dos Pasos")
