@@ -11,8 +11,9 @@ The checks: no answer is a 5xx (503 included), and every answer conforms to the 
 operation declares, its content type is declared for that status, and its body matches the declared schema
 (schemathesis' ``status_code_conformance``, ``content_type_conformance``, ``response_schema_conformance``). Every
 failure is also recorded (``var/fuzz/report.json``). ``FUZZ_RECORD_ONLY=1`` records the conformance failures
-without failing on them (to list them all in one run while fixing declarations; 5xx always fail). Marked ``fuzz``: it runs only in its own phase (``make fuzz``, and the fuzz phase
-of ``make test`` on PostgreSQL), never in the SQLite or PostgreSQL test phases.
+without failing on them (to list them all in one run while fixing declarations; 5xx always fail). Marked
+``fuzz``: it runs only in its own phase (``make fuzz``, and the fuzz phase of ``make test`` on PostgreSQL), never
+in the SQLite or PostgreSQL test phases.
 """
 
 from __future__ import annotations
