@@ -25,6 +25,7 @@ RULE_LABELS = {
     "proxy_3_sigma": "Posible punto astronómico: aproximación por media ± 3σ, no el juicio del equipo",
 }
 
+
 def rule_set_of(measure_rules: str, requested: str | None) -> RuleSet:
     """The rule set asked for, else the measure's, else Anhøj."""
     for choice in (requested, measure_rules):
