@@ -148,13 +148,7 @@ def _deliver(request: Request, response: Response, issued: accounts.IssuedTokens
 def _cookie_session(request: Request, session: DbSession) -> str:
     """The refresh token of the session cookie, once its CSRF token checks (401 without a live session)."""
     token = request.cookies.get(REFRESH_COOKIE, "")
-    found = sessions.find_token(session, token) if token else None
-    if found is None:
-        raise sessions.invalid_session()
-    require_csrf(request, sessions.csrf_token(found[1]))
-    # The rotation's claim starts its own transaction: were this read still open (a driver that begins one on
-    # SELECT), SQLite could not turn it into a write after another tab's refresh committed.
-    session.rollback()
+    require_csrf(request, sessions.cookie_csrf_token(session, token))
     return token
 
 

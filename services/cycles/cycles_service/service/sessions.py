@@ -90,6 +90,20 @@ def find_token(session: Session, token: str) -> tuple[RefreshToken, RefreshToken
     return None if family is None else (stored, family)
 
 
+def cookie_csrf_token(session: Session, token: str) -> str:
+    """The CSRF token a cookie session must present, or 401 without a live session.
+
+    The read's transaction ends here: the rotation's claim starts its own, and were this read still open (a driver
+    that begins one on SELECT), SQLite could not turn it into a write after another tab's refresh committed.
+    """
+    found = find_token(session, token) if token else None
+    if found is None:
+        raise invalid_session()
+    expected = csrf_token(found[1])
+    session.rollback()
+    return expected
+
+
 def _usable(stored: RefreshToken, family: RefreshTokenFamily, now: datetime) -> bool:
     return family.revoked_at is None and stored.revoked_at is None and stored.expires_at > now
 
