@@ -216,8 +216,11 @@ def one_size(schools: int, per_school: int, runs: int, admin: str | None) -> Non
             size = via_job(client, coordinator)
             job = measure(f"trabajo (creación → archivo descargado, {size / 1024:.0f} KiB)", runs,
                           lambda: via_job(client, coordinator))  # fmt: skip
-            sync = measure("directo (GET …/results?format=pdf)", runs, lambda: direct(client, coordinator))
-            print(f"  razón trabajo / directo: {job / sync:.2f}", flush=True)
+            try:
+                sync = measure("directo (GET …/results?format=pdf)", runs, lambda: direct(client, coordinator))
+                print(f"  razón trabajo / directo: {job / sync:.2f}", flush=True)
+            except httpx.HTTPStatusError as refused:  # past the gateway's deadline (504): no direct answer at all
+                print(f"  directo: sin respuesta, {refused.response.status_code} {refused.response.text[:200]}")
             floor = floor_seconds(env, data_dir, runs)
             if floor is not None:
                 print(f"  piso (bench/floor.py): {floor * 1000:.0f} ms; trabajo / piso: {job / floor:.0f}", flush=True)
