@@ -140,7 +140,8 @@ def allowed_peers(rules: list[dict[str, Any]], direction: str) -> set[str]:
 
 def test_the_worker_reaches_only_dns_and_its_database() -> None:
     policy = of_kind("production", "NetworkPolicy")["reports-worker"]["spec"]
-    assert policy["ingress"] == []
+    monitoring = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
+    assert policy["ingress"] == [{"from": [monitoring], "ports": [{"protocol": "TCP", "port": 8000}]}]
     assert allowed_peers(policy["egress"], "to") == set()
     ports = {port["port"] for rule in policy["egress"] for port in rule["ports"]}
     assert ports == {53, 5432}

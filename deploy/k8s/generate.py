@@ -158,17 +158,14 @@ def deployment(process: str) -> dict[str, Any]:
     }
     if process in SERVICES:
         # Migrations run before a new version serves: the init container applies them, then the server starts.
-        # Alembic takes no lock: a rolling update (maxSurge 1) starts one new pod at a time, but a first install
-        # starts every replica at once (docs/deployment.md: migrate once first).
+        # Replicas starting at once wait for each other: migrations take a lock (mejora_common.migrations_env).
         migrate = container(process, ["python", "-m", f"{process}_service", "migrate"])
         migrate["name"] = "migrate"
         migrate["resources"] = RESOURCES[process]
         pod["initContainers"] = [migrate]
     if process in WORKERS:
         pod["terminationGracePeriodSeconds"] = WORKER_GRACE_SECONDS
-    template_metadata: dict[str, Any] = {"labels": labels(process)}
-    if process not in WORKERS:  # the worker serves no metrics
-        template_metadata["annotations"] = scrape_annotations(process)
+    template_metadata: dict[str, Any] = {"labels": labels(process), "annotations": scrape_annotations(process)}
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -282,8 +279,10 @@ def network_policies() -> list[dict[str, Any]]:
             }
         )
     for process in WORKERS:
-        # No ingress at all (the kubelet's probes are not subject to NetworkPolicies); out: DNS and the database.
+        # In: only the metrics scraper (the kubelet's probes are not subject to NetworkPolicies); out: DNS and the
+        # database.
         database = {"to": [{"ipBlock": {"cidr": DATABASE_CIDR}}], "ports": [{"protocol": "TCP", "port": 5432}]}
+        monitoring = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": MONITORING_NAMESPACE}}}
         policies.append(
             {
                 "apiVersion": "networking.k8s.io/v1",
@@ -292,7 +291,7 @@ def network_policies() -> list[dict[str, Any]]:
                 "spec": {
                     "podSelector": {"matchLabels": labels(process)},
                     "policyTypes": ["Ingress", "Egress"],
-                    "ingress": [],
+                    "ingress": [{"from": [monitoring], "ports": [{"protocol": "TCP", "port": metrics_port(process)}]}],
                     "egress": [dns, database],
                 },
             }

@@ -25,6 +25,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
@@ -209,9 +211,45 @@ class Worker:
                 self.stop.wait(self.settings.worker_poll_seconds)
 
 
+class QueueCollector:
+    """The job queue's length, read from the database at each scrape (every worker reports the same queue)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        gauge = GaugeMetricFamily("mejora_jobs", "Report jobs by state (queued: waiting; running: being rendered).",
+                                  labels=["state"])  # fmt: skip
+        try:
+            lengths = job_queue.queue_lengths(self.engine)
+        except OperationalError:
+            lengths = {}  # the database is away: /ready says so; the scrape still answers
+        for state, count in lengths.items():
+            gauge.add_metric([state], count)
+        yield gauge
+
+
+def _metrics_registry(worker: Worker) -> CollectorRegistry:
+    registry = CollectorRegistry()
+    registry.register(QueueCollector(worker.engine))  # type: ignore[arg-type]
+    return registry
+
+
 def _health_server(worker: Worker, port: int) -> ThreadingHTTPServer:
+    registry = _metrics_registry(worker)
+
     class Handler(BaseHTTPRequestHandler):
+        def _send(self, status: int, content_type: str, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
         def do_GET(self) -> None:
+            if self.path == "/metrics":
+                self._send(200, CONTENT_TYPE_LATEST, generate_latest(registry))
+                return
             if self.path == "/health":
                 ok, message = True, "ok"
             elif self.path == "/ready":
@@ -222,11 +260,7 @@ def _health_server(worker: Worker, port: int) -> ThreadingHTTPServer:
                 self.send_error(404)
                 return
             body = json.dumps({"status": "ok" if ok else "unavailable", "detail": message}).encode()
-            self.send_response(200 if ok else 503)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(200 if ok else 503, "application/json", body)
 
         def log_message(self, *_args: Any) -> None:
             return

@@ -188,3 +188,18 @@ def test_the_sql_claim_rule_is_the_domain_rule() -> None:
     assert is_claimable(JobState.running, now, now)
     assert not is_claimable(JobState.done, None, now)
     assert not is_claimable(JobState.running, None, now)
+
+
+def test_the_queue_length_counts_waiting_and_running_jobs(engine: Engine) -> None:
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    from reports_service.worker import QueueCollector
+
+    assert job_queue.queue_lengths(engine) == {"queued": 0, "running": 0}
+    queue(engine, 3)
+    assert job_queue.claim(engine, "a", lease_seconds=LEASE) is not None
+    assert job_queue.queue_lengths(engine) == {"queued": 2, "running": 1}
+    registry = CollectorRegistry()
+    registry.register(QueueCollector(engine))  # type: ignore[arg-type]
+    scraped = generate_latest(registry).decode()
+    assert 'mejora_jobs{state="queued"} 2.0' in scraped and 'mejora_jobs{state="running"} 1.0' in scraped

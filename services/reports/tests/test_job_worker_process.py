@@ -81,6 +81,8 @@ def test_the_worker_process_renders_a_pdf_job(
     assert get(f"http://127.0.0.1:{port}/health") == (200, {"status": "ok", "detail": "ok"})
     status, ready = get(f"http://127.0.0.1:{port}/ready")
     assert status == 200, ready
+    with urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as scraped:
+        assert 'mejora_jobs{state="queued"} 0.0' in scraped.read().decode()
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=GIVE_UP_AFTER) == 0
     assert process.stdout is not None

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from mejora_common.db import utcnow
@@ -228,3 +228,12 @@ def expire_finished(engine: Engine, *, now: datetime | None = None) -> int:
         )
         conn.execute(delete(T).where(T.c.state == JobState.expired.value, T.c.expires_at <= at - FORGET_EXPIRED_AFTER))
     return int(expired.rowcount)
+
+
+def queue_lengths(engine: Engine) -> dict[str, int]:
+    """How many jobs wait and how many run now (the worker's queue-length metric)."""
+    states = (JobState.queued.value, JobState.running.value)
+    with engine.connect() as conn:
+        rows = conn.execute(select(T.c.state, func.count()).where(T.c.state.in_(states)).group_by(T.c.state)).all()
+    found = {str(state): int(count) for state, count in rows}
+    return {state: found.get(state, 0) for state in states}
