@@ -15566,6 +15566,8 @@ export interface operations {
                 network_id: string;
                 wave?: string | null;
                 include_double_coding?: boolean;
+                /** @description `false`: sin `groups` (solo la lista compacta) */
+                include_groups?: boolean;
             };
             header?: never;
             path?: never;

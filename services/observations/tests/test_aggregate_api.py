@@ -114,6 +114,8 @@ def test_aggregates_from_sql_equal_the_python_reference_on_random_data(
         assert got[key][0] == values[0] and got[key][5:] == values[5:], key
         assert all(math.isclose(a, b, rel_tol=1e-12) for a, b in zip(got[key][1:5], values[1:5], strict=True)), key
     assert answer["group_columns"][5:8] == ["n", "sum_mean", "sum_mean_sq"]
+    compact = client.get(URL, params={**params, "include_groups": "false"}, headers=headers("service")).json()
+    assert compact["groups"] == [] and compact["observations"] == answer["observations"]
 
 
 def test_an_amendment_changes_the_aggregate(client: TestClient, headers: Headers, draft: Any) -> None:

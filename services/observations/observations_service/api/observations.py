@@ -161,10 +161,16 @@ def observation_aggregate(
     network_id: uuid.UUID,
     wave: str | None = None,
     include_double_coding: bool = False,
+    include_groups: Annotated[bool, Query(description="`false`: sin `groups` (solo la lista compacta)")] = True,
 ) -> Any:
     require_coordinator(principal, network_id, "read")
     answer = aggregates.network_aggregate(
-        session, principal, network_id, wave=wave, include_double_coding=include_double_coding
+        session,
+        principal,
+        network_id,
+        wave=wave,
+        include_double_coding=include_double_coding,
+        include_groups=include_groups,
     )
     # Built as JSON directly (many rows; the shape is ``NetworkAggregate``).
     return JSONResponse(answer)

@@ -77,8 +77,10 @@ def _instrument_out(instrument: Instrument, spec: InstrumentSpec) -> dict[str, A
     }
 
 
-def _score_query(conditions: list[Any]) -> Select[*tuple[Any, ...]]:
+def _observation_query(conditions: list[Any]) -> Select[*tuple[Any, ...]]:
+    """The observations with stored scores, in the listing order (one row each: few columns, no join fan-out)."""
     o, s = Observation, ObservationScore
+    scored = select(col(s.observation_id)).where(col(s.observation_id) == col(o.id)).exists()
     return (
         select(
             col(o.id),
@@ -89,11 +91,18 @@ def _score_query(conditions: list[Any]) -> Select[*tuple[Any, ...]]:
             col(o.observed_on),
             col(o.instrument_id),
             col(o.network_id),
-            col(s.kind),
-            col(s.mean),
-            col(s.adjusted),
         )
-        .join(s, col(s.observation_id) == col(o.id))
+        .where(*conditions, scored)
+        .order_by(col(o.observed_on), col(o.id))
+    )
+
+
+def _value_query(conditions: list[Any]) -> Select[*tuple[Any, ...]]:
+    """Their stored values in the same order (kind, position, mean, adjusted: no ids to convert per row)."""
+    o, s = Observation, ObservationScore
+    return (
+        select(col(s.kind), col(s.position), col(s.mean), col(s.adjusted))
+        .join(o, col(s.observation_id) == col(o.id))
         .where(*conditions)
         .order_by(col(o.observed_on), col(o.id), col(s.kind), col(s.position))
     )
@@ -142,27 +151,34 @@ def _group_query(conditions: list[Any]) -> Select[*tuple[Any, ...]]:
     )
 
 
-def _observations(rows: list[Any], index: dict[uuid.UUID, int]) -> list[list[Any]]:
-    """One compact array per observation from the joined (observation, score) rows, in query order."""
-    out: list[list[Any]] = []
-    current: uuid.UUID | None = None
-    for row in rows:
-        if row[0] != current:
-            current = row[0]
-            out.append(
-                [str(row[0]), row[1], str(row[2]), str(row[3]), row[4], row[5].isoformat(), index[row[6]], [], [], []]
-            )
-        item = out[-1]
-        if row[8] == "dimension":
-            item[7].append(row[9])
-            item[8].append(row[10])
+def _observations(rows: list[Any], values: list[Any], index: dict[uuid.UUID, int]) -> list[list[Any]]:
+    """One compact array per observation: its columns, then its values (each set starts at dimension position 0)."""
+    out: list[list[Any]] = [
+        [str(r[0]), r[1], str(r[2]), str(r[3]), r[4], r[5].isoformat(), index[r[6]], [], [], []] for r in rows
+    ]
+    current = -1
+    for kind, position, mean, adjusted in values:
+        if kind == "dimension" and position == 0:
+            current += 1
+        item = out[current]
+        if kind == "dimension":
+            item[7].append(mean)
+            item[8].append(adjusted)
         else:
-            item[9].append(row[9])
+            item[9].append(mean)
+    if current != len(out) - 1:
+        raise RuntimeError("stored scores and observations out of step")  # the same conditions and order: never
     return out
 
 
 def network_aggregate(
-    session: Session, principal: Principal, network_id: uuid.UUID, *, wave: str | None, include_double_coding: bool
+    session: Session,
+    principal: Principal,
+    network_id: uuid.UUID,
+    *,
+    wave: str | None,
+    include_double_coding: bool,
+    include_groups: bool = True,
 ) -> dict[str, Any]:
     """The compact observations and the SQL group sums of a network's submitted observations (module docstring)."""
     filters = ObservationFilters(
@@ -172,11 +188,14 @@ def network_aggregate(
         double_coding=None if include_double_coding else False,
     )
     conditions = _conditions(principal, filters)
-    if conditions is None:
-        rows, groups = [], []
-    else:
-        rows = list(session.execute(_score_query(conditions)).all())
-        groups = list(session.execute(_group_query(conditions)).all())
+    rows: list[Any] = []
+    values: list[Any] = []
+    groups: list[Any] = []
+    if conditions is not None:
+        rows = list(session.execute(_observation_query(conditions)).all())
+        values = list(session.execute(_value_query(conditions)).all())
+        if include_groups:
+            groups = list(session.execute(_group_query(conditions)).all())
     instrument_ids = sorted({row[6] for row in rows} | {g[2] for g in groups}, key=str)
     index = {iid: i for i, iid in enumerate(instrument_ids)}
     instruments = []
@@ -184,7 +203,7 @@ def network_aggregate(
         instrument = session.get(Instrument, iid)
         assert instrument is not None
         instruments.append(_instrument_out(instrument, spec_of(instrument)))
-    observations = _observations(rows, index)
+    observations = _observations(rows, values, index)
     shown = {row[0]: view_log.Shown(row[7], row[3], row[0]) for row in rows}
     view_log.record(session, principal, "scores_export", shown.values(), asdict(filters))
     return {

@@ -192,7 +192,11 @@ async def network_aggregate(
     """The stored scores of every submitted observation of a wave (second codings left out), in one compact answer;
     ``None`` if the endpoint is absent."""
     return await get_one(
-        client, NETWORK_AGGREGATE, token, cancel=cancel, params={"network_id": str(network_id), "wave": wave}
+        client,
+        NETWORK_AGGREGATE,
+        token,
+        cancel=cancel,
+        params={"network_id": str(network_id), "wave": wave, "include_groups": "false"},
     )
 
 
