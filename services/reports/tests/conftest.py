@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -261,6 +261,79 @@ class FakeWorld:
             )
         )
 
+    def _submitted_in(self, q: Mapping[str, str]) -> list[dict[str, Any]]:
+        """The fake's submitted observations of the network and wave the query names, in the order they were added."""
+        return [
+            o
+            for o in self.observations.values()
+            if o["network_id"] == q["network_id"] and o["wave"] == q["wave"] and o["status"] == "submitted"
+        ]
+
+    def _score_rows(self, q: Mapping[str, str]) -> list[dict[str, Any]]:
+        rows = []
+        for obs in self._submitted_in(q):
+            s = self.scores[obs["id"]]
+            rows.append(
+                {
+                    "observation_id": obs["id"],
+                    **{k: obs[k] for k in ("network_id", "school_id", "teacher_id", "observer_id", "level")},
+                    **{k: obs[k] for k in ("wave", "observed_on", "instrument_id")},
+                    "instrument_code": "class-k3",
+                    "instrument_version": 1,
+                    "scale": s["scale"],
+                    "n_cycles": 4,
+                    "dimensions": s["dimensions"],
+                    "domains": s["domains"],
+                }
+            )
+        return rows
+
+    def _aggregate(self, q: Mapping[str, str]) -> dict[str, Any]:
+        structures: dict[str, int] = {}
+        instruments: list[dict[str, Any]] = []
+        rows: list[list[Any]] = []
+        for obs in sorted(self._submitted_in(q), key=lambda o: (o["observed_on"], o["id"])):
+            s = self.scores[obs["id"]]
+            shape = repr(([d["code"] for d in s["dimensions"]], [d["code"] for d in s["domains"]], s["scale"]))
+            if shape not in structures:  # the fake's rows may differ in items: one instrument entry per shape
+                structures[shape] = len(instruments)
+                instruments.append(
+                    {
+                        "id": obs["instrument_id"],
+                        "code": "class-k3",
+                        "version": 1,
+                        "scale": s["scale"],
+                        "dimensions": [
+                            {**{k: d[k] for k in ("code", "name", "domain")}, "reverse": d.get("reverse", False)}
+                            for d in s["dimensions"]
+                        ],
+                        "domains": [{k: d[k] for k in ("code", "name")} for d in s["domains"]],
+                    }
+                )
+            rows.append(
+                [
+                    obs["id"],
+                    obs.get("revision", 1),
+                    obs["school_id"],
+                    obs["teacher_id"],
+                    obs["level"],
+                    obs["observed_on"],
+                    structures[shape],
+                    [d["mean"] for d in s["dimensions"]],
+                    [d["adjusted"] for d in s["dimensions"]],
+                    [d["mean"] for d in s["domains"]],
+                ]
+            )
+        return {
+            "network_id": q["network_id"],
+            "wave": q["wave"],
+            "instruments": instruments,
+            "observation_columns": [],
+            "observations": rows,
+            "group_columns": [],
+            "groups": [],
+        }
+
     def observations_app(self) -> Starlette:
         async def observation(request: Request) -> JSONResponse:
             p = self._principal(request, "observations")
@@ -291,88 +364,17 @@ class FakeWorld:
 
         async def network_scores(request: Request) -> JSONResponse:
             p = self._principal(request, "observations")
-            if not self.scores_endpoint:
-                return _problem(404, "La ruta solicitada no existe.")
-            if not p.is_service:
+            if not self.scores_endpoint or not p.is_service:
                 return _problem(404, "La ruta solicitada no existe.")
             if self.page_delay:
                 await asyncio.sleep(self.page_delay)
-            q = request.query_params
-            rows = []
-            for obs in self.observations.values():
-                if obs["network_id"] != q["network_id"] or obs["wave"] != q["wave"] or obs["status"] != "submitted":
-                    continue
-                s = self.scores[obs["id"]]
-                rows.append(
-                    {
-                        "observation_id": obs["id"],
-                        **{k: obs[k] for k in ("network_id", "school_id", "teacher_id", "observer_id", "level")},
-                        **{k: obs[k] for k in ("wave", "observed_on", "instrument_id")},
-                        "instrument_code": "class-k3",
-                        "instrument_version": 1,
-                        "scale": s["scale"],
-                        "n_cycles": 4,
-                        "dimensions": s["dimensions"],
-                        "domains": s["domains"],
-                    }
-                )
-            return OBSERVATIONS.page("/api/v1/observations:scores", rows, request)
+            return OBSERVATIONS.page("/api/v1/observations:scores", self._score_rows(request.query_params), request)
 
         async def network_aggregate(request: Request) -> JSONResponse:
             p = self._principal(request, "observations")
             if not self.aggregate_endpoint or not p.is_service:
                 return _problem(404, "La ruta solicitada no existe.")
-            q = request.query_params
-            structures: dict[str, int] = {}
-            instruments: list[dict[str, Any]] = []
-            rows: list[list[Any]] = []
-            chosen = [
-                o
-                for o in self.observations.values()
-                if o["network_id"] == q["network_id"] and o["wave"] == q["wave"] and o["status"] == "submitted"
-            ]
-            for obs in sorted(chosen, key=lambda o: (o["observed_on"], o["id"])):
-                s = self.scores[obs["id"]]
-                shape = repr(([d["code"] for d in s["dimensions"]], [d["code"] for d in s["domains"]], s["scale"]))
-                if shape not in structures:  # the fake's rows may differ in items: one instrument entry per shape
-                    structures[shape] = len(instruments)
-                    instruments.append(
-                        {
-                            "id": obs["instrument_id"],
-                            "code": "class-k3",
-                            "version": 1,
-                            "scale": s["scale"],
-                            "dimensions": [
-                                {**{k: d[k] for k in ("code", "name", "domain")}, "reverse": d.get("reverse", False)}
-                                for d in s["dimensions"]
-                            ],
-                            "domains": [{k: d[k] for k in ("code", "name")} for d in s["domains"]],
-                        }
-                    )
-                rows.append(
-                    [
-                        obs["id"],
-                        obs.get("revision", 1),
-                        obs["school_id"],
-                        obs["teacher_id"],
-                        obs["level"],
-                        obs["observed_on"],
-                        structures[shape],
-                        [d["mean"] for d in s["dimensions"]],
-                        [d["adjusted"] for d in s["dimensions"]],
-                        [d["mean"] for d in s["domains"]],
-                    ]
-                )
-            answer = {
-                "network_id": q["network_id"],
-                "wave": q["wave"],
-                "instruments": instruments,
-                "observation_columns": [],
-                "observations": rows,
-                "group_columns": [],
-                "groups": [],
-            }
-            return OBSERVATIONS.answer("/api/v1/observations:aggregate", answer)
+            return OBSERVATIONS.answer("/api/v1/observations:aggregate", self._aggregate(request.query_params))
 
         async def instrument(request: Request) -> JSONResponse:
             self._principal(request, "observations")
