@@ -6555,7 +6555,10 @@ export interface components {
         WaveInfo: {
             /** Wave */
             wave: string;
-            /** Observations */
+            /**
+             * Observations
+             * @description Observaciones enviadas de la ola: en vivo para la coordinación; para el resto, las de la última publicación
+             */
             observations: number;
             /**
              * Releases

@@ -81,7 +81,7 @@ def test_network_results_read_with_the_aggregate_token(
 ) -> None:
     rec, server = recorder
     with _reports(make_client, siblings, server) as client:
-        client.get(f"/api/v1/reports/networks/{NETWORK}/waves", headers=headers("leader"))
+        client.get(f"/api/v1/reports/networks/{NETWORK}/waves", headers=headers("coordinator"))
     assert rec.seen, "the waves list did not read observations"
     for path, principal, _ in rec.seen:
         assert principal.computes_aggregates and principal.via is None, f"{path} was read as {principal}"

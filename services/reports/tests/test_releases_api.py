@@ -154,6 +154,8 @@ def test_differencing_over_time_recovers_nothing(client: TestClient, headers: He
     assert "small_group" in network_finding["findings"]
 
     second = read(client, leader)
+    waves = client.get(f"/api/v1/reports/networks/{NETWORK}/waves", headers=leader).json()["waves"]
+    assert waves == [{"wave": WAVE, "observations": 5, "releases": 1}], "the waves list tells of no arrival either"
     assert second["network_results"] == first["network_results"]
     assert second["by_school"] == first["by_school"]
     # The subtraction the issue describes gives nothing: 6·mean₆ − 5·mean₅ is not the new observation.

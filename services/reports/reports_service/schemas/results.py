@@ -142,7 +142,10 @@ class NetworkResultsReport(BaseModel):
 
 class WaveInfo(BaseModel):
     wave: str
-    observations: int
+    observations: int = Field(
+        description="Observaciones enviadas de la ola: en vivo para la coordinación; para el resto, las de la última "
+        "publicación"
+    )
     releases: int = Field(default=0, description="Publicaciones de resultados de la ola (la última es la que se lee)")
 
 

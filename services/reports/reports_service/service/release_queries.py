@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 
 from sqlmodel import Session, col, func, select
 
@@ -38,3 +39,12 @@ def observation_count(session: Session, release: Release) -> int:
 def release_waves(session: Session, network_id: uuid.UUID) -> list[str]:
     """One entry per release of the network (its wave)."""
     return list(session.exec(select(Release.wave).where(Release.network_id == network_id)).all())
+
+
+def released_waves(session: Session, network_id: uuid.UUID) -> dict[str, tuple[int, int]]:
+    """Per wave with releases: how many releases, and how many observations its latest one holds."""
+    latest: dict[str, Release] = {}
+    for release in releases_of(session, network_id):
+        latest[release.wave] = release  # oldest first within each wave: the last one seen is the latest
+    counts = Counter(release.wave for release in releases_of(session, network_id))
+    return {wave: (counts[wave], observation_count(session, release)) for wave, release in latest.items()}

@@ -51,7 +51,7 @@ from ..schemas.results import (
     WavesOut,
 )
 from .labels import level_label
-from .release_queries import release_waves
+from .release_queries import release_waves, released_waves
 from .results_release import no_release, released_results
 from .results_view import activity_of, comparison_out, domain_charts, group_out
 
@@ -347,8 +347,21 @@ async def list_waves(
     cancel: Cancellation | None = None,
     session: Session | None = None,
 ) -> WavesOut:
-    """The waves with submitted observations in the network (how many each, and how many releases), newest first."""
-    viewer_role(principal, network_id)
+    """The waves of the network (how many observations each, and how many releases), newest first.
+
+    Coordinators see every wave with submitted observations and its live count. Everyone else sees only the waves
+    with a release, and the count of the latest release: a live count would tell when each observation arrives.
+    """
+    role, _school = viewer_role(principal, network_id)
+    if role != "coordinator":
+        published = released_waves(session, network_id) if session is not None else {}
+        return WavesOut(
+            network_id=network_id,
+            waves=[
+                WaveInfo(wave=w, observations=n, releases=releases)
+                for w, (releases, n) in sorted(published.items(), reverse=True)
+            ],
+        )
     token = siblings.service_token()
     listed = await observations_client.observations_list(
         siblings.observations, token, cancel, network_id=str(network_id), status="submitted", double_coding="false"
