@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +19,7 @@ from alembic import context
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection, make_url
 
-from .db import make_engine, normalize_url
+from .db import PRIVATE_FILE, make_engine, normalize_url
 
 MIGRATION_LOCK_KEY = int.from_bytes(hashlib.sha256(b"mejora-en-red:migrations").digest()[:8], "big", signed=True)
 """The advisory lock's key: the same in every service (each has its own database, where the lock lives)."""
@@ -50,7 +51,9 @@ def migration_lock(connection: Connection, url: str) -> Iterator[None]:
     if path is None:
         yield
         return
-    with path.open("a") as lock_file:
+    # 0600 like the database beside it (issue 11: no local user reads the data directory's files).
+    with os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE), "a") as lock_file:
+        os.chmod(path, PRIVATE_FILE)  # a lock file left by an earlier version may be 0644
         fcntl.flock(lock_file, fcntl.LOCK_EX)
         try:
             yield

@@ -9,6 +9,7 @@ lock is released.
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -55,6 +56,19 @@ def test_two_migrations_started_at_once_both_succeed_and_migrate_once(database_u
     outputs = [p.communicate(timeout=300)[0] for p in (first, second)]
     assert (first.returncode, second.returncode) == (0, 0), outputs
     assert _versions(database_url) == [head_revision(CYCLES_MIGRATIONS)]
+
+
+def test_the_sqlite_lock_file_is_private(tmp_path: Path) -> None:
+    from mejora_common.db import upgrade
+    from mejora_common.migrations_env import sqlite_lock_path
+
+    url = f"sqlite:///{tmp_path / 'cycles.db'}"
+    lock = sqlite_lock_path(url)
+    assert lock is not None
+    lock.touch(mode=0o644)  # as an earlier version left it
+    lock.chmod(0o644)
+    upgrade(CYCLES_MIGRATIONS, url)
+    assert stat.S_IMODE(lock.stat().st_mode) == 0o600
 
 
 def _libpq(url: str) -> str:
