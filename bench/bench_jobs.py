@@ -33,42 +33,13 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_reports import DIMENSIONS, LEVELS, NETWORK, free_port, load_launcher, machine, run_with_check_digit, token
+from bench_reports import DIMENSIONS, NETWORK, free_port, import_roster, load_launcher, machine, token
 
 SERVICES = ("cycles", "observations", "reports")
 WAVE = "2030-1"
 POLL = 0.05
 #: Rows per import request: 500 observations × 40 rows (whole observations, well under the 16 MB limit).
 IMPORT_ROWS = 20_000
-
-
-def roster(client: httpx.Client, auth: dict[str, str], schools: int, per_school: int) -> list[dict[str, Any]]:
-    lines = ["rbd;establecimiento;comuna;run;nombre;email;rol;niveles"]
-    for i in range(schools * per_school):
-        school = i % schools
-        lines.append(
-            f"{20000 + school};Escuela de prueba {school};La Granja;{run_with_check_digit(30_000_000 + i)};"
-            f"Docente {i};docente{i}@bench.cl;educadora;{LEVELS[i % 4]}"
-        )
-    response = client.post(
-        f"/api/v1/networks/{NETWORK}/roster:import",
-        content="\n".join(lines).encode(),
-        headers={**auth, "Content-Type": "text/csv"},
-        timeout=900,
-    )
-    response.raise_for_status()
-    teachers: list[dict[str, Any]] = []
-    offset = 0
-    while True:
-        page = client.get(
-            f"/api/v1/networks/{NETWORK}/people",
-            params={"role": "teacher", "limit": 200, "offset": offset},
-            headers=auth,
-        ).json()
-        teachers += [p for p in page["items"] if str(p.get("email", "")).endswith("@bench.cl")]
-        offset += len(page["items"])
-        if not page["items"] or offset >= page["total"]:
-            return teachers
 
 
 def observe(client: httpx.Client, auth: dict[str, str], teachers: list[dict[str, Any]]) -> None:
@@ -206,7 +177,7 @@ def one_size(schools: int, per_school: int, runs: int, admin: str | None) -> Non
         with httpx.Client(base_url=gateway, timeout=600) as client:
             coordinator = token(client, "coordinacion@demo.cl")
             started = time.perf_counter()
-            observe(client, coordinator, roster(client, coordinator, schools, per_school))
+            observe(client, coordinator, import_roster(client, coordinator, schools * per_school, schools))
             engine = "PostgreSQL" if admin else "SQLite"
             print(
                 f"{schools} establecimientos × {per_school} aulas ({engine}; datos en "

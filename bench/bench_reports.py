@@ -122,12 +122,13 @@ def token(client: httpx.Client, email: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-def generate(client: httpx.Client, auth: dict[str, str], classrooms: int) -> None:
-    """Roster of ``classrooms`` teachers in 40 schools, then two waves of observations."""
-    started = time.perf_counter()
+def import_roster(
+    client: httpx.Client, auth: dict[str, str], classrooms: int, schools: int = 40
+) -> list[dict[str, Any]]:
+    """Import ``classrooms`` bench teachers spread over ``schools`` schools; return them as the directory lists them."""
     lines = ["rbd;establecimiento;comuna;run;nombre;email;rol;niveles"]
     for i in range(classrooms):
-        school = i % 40
+        school = i % schools
         lines.append(
             f"{20000 + school};Escuela de prueba {school};La Granja;{run_with_check_digit(30_000_000 + i)};"
             f"Docente {i};docente{i}@bench.cl;educadora;{LEVELS[i % 4]}"
@@ -136,7 +137,7 @@ def generate(client: httpx.Client, auth: dict[str, str], classrooms: int) -> Non
         f"/api/v1/networks/{NETWORK}/roster:import",
         content="\n".join(lines).encode(),
         headers={**auth, "Content-Type": "text/csv"},
-        timeout=600,
+        timeout=900,
     )
     response.raise_for_status()
     teachers: list[dict[str, Any]] = []
@@ -150,7 +151,13 @@ def generate(client: httpx.Client, auth: dict[str, str], classrooms: int) -> Non
         teachers += [p for p in page["items"] if str(p.get("email", "")).endswith("@bench.cl")]
         offset += len(page["items"])
         if not page["items"] or offset >= page["total"]:
-            break
+            return teachers
+
+
+def generate(client: httpx.Client, auth: dict[str, str], classrooms: int) -> None:
+    """Roster of ``classrooms`` teachers in 40 schools, then two waves of observations."""
+    started = time.perf_counter()
+    teachers = import_roster(client, auth, classrooms)
     me = client.get("/api/v1/auth/me", headers=auth).json()
     observer = next(m["person_id"] for m in me["memberships"] if m["network_id"] == NETWORK)
     rng = random.Random(5)  # noqa: S311 - reproducible synthetic data, not security

@@ -39,12 +39,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_reports import (
     DIMENSIONS,
-    LEVELS,
     NETWORK,
     free_port,
+    import_roster,
     load_launcher,
     machine,
-    run_with_check_digit,
     token,
 )
 from floor import measure_floor
@@ -89,35 +88,6 @@ def start_system(database: str, admin_url: str) -> tuple[dict[str, str], list[An
     return env, processes, launcher
 
 
-def roster(client: httpx.Client, auth: dict[str, str], classrooms: int) -> list[dict[str, Any]]:
-    lines = ["rbd;establecimiento;comuna;run;nombre;email;rol;niveles"]
-    for i in range(classrooms):
-        school = i % 40
-        lines.append(
-            f"{20000 + school};Escuela de prueba {school};La Granja;{run_with_check_digit(30_000_000 + i)};"
-            f"Docente {i};docente{i}@bench.cl;educadora;{LEVELS[i % 4]}"
-        )
-    response = client.post(
-        f"/api/v1/networks/{NETWORK}/roster:import",
-        content="\n".join(lines).encode(),
-        headers={**auth, "Content-Type": "text/csv"},
-        timeout=900,
-    )
-    response.raise_for_status()
-    teachers: list[dict[str, Any]] = []
-    offset = 0
-    while True:
-        page = client.get(
-            f"/api/v1/networks/{NETWORK}/people",
-            params={"role": "teacher", "limit": 200, "offset": offset},
-            headers=auth,
-        ).json()
-        teachers += [p for p in page["items"] if str(p.get("email", "")).endswith("@bench.cl")]
-        offset += len(page["items"])
-        if not page["items"] or offset >= page["total"]:
-            return teachers
-
-
 def observation_rows(teacher: dict[str, Any], observer: str, wave: tuple[str, str, float], rng: random.Random) -> Any:
     name, day, lift = wave
     obs_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"bench:{teacher['id']}:{name}"))
@@ -153,7 +123,7 @@ def observation_rows(teacher: dict[str, Any], observer: str, wave: tuple[str, st
 
 def generate(client: httpx.Client, auth: dict[str, str], classrooms: int) -> None:
     started = time.perf_counter()
-    teachers = roster(client, auth, classrooms)
+    teachers = import_roster(client, auth, classrooms)
     print(f"  nómina: {len(teachers)} docentes en {time.perf_counter() - started:.1f} s", flush=True)
     me = client.get("/api/v1/auth/me", headers=auth).json()
     observer = next(m["person_id"] for m in me["memberships"] if m["network_id"] == NETWORK)
